@@ -1,0 +1,140 @@
+//! From a URL to a sqlx pool of the right backend, with the defaults users expect.
+
+use std::str::FromStr;
+
+use crate::db::options::DatabaseOptions;
+use crate::db::Pool;
+use crate::{Dialect, Error, Result, redact_url};
+
+/// The backend a URL names, by its scheme.
+pub(crate) fn dialect_of(url: &str) -> Result<Dialect> {
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    match scheme.to_ascii_lowercase().as_str() {
+        "sqlite" => Ok(Dialect::Sqlite),
+        "postgres" | "postgresql" => Ok(Dialect::Postgres),
+        "mysql" | "mariadb" => Ok(Dialect::MySql),
+        _ => Err(Error::Config(format!(
+            "unsupported database URL `{}`: expected `sqlite:`, `postgres://` or `mysql://`",
+            redact_url(url)
+        ))),
+    }
+}
+
+fn pool_options<DB: sqlx::Database>(o: &DatabaseOptions, default_max: u32) -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new()
+        .max_connections(o.max_connections.unwrap_or(default_max))
+        .min_connections(o.min_connections.unwrap_or(0))
+        .acquire_timeout(o.acquire_timeout)
+        .idle_timeout(o.idle_timeout)
+        .max_lifetime(o.max_lifetime)
+        .test_before_acquire(o.test_before_acquire)
+}
+
+fn config_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
+    Error::Config(format!("invalid database URL `{}`: {e}", redact_url(&o.url)))
+}
+
+/// A failure to reach the server: the URL in it is redacted.
+fn connection_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
+    match Error::from(e) {
+        Error::Driver(e) => Error::Connection {
+            url: redact_url(&o.url),
+            message: e.to_string(),
+        },
+        Error::PoolTimedOut => Error::Connection {
+            url: redact_url(&o.url),
+            message: format!("no answer within {:?}", o.acquire_timeout),
+        },
+        other => other,
+    }
+}
+
+#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+fn not_compiled(dialect: Dialect) -> Error {
+    Error::Config(format!(
+        "support for {dialect} is not compiled in: enable the `{dialect}` feature of orm-core"
+    ))
+}
+
+pub(crate) async fn connect(o: &DatabaseOptions) -> Result<Pool> {
+    match dialect_of(&o.url)? {
+        Dialect::Sqlite => sqlite(o).await,
+        Dialect::Postgres => postgres(o).await,
+        Dialect::MySql => mysql(o).await,
+    }
+}
+
+#[cfg(feature = "sqlite")]
+async fn sqlite(o: &DatabaseOptions) -> Result<Pool> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+
+    let url = o.url.as_str();
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let in_memory = url.contains(":memory:") || query.contains("mode=memory");
+    let mut options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| config_error(o, e))?
+        .foreign_keys(true)
+        .busy_timeout(o.sqlite_busy_timeout)
+        // LIKE is case-sensitive on the other backends; `ilike` is the case-blind one.
+        .pragma("case_sensitive_like", "ON");
+    if !query.contains("mode=") {
+        // `sqlite://app.db` creates the file, as `mode=rwc` would.
+        options = options.create_if_missing(true);
+    }
+    if !in_memory {
+        options = options.journal_mode(SqliteJournalMode::Wal);
+    }
+    let mut pool = pool_options::<sqlx::Sqlite>(o, if in_memory { 1 } else { 10 });
+    if in_memory {
+        // The database lives as long as one of its connections: keep them.
+        pool = pool.idle_timeout(None).max_lifetime(None);
+    }
+    let pool = pool
+        .connect_with(options)
+        .await
+        .map_err(|e| connection_error(o, e))?;
+    Ok(Pool::Sqlite(pool))
+}
+
+#[cfg(not(feature = "sqlite"))]
+async fn sqlite(_: &DatabaseOptions) -> Result<Pool> {
+    Err(not_compiled(Dialect::Sqlite))
+}
+
+#[cfg(feature = "postgres")]
+async fn postgres(o: &DatabaseOptions) -> Result<Pool> {
+    let options =
+        sqlx::postgres::PgConnectOptions::from_str(&o.url).map_err(|e| config_error(o, e))?;
+    let pool = pool_options::<sqlx::Postgres>(o, 10)
+        .connect_with(options)
+        .await
+        .map_err(|e| connection_error(o, e))?;
+    Ok(Pool::Postgres(pool))
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn postgres(_: &DatabaseOptions) -> Result<Pool> {
+    Err(not_compiled(Dialect::Postgres))
+}
+
+#[cfg(feature = "mysql")]
+async fn mysql(o: &DatabaseOptions) -> Result<Pool> {
+    // sqlx knows only the `mysql` scheme; MariaDB speaks the same protocol.
+    let url = match o.url.strip_prefix("mariadb:") {
+        Some(rest) => format!("mysql:{rest}"),
+        None => o.url.clone(),
+    };
+    let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)
+        .map_err(|e| config_error(o, e))?
+        .charset("utf8mb4");
+    let pool = pool_options::<sqlx::MySql>(o, 10)
+        .connect_with(options)
+        .await
+        .map_err(|e| connection_error(o, e))?;
+    Ok(Pool::MySql(pool))
+}
+
+#[cfg(not(feature = "mysql"))]
+async fn mysql(_: &DatabaseOptions) -> Result<Pool> {
+    Err(not_compiled(Dialect::MySql))
+}

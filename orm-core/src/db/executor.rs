@@ -1,0 +1,168 @@
+//! The one executor abstraction: every query runs on a [`Database`](crate::Database), a
+//! [`Transaction`](crate::Transaction) (and later a session) through [`Executor`].
+
+use std::time::Instant;
+
+use futures_core::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use sqlx::AssertSqlSafe;
+use tracing::Instrument;
+
+use crate::db::backend::Backend;
+use crate::{Dialect, Error, Result, Row, Statement};
+
+/// Something statements run on: a [`Database`](crate::Database) (each statement on a
+/// pooled connection) or a [`Transaction`](crate::Transaction) (all on its connection).
+///
+/// Query and CRUD methods take `&impl Executor`, so the same code runs inside or outside a
+/// transaction. The methods are the ORM's internals; applications call the query API.
+pub trait Executor: Send + Sync {
+    /// The SQL dialect of the backend.
+    fn dialect(&self) -> Dialect;
+
+    /// Runs `statement`, returning every row.
+    #[doc(hidden)]
+    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<Vec<Row>>> + Send;
+
+    /// Runs `statement`, returning its first row.
+    #[doc(hidden)]
+    fn fetch_optional(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Option<Row>>> + Send;
+
+    /// Runs `statement`, returning the number of rows affected.
+    #[doc(hidden)]
+    fn execute(&self, statement: Statement) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Runs an `INSERT` and returns the key the database generated for column `key`.
+    #[doc(hidden)]
+    fn insert_returning_key(
+        &self,
+        statement: Statement,
+        key: &'static str,
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Runs `statement`, streaming its rows.
+    #[doc(hidden)]
+    fn fetch_stream(&self, statement: Statement) -> BoxStream<'_, Result<Row>>;
+}
+
+/// Settings every statement consults.
+#[derive(Debug, Clone)]
+pub(crate) struct StatementSettings {
+    /// Statements slower than this are logged at WARN.
+    pub(crate) slow_threshold: std::time::Duration,
+}
+
+/// Runs `fut` (one statement) in a `tracing` span carrying its SQL, and logs it at WARN
+/// when slower than the threshold. Bound values are never recorded.
+pub(crate) async fn traced<T>(
+    dialect: Dialect,
+    settings: &StatementSettings,
+    sql: &str,
+    fut: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    let span = tracing::debug_span!("orm.statement", db.system = dialect.name(), db.statement = sql);
+    let start = Instant::now();
+    let result = fut.instrument(span.clone()).await;
+    let elapsed = start.elapsed();
+    let _entered = span.enter();
+    if elapsed >= settings.slow_threshold {
+        tracing::warn!(elapsed_ms = elapsed.as_millis(), sql, "slow statement");
+    } else {
+        tracing::debug!(elapsed_us = elapsed.as_micros(), ok = result.is_ok(), "statement done");
+    }
+    result
+}
+
+/// The statement runners, generic over the driver and over sqlx's executors (a pool or a
+/// connection), so that pools and transactions share one implementation.
+pub(crate) mod run {
+    use super::*;
+
+    pub(crate) async fn fetch_all<'c, DB: Backend>(
+        x: impl sqlx::Executor<'c, Database = DB>,
+        st: Statement,
+    ) -> Result<Vec<Row>>
+    where
+        DB::Arguments: sqlx::IntoArguments<DB>,
+    {
+        let args = DB::arguments(st.values)?;
+        let rows = sqlx::query_with(AssertSqlSafe(st.sql), args).fetch_all(x).await?;
+        Ok(rows.into_iter().map(DB::wrap_row).collect())
+    }
+
+    pub(crate) async fn fetch_optional<'c, DB: Backend>(
+        x: impl sqlx::Executor<'c, Database = DB>,
+        st: Statement,
+    ) -> Result<Option<Row>>
+    where
+        DB::Arguments: sqlx::IntoArguments<DB>,
+    {
+        let args = DB::arguments(st.values)?;
+        let row = sqlx::query_with(AssertSqlSafe(st.sql), args).fetch_optional(x).await?;
+        Ok(row.map(DB::wrap_row))
+    }
+
+    pub(crate) async fn execute<'c, DB: Backend>(
+        x: impl sqlx::Executor<'c, Database = DB>,
+        st: Statement,
+    ) -> Result<u64>
+    where
+        DB::Arguments: sqlx::IntoArguments<DB>,
+    {
+        let args = DB::arguments(st.values)?;
+        let done = sqlx::query_with(AssertSqlSafe(st.sql), args).execute(x).await?;
+        Ok(DB::rows_affected(&done))
+    }
+
+    /// Through `RETURNING` where the dialect has it, else the driver's last insert id.
+    pub(crate) async fn insert_returning_key<'c, DB: Backend>(
+        x: impl sqlx::Executor<'c, Database = DB>,
+        dialect: Dialect,
+        st: Statement,
+        key: &'static str,
+    ) -> Result<i64>
+    where
+        DB::Arguments: sqlx::IntoArguments<DB>,
+    {
+        let args = DB::arguments(st.values)?;
+        let query = sqlx::query_with(AssertSqlSafe(st.sql), args);
+        if dialect.has_returning() {
+            let row = DB::wrap_row(query.fetch_one(x).await?);
+            generated_key(&row, key)
+        } else {
+            let done = query.execute(x).await?;
+            DB::last_insert_id(&done).ok_or_else(|| {
+                Error::Encode(format!("the database reported no generated key for `{key}`"))
+            })
+        }
+    }
+
+    pub(crate) fn fetch_stream<'e, DB: Backend>(
+        x: impl sqlx::Executor<'e, Database = DB> + 'e,
+        st: Statement,
+    ) -> BoxStream<'e, Result<Row>>
+    where
+        DB::Arguments: sqlx::IntoArguments<DB>,
+    {
+        match DB::arguments(st.values) {
+            Ok(args) => sqlx::query_with(AssertSqlSafe(st.sql), args)
+                .fetch(x)
+                .map_ok(DB::wrap_row)
+                .map_err(Error::from)
+                .boxed(),
+            Err(e) => futures_util::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// A generated key of any integer width (PostgreSQL returns the column's own type).
+    fn generated_key(row: &Row, key: &'static str) -> Result<i64> {
+        use crate::SqlValue;
+        i64::decode(row, 0)
+            .or_else(|_| i32::decode(row, 0).map(i64::from))
+            .or_else(|_| i16::decode(row, 0).map(i64::from))
+            .map_err(|e| Error::from_decode(e, Some(("generated key", key)), 0))
+    }
+}

@@ -1,0 +1,242 @@
+//! The database handle over sqlx's pools, transactions, and the executor abstraction.
+
+mod backend;
+mod connect;
+mod executor;
+mod options;
+mod transaction;
+
+use std::sync::Arc;
+
+use futures_core::stream::BoxStream;
+
+pub use executor::Executor;
+pub(crate) use executor::{StatementSettings, run, traced};
+pub use options::DatabaseOptions;
+pub use transaction::Transaction;
+
+use crate::{Dialect, Result, Row, Statement};
+
+/// A connection pool to one database, chosen at run time by the URL's scheme.
+///
+/// Cheap to clone: clones share the pool. Each backend keeps sqlx's own pool type, with
+/// its full type support and its per-connection prepared-statement cache (no `sqlx::Any`).
+///
+/// ```
+/// use orm_core::Database;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// let db = Database::connect("sqlite::memory:").await?;
+/// assert_eq!(db.dialect(), orm_core::Dialect::Sqlite);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    dialect: Dialect,
+    /// The URL with its password redacted, for messages.
+    url: String,
+    settings: StatementSettings,
+}
+
+/// The pool of whichever backend the URL named.
+#[derive(Clone)]
+pub(crate) enum Pool {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqlitePool),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+}
+
+/// Runs `$body` with `$p` bound to the backend's pool and `$db` to its sqlx database type.
+macro_rules! with_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite($p) => $body,
+            #[cfg(feature = "postgres")]
+            Pool::Postgres($p) => $body,
+            #[cfg(feature = "mysql")]
+            Pool::MySql($p) => $body,
+        }
+    };
+}
+
+impl Database {
+    /// Connects to `url`: `sqlite://app.db` (created if missing), `sqlite::memory:`,
+    /// `postgres://user:pass@host/db`, `mysql://…` or `mariadb://…`.
+    ///
+    /// Fails with [`Error::Config`](crate::Error::Config) for a URL it cannot use and
+    /// [`Error::Connection`](crate::Error::Connection) when the server does not answer;
+    /// neither message contains the password.
+    pub async fn connect(url: &str) -> Result<Database> {
+        Self::options(url).connect().await
+    }
+
+    /// Options for connecting to `url`: pool size, timeouts. See [`DatabaseOptions`].
+    pub fn options(url: &str) -> DatabaseOptions {
+        DatabaseOptions::new(url)
+    }
+
+    pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
+        let dialect = connect::dialect_of(&options.url)?;
+        let pool = connect::connect(&options).await?;
+        Ok(Database {
+            inner: Arc::new(Inner {
+                pool,
+                dialect,
+                url: crate::redact_url(&options.url),
+                settings: StatementSettings {
+                    slow_threshold: options.slow_statement_threshold,
+                },
+            }),
+        })
+    }
+
+    /// The URL this database was opened with, password redacted.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// The underlying SQLite pool, for what the ORM does not cover.
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.inner.pool {
+            Pool::Sqlite(p) => Some(p),
+            #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+            _ => None,
+        }
+    }
+
+    /// The underlying PostgreSQL pool, for what the ORM does not cover.
+    #[cfg(feature = "postgres")]
+    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        match &self.inner.pool {
+            Pool::Postgres(p) => Some(p),
+            #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+            _ => None,
+        }
+    }
+
+    /// The underlying MySQL pool, for what the ORM does not cover.
+    #[cfg(feature = "mysql")]
+    pub fn mysql_pool(&self) -> Option<&sqlx::MySqlPool> {
+        match &self.inner.pool {
+            Pool::MySql(p) => Some(p),
+            #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+            _ => None,
+        }
+    }
+
+    /// Closes every connection; later statements fail.
+    pub async fn close(&self) {
+        with_pool!(&self.inner.pool, p => p.close().await)
+    }
+
+    /// Starts a transaction on a connection of its own. See [`Transaction`].
+    pub async fn begin(&self) -> Result<Transaction> {
+        Transaction::begin(&self.inner.pool, self.inner.dialect, self.inner.settings.clone()).await
+    }
+
+    /// Runs `work` in a transaction: commits when it returns `Ok`, rolls back when it
+    /// returns `Err` or panics (or when the returned future is dropped before it ends).
+    ///
+    /// ```
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model)]
+    /// struct Account {
+    ///     #[orm(primary_key)]
+    ///     id: i64,
+    ///     balance: i64,
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// db.create_tables(&[Account::table_def()]).await?;
+    /// Account { id: 1, balance: 100 }.insert(&db).await?;
+    ///
+    /// db.transaction(async |tx| {
+    ///     let mut a = Account::get(tx, 1).await?.ok_or(Error::NotFound)?;
+    ///     a.balance -= 10;
+    ///     a.update(tx).await
+    /// })
+    /// .await?;
+    /// assert_eq!(Account::get(&db, 1).await?.unwrap().balance, 90);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction<T, F>(&self, work: F) -> Result<T>
+    where
+        F: AsyncFnOnce(&Transaction) -> Result<T>,
+    {
+        let tx = self.begin().await?;
+        match work(&tx).await {
+            Ok(value) => {
+                tx.commit().await?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The error that ended the work matters more than a failed rollback; a
+                // connection whose rollback failed is closed by sqlx, not reused.
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &self.inner.url)
+            .field("dialect", &self.inner.dialect)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Executor for Database {
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect
+    }
+
+    async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
+        let sql = st.sql.clone();
+        let fut = async { with_pool!(&self.inner.pool, p => run::fetch_all(p, st).await) };
+        traced(self.inner.dialect, &self.inner.settings, &sql, fut).await
+    }
+
+    async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
+        let sql = st.sql.clone();
+        let fut = async { with_pool!(&self.inner.pool, p => run::fetch_optional(p, st).await) };
+        traced(self.inner.dialect, &self.inner.settings, &sql, fut).await
+    }
+
+    async fn execute(&self, st: Statement) -> Result<u64> {
+        let sql = st.sql.clone();
+        let fut = async { with_pool!(&self.inner.pool, p => run::execute(p, st).await) };
+        traced(self.inner.dialect, &self.inner.settings, &sql, fut).await
+    }
+
+    async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
+        let sql = st.sql.clone();
+        let dialect = self.inner.dialect;
+        let fut = async {
+            with_pool!(&self.inner.pool, p => run::insert_returning_key(p, dialect, st, key).await)
+        };
+        traced(dialect, &self.inner.settings, &sql, fut).await
+    }
+
+    fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
+        with_pool!(&self.inner.pool, p => run::fetch_stream(p, st))
+    }
+}

@@ -1,0 +1,125 @@
+//! Connection options: the URL, pool sizing and timeouts.
+
+use std::time::Duration;
+
+use crate::db::Database;
+use crate::Result;
+
+/// How to connect: made by [`Database::options`], finished by [`DatabaseOptions::connect`].
+///
+/// ```
+/// use std::time::Duration;
+/// use orm_core::Database;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// let db = Database::options("sqlite::memory:")
+///     .max_connections(1)
+///     .acquire_timeout(Duration::from_secs(5))
+///     .connect()
+///     .await?;
+/// assert_eq!(db.dialect(), orm_core::Dialect::Sqlite);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct DatabaseOptions {
+    pub(crate) url: String,
+    pub(crate) max_connections: Option<u32>,
+    pub(crate) min_connections: Option<u32>,
+    pub(crate) acquire_timeout: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) max_lifetime: Option<Duration>,
+    pub(crate) test_before_acquire: bool,
+    pub(crate) slow_statement_threshold: Duration,
+    pub(crate) sqlite_busy_timeout: Duration,
+}
+
+impl std::fmt::Debug for DatabaseOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseOptions")
+            .field("url", &crate::redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("min_connections", &self.min_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_lifetime", &self.max_lifetime)
+            .field("test_before_acquire", &self.test_before_acquire)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DatabaseOptions {
+    pub(crate) fn new(url: &str) -> Self {
+        DatabaseOptions {
+            url: url.to_owned(),
+            max_connections: None,
+            min_connections: None,
+            acquire_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(600)),
+            max_lifetime: Some(Duration::from_secs(1800)),
+            test_before_acquire: false,
+            slow_statement_threshold: Duration::from_secs(1),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// The most connections the pool opens (default: 10; 1 for an in-memory SQLite
+    /// database, whose connections would otherwise lock each other's tables).
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = Some(n);
+        self
+    }
+
+    /// Connections the pool keeps open even when idle (default: 0).
+    pub fn min_connections(mut self, n: u32) -> Self {
+        self.min_connections = Some(n);
+        self
+    }
+
+    /// How long a statement waits for a free connection before failing with
+    /// [`Error::PoolTimedOut`](crate::Error::PoolTimedOut) (default: 30 s). Also bounds
+    /// how long `connect` tries to reach the server.
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.acquire_timeout = timeout;
+        self
+    }
+
+    /// Idle connections are closed after this long (default: 10 minutes; `None`: never).
+    pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Connections are replaced after this long (default: 30 minutes; `None`: never).
+    pub fn max_lifetime(mut self, lifetime: Option<Duration>) -> Self {
+        self.max_lifetime = lifetime;
+        self
+    }
+
+    /// Pings each connection as it leaves the pool (default: off). Off saves a round trip
+    /// per statement on PostgreSQL and MySQL; a connection that broke while idle then
+    /// fails its next statement with [`Error::Connection`](crate::Error::Connection)
+    /// instead of being replaced silently.
+    pub fn test_before_acquire(mut self, test: bool) -> Self {
+        self.test_before_acquire = test;
+        self
+    }
+
+    /// Statements slower than this are logged at WARN (default: 1 s).
+    pub fn slow_statement_threshold(mut self, threshold: Duration) -> Self {
+        self.slow_statement_threshold = threshold;
+        self
+    }
+
+    /// How long SQLite waits for a lock held by another connection (default: 5 s).
+    pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
+        self.sqlite_busy_timeout = timeout;
+        self
+    }
+
+    /// Opens the pool and checks that the database answers.
+    pub async fn connect(self) -> Result<Database> {
+        Database::connect_with(self).await
+    }
+}

@@ -1,0 +1,158 @@
+//! SQL dialects: how each backend spells identifiers, placeholders and types.
+//!
+//! Rendering is a pure function of a statement and a [`Dialect`]; dialects are always
+//! compiled (they are small and need no driver), so SQL for any backend can be rendered,
+//! printed and snapshot-tested whichever driver features are on.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::borrow::Cow;
+
+use orm_schema::SqlType;
+
+/// A backend's flavour of SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// SQLite 3.35+ (the bundled one).
+    Sqlite,
+    /// PostgreSQL 12+.
+    Postgres,
+    /// MySQL 8 and MariaDB 10.11+.
+    MySql,
+}
+
+impl Dialect {
+    /// Every dialect, for tests and tools that render for all of them.
+    pub const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql];
+
+    /// The backend's name as URLs spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+        }
+    }
+
+    /// The character that quotes identifiers.
+    fn quote_char(self) -> char {
+        match self {
+            Dialect::MySql => '`',
+            Dialect::Sqlite | Dialect::Postgres => '"',
+        }
+    }
+
+    /// Appends `name` quoted as an identifier, doubling any quote character inside it.
+    ///
+    /// ```
+    /// use orm_core::Dialect;
+    ///
+    /// let mut sql = String::new();
+    /// Dialect::Postgres.quote_identifier("we\"ird", &mut sql);
+    /// assert_eq!(sql, r#""we""ird""#);
+    /// ```
+    pub fn quote_identifier(self, name: &str, out: &mut String) {
+        let q = self.quote_char();
+        out.reserve(name.len() + 2);
+        out.push(q);
+        if name.contains(q) {
+            for c in name.chars() {
+                if c == q {
+                    out.push(q);
+                }
+                out.push(c);
+            }
+        } else {
+            out.push_str(name);
+        }
+        out.push(q);
+    }
+
+    /// `name` quoted as an identifier.
+    pub fn quoted(self, name: &str) -> String {
+        let mut s = String::new();
+        self.quote_identifier(name, &mut s);
+        s
+    }
+
+    /// Appends the placeholder of the `n`th (1-based) parameter.
+    pub(crate) fn placeholder(self, n: usize, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            // Writing to a String cannot fail.
+            Dialect::Postgres => drop(write!(out, "${n}")),
+            Dialect::Sqlite | Dialect::MySql => out.push('?'),
+        }
+    }
+
+    /// The most parameters one statement may bind.
+    pub fn max_parameters(self) -> usize {
+        match self {
+            Dialect::Sqlite => 32_766,
+            Dialect::Postgres | Dialect::MySql => 65_535,
+        }
+    }
+
+    /// Whether `INSERT … RETURNING` hands back generated keys (else `LAST_INSERT_ID()`).
+    pub fn has_returning(self) -> bool {
+        !matches!(self, Dialect::MySql)
+    }
+
+    /// The type name of `sql_type` in column definitions. `indexed` says whether the
+    /// column is part of a key or index (MySQL needs a length for indexed text).
+    pub fn type_name(self, sql_type: &SqlType, indexed: bool) -> Cow<'static, str> {
+        if let SqlType::Custom(name) = sql_type {
+            return Cow::Owned(name.clone());
+        }
+        match self {
+            Dialect::Sqlite => sqlite::type_name(sql_type),
+            Dialect::Postgres => postgres::type_name(sql_type),
+            Dialect::MySql => mysql::type_name(sql_type, indexed),
+        }
+    }
+
+    /// The definition of an auto-increment primary key column, after its quoted name.
+    pub(crate) fn auto_increment_column(self, sql_type: &SqlType) -> Cow<'static, str> {
+        match self {
+            Dialect::Sqlite => sqlite::auto_increment_column(),
+            Dialect::Postgres => postgres::auto_increment_column(sql_type),
+            Dialect::MySql => mysql::auto_increment_column(sql_type),
+        }
+    }
+
+    /// Whether indexes are declared inside `CREATE TABLE` (MySQL has no
+    /// `CREATE INDEX IF NOT EXISTS`; inline indexes come and go with the table).
+    pub(crate) fn inline_indexes(self) -> bool {
+        matches!(self, Dialect::MySql)
+    }
+
+    /// Whether DDL can run inside a transaction (MySQL commits implicitly around DDL).
+    pub fn transactional_ddl(self) -> bool {
+        !matches!(self, Dialect::MySql)
+    }
+
+    /// Options written after `CREATE TABLE (…)`.
+    pub(crate) fn table_options(self) -> &'static str {
+        match self {
+            Dialect::MySql => mysql::TABLE_OPTIONS,
+            Dialect::Sqlite | Dialect::Postgres => "",
+        }
+    }
+
+    /// `INSERT INTO t` with no columns at all.
+    pub(crate) fn insert_default_values(self) -> &'static str {
+        match self {
+            Dialect::MySql => " () VALUES ()",
+            Dialect::Sqlite | Dialect::Postgres => " DEFAULT VALUES",
+        }
+    }
+}
+
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

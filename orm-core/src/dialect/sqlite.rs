@@ -1,0 +1,39 @@
+//! SQLite's spelling. Type names are chosen so SQLite's type affinity and sqlx's decoders
+//! agree with the Rust types (a `BOOLEAN` column decodes as `bool`).
+
+use std::borrow::Cow;
+
+use orm_schema::SqlType;
+
+pub(super) fn type_name(t: &SqlType) -> Cow<'static, str> {
+    Cow::Borrowed(match t {
+        SqlType::Boolean => "BOOLEAN",
+        SqlType::TinyInt => "TINYINT",
+        SqlType::SmallInt => "SMALLINT",
+        SqlType::Integer => "INTEGER",
+        SqlType::BigInt => "BIGINT",
+        SqlType::UnsignedTinyInt | SqlType::UnsignedSmallInt | SqlType::UnsignedInteger => {
+            "INTEGER"
+        }
+        SqlType::Real => "REAL",
+        SqlType::Double => "DOUBLE",
+        SqlType::Text => "TEXT",
+        SqlType::Varchar(n) => return Cow::Owned(format!("VARCHAR({n})")),
+        SqlType::Blob => "BLOB",
+        SqlType::Date => "DATE",
+        SqlType::Time => "TIME",
+        SqlType::Timestamp => "DATETIME",
+        SqlType::TimestampTz => "TIMESTAMPTZ",
+        // sqlx stores a UUID as its 16 bytes.
+        SqlType::Uuid => "BLOB",
+        SqlType::Json => "JSON",
+        SqlType::Decimal => "TEXT",
+        SqlType::Custom(name) => return Cow::Owned(name.clone()),
+    })
+}
+
+/// Only `INTEGER PRIMARY KEY` aliases the rowid; `AUTOINCREMENT` keeps keys of deleted rows
+/// from being reused, as on the other backends.
+pub(super) fn auto_increment_column() -> Cow<'static, str> {
+    Cow::Borrowed("INTEGER PRIMARY KEY AUTOINCREMENT")
+}

@@ -1,0 +1,261 @@
+//! The one error type of the crate, classified once from each backend's codes.
+
+use std::borrow::Cow;
+
+/// The result type of the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every failure the ORM reports.
+///
+/// Database failures are classified once, where sqlx hands them over, from SQLSTATE
+/// (PostgreSQL), error numbers (MySQL) and extended result codes (SQLite), so that an
+/// application matches on variants instead of parsing messages. Messages never contain a
+/// password: URLs are redacted before they reach an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A lookup that needed a row found none (`Query::one`, a `get` turned into an error).
+    #[error("no row found")]
+    NotFound,
+
+    /// `Query::one` or `one_or_none` found more than one row.
+    #[error("expected at most one row, found several")]
+    MultipleRows,
+
+    /// An insert or update broke a unique constraint or primary key.
+    #[error("unique constraint violated{}: {message}", on(table, constraint))]
+    UniqueViolation {
+        /// The table, where the backend says.
+        table: Option<String>,
+        /// The constraint or index, where the backend says.
+        constraint: Option<String>,
+        /// The backend's message.
+        message: String,
+    },
+
+    /// A write referenced a missing row, or a delete left references behind.
+    #[error("foreign key constraint violated{}: {message}", on(table, constraint))]
+    ForeignKeyViolation {
+        /// The table, where the backend says.
+        table: Option<String>,
+        /// The constraint, where the backend says.
+        constraint: Option<String>,
+        /// The backend's message.
+        message: String,
+    },
+
+    /// A NULL was written to a NOT NULL column.
+    #[error("NOT NULL constraint violated{}: {message}", on(table, constraint))]
+    NotNullViolation {
+        /// The table, where the backend says.
+        table: Option<String>,
+        /// The column, where the backend says.
+        constraint: Option<String>,
+        /// The backend's message.
+        message: String,
+    },
+
+    /// A CHECK constraint refused a row.
+    #[error("check constraint violated{}: {message}", on(table, constraint))]
+    CheckViolation {
+        /// The table, where the backend says.
+        table: Option<String>,
+        /// The constraint, where the backend says.
+        constraint: Option<String>,
+        /// The backend's message.
+        message: String,
+    },
+
+    /// The database could not serialize this transaction with a concurrent one; retrying
+    /// the whole transaction may succeed.
+    #[error("serialization failure, the transaction may be retried: {message}")]
+    SerializationFailure {
+        /// The backend's message.
+        message: String,
+    },
+
+    /// The transaction was chosen as a deadlock victim; retrying it may succeed.
+    #[error("deadlock detected, the transaction may be retried: {message}")]
+    Deadlock {
+        /// The backend's message.
+        message: String,
+    },
+
+    /// No connection became free within the pool's acquire timeout.
+    #[error("timed out waiting for a connection from the pool")]
+    PoolTimedOut,
+
+    /// The database could not be reached, or the connection broke.
+    #[error("cannot connect to {url}: {message}")]
+    Connection {
+        /// The URL, with its password redacted.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// A column of a row could not be decoded into the model's field.
+    #[error("cannot decode column `{column}` of model `{model}`: {source}")]
+    Decode {
+        /// The model (or `"row"` for a raw query).
+        model: &'static str,
+        /// The column's name (or its position for a raw query).
+        column: Cow<'static, str>,
+        /// Why.
+        #[source]
+        source: sqlx::error::BoxDynError,
+    },
+
+    /// A value could not be encoded for the backend (a `u32` too large for a key, say).
+    #[error("cannot encode a value: {0}")]
+    Encode(String),
+
+    /// An update matched no row where one was expected (the row was deleted or changed
+    /// by someone else).
+    #[error("stale data: {0}")]
+    StaleData(String),
+
+    /// A query the ORM refuses to run (an update without assignments, a delete with a
+    /// limit, a statement on a finished transaction).
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+
+    /// A bad URL or option.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+
+    /// The models do not form a valid schema (a foreign key to a table that is not
+    /// registered, a cycle of foreign keys).
+    #[error("invalid schema: {0}")]
+    Schema(String),
+
+    /// A database error with no variant of its own.
+    #[error("database error{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
+    Database {
+        /// SQLSTATE, MySQL error number or SQLite extended code.
+        code: Option<String>,
+        /// The backend's message.
+        message: String,
+    },
+
+    /// Any other failure of the driver.
+    #[error(transparent)]
+    Driver(sqlx::Error),
+}
+
+fn on(table: &Option<String>, constraint: &Option<String>) -> String {
+    match (table, constraint) {
+        (Some(t), Some(c)) => format!(" on `{t}` (`{c}`)"),
+        (Some(t), None) => format!(" on `{t}`"),
+        (None, Some(c)) => format!(" (`{c}`)"),
+        (None, None) => String::new(),
+    }
+}
+
+impl Error {
+    /// Whether retrying the whole transaction may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::SerializationFailure { .. } | Error::Deadlock { .. })
+    }
+
+    /// A decode failure of column `index`, named after the model's column when known.
+    pub(crate) fn from_decode(
+        e: sqlx::Error,
+        model: Option<(&'static str, &'static str)>,
+        index: usize,
+    ) -> Self {
+        let (model, column) = match model {
+            Some((m, c)) => (m, Cow::Borrowed(c)),
+            None => ("row", Cow::Owned(format!("#{index}"))),
+        };
+        let source = match e {
+            sqlx::Error::ColumnDecode { source, .. } => source,
+            other => Box::new(other),
+        };
+        Error::Decode {
+            model,
+            column,
+            source,
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Error::NotFound,
+            sqlx::Error::PoolTimedOut => Error::PoolTimedOut,
+            sqlx::Error::Database(db) => classify(db.as_ref()),
+            sqlx::Error::Encode(e) => Error::Encode(e.to_string()),
+            other => Error::Driver(other),
+        }
+    }
+}
+
+/// Maps a backend's error to a variant by its code.
+fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
+    let message = db.message().to_owned();
+    let code = db.code().map(Cow::into_owned);
+    let table = db.table().map(str::to_owned);
+    let constraint = db.constraint().map(str::to_owned);
+    match code.as_deref() {
+        // PostgreSQL SQLSTATE
+        Some("40001") => return Error::SerializationFailure { message },
+        Some("40P01") => return Error::Deadlock { message },
+        // MySQL: ER_LOCK_DEADLOCK; ER_LOCK_WAIT_TIMEOUT is also transient.
+        Some("1213") => return Error::Deadlock { message },
+        Some("1205") => return Error::SerializationFailure { message },
+        // SQLite: SQLITE_BUSY and its extended codes.
+        Some("5" | "261" | "517" | "773") => return Error::SerializationFailure { message },
+        _ => {}
+    }
+    use sqlx::error::ErrorKind;
+    match db.kind() {
+        ErrorKind::UniqueViolation => Error::UniqueViolation {
+            table,
+            constraint,
+            message,
+        },
+        ErrorKind::ForeignKeyViolation => Error::ForeignKeyViolation {
+            table,
+            constraint,
+            message,
+        },
+        ErrorKind::NotNullViolation => Error::NotNullViolation {
+            table,
+            constraint,
+            message,
+        },
+        ErrorKind::CheckViolation => Error::CheckViolation {
+            table,
+            constraint,
+            message,
+        },
+        _ => Error::Database { code, message },
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+///
+/// ```
+/// assert_eq!(
+///     orm_core::redact_url("postgres://app:s3cret@db:5432/prod"),
+///     "postgres://app:***@db:5432/prod"
+/// );
+/// assert_eq!(orm_core::redact_url("sqlite://app.db"), "sqlite://app.db");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            // Setting a password only fails for URLs that cannot have one.
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Unparseable: keep the scheme only, the rest may hold a secret.
+        Err(_) => match url.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://<redacted>"),
+            None => "<redacted>".to_owned(),
+        },
+    }
+}

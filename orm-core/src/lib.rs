@@ -1,0 +1,76 @@
+//! An async ORM for Rust on sqlx: declarative models checked at compile time, a typed
+//! query builder, transactions, and schema creation, on SQLite, PostgreSQL and
+//! MySQL/MariaDB chosen at run time by URL.
+//!
+//! ```
+//! use orm_core::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[orm(table = "users")]
+//! pub struct User {
+//!     #[orm(primary_key)]
+//!     pub id: i64,
+//!     #[orm(unique, max_length = 64)]
+//!     pub username: String,
+//!     #[orm(index)]
+//!     pub email: String,
+//!     pub bio: Option<String>,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> orm_core::Result<()> {
+//! let db = Database::connect("sqlite::memory:").await?;
+//! db.create_all().await?;
+//!
+//! let mut john = User { id: 0, username: "john".into(), email: "john@example.com".into(), bio: None };
+//! john.insert(&db).await?;
+//!
+//! let found = User::query()
+//!     .filter(User::username.eq("john").and(User::email.like("%@example.com")))
+//!     .order_by(User::id.desc())
+//!     .limit(10)
+//!     .all(&db)
+//!     .await?;
+//! assert_eq!(found, [john.clone()]);
+//!
+//! User::query().filter(User::id.eq(john.id)).delete(&db).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The backend is a cargo feature (`sqlite`, on by default; `postgres`; `mysql`), as are
+//! the optional types (`chrono`, `uuid`, `json`, on by default).
+
+mod column;
+pub mod db;
+mod error;
+mod model;
+pub mod query;
+mod row;
+pub mod schema;
+mod value;
+
+mod dialect;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use column::Column;
+pub use db::{Database, DatabaseOptions, Executor, Transaction};
+pub use dialect::Dialect;
+pub use error::{Error, Result, redact_url};
+pub use model::Model;
+pub use query::{Expr, FromRow, Raw, Select, Statement, raw};
+pub use row::Row;
+pub use value::{IntoValue, SqlValue, Value};
+
+/// `#[derive(Model)]`: maps a struct to a table. See [`Model`] for what it provides.
+pub use orm_derive::Model;
+
+/// What most programs need: `use orm_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::query::count_all;
+    pub use crate::{
+        Database, Dialect, Error, Executor, Expr, Model, Result, Select, Transaction, raw,
+    };
+}

@@ -1,0 +1,362 @@
+//! The expression AST: conditions for `filter`, and value expressions built from columns.
+
+use crate::column::Column;
+use crate::query::select::SelectStatement;
+use crate::value::IntoValue;
+use crate::Value;
+
+/// An SQL expression: a condition to filter by, or a value computed from columns.
+///
+/// Built from typed column handles, so the values compared with a column have the
+/// column's Rust type:
+///
+/// ```
+/// use orm_core::prelude::*;
+///
+/// #[derive(Model)]
+/// struct Book {
+///     #[orm(primary_key)]
+///     id: i64,
+///     title: String,
+///     pages: i32,
+/// }
+///
+/// let long_or_dune = Book::pages.gt(500).or(Book::title.eq("Dune"));
+/// let sql = Book::query().filter(long_or_dune).to_sql(Dialect::Postgres);
+/// assert_eq!(
+///     sql.sql,
+///     r#"SELECT "id", "title", "pages" FROM "book" WHERE "pages" > $1 OR "title" = $2"#
+/// );
+/// ```
+///
+/// `Book::pages.eq("many")` does not compile: a column compares only with values (or
+/// columns, or expressions) of its own type.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use = "an expression does nothing until a query uses it"]
+pub struct Expr(pub(crate) Node);
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    Column(&'static str),
+    Value(Value),
+    Binary(Box<Node>, BinOp, Box<Node>),
+    Not(Box<Node>),
+    IsNull(Box<Node>, bool),
+    InList(Box<Node>, Vec<Node>, bool),
+    InSelect(Box<Node>, Box<SelectStatement>, bool),
+    Between(Box<Node>, Box<Node>, Box<Node>, bool),
+    Like {
+        expr: Box<Node>,
+        pattern: Box<Node>,
+        case_insensitive: bool,
+        negated: bool,
+    },
+    Aggregate(Aggregate, Option<Box<Node>>),
+    Cast(Box<Node>, CastType),
+}
+
+/// Target types of the casts that make aggregates decode the same on every backend
+/// (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CastType {
+    BigInt,
+    Double,
+}
+
+impl CastType {
+    pub(crate) fn type_name(self, dialect: crate::Dialect) -> &'static str {
+        use crate::Dialect::*;
+        match (self, dialect) {
+            (CastType::BigInt, Postgres) => "BIGINT",
+            (CastType::BigInt, MySql) => "SIGNED",
+            (CastType::BigInt, Sqlite) => "INTEGER",
+            (CastType::Double, Postgres) => "DOUBLE PRECISION",
+            (CastType::Double, MySql) => "DOUBLE",
+            (CastType::Double, Sqlite) => "REAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            BinOp::Eq => " = ",
+            BinOp::Ne => " <> ",
+            BinOp::Lt => " < ",
+            BinOp::Le => " <= ",
+            BinOp::Gt => " > ",
+            BinOp::Ge => " >= ",
+            BinOp::And => " AND ",
+            BinOp::Or => " OR ",
+            BinOp::Add => " + ",
+            BinOp::Sub => " - ",
+            BinOp::Mul => " * ",
+            BinOp::Div => " / ",
+        }
+    }
+}
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aggregate {
+    Count,
+    CountDistinct,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+impl Expr {
+    /// Both this condition and `other`.
+    pub fn and(self, other: Expr) -> Expr {
+        Expr(Node::Binary(Box::new(self.0), BinOp::And, Box::new(other.0)))
+    }
+
+    /// This condition, or `other`.
+    pub fn or(self, other: Expr) -> Expr {
+        Expr(Node::Binary(Box::new(self.0), BinOp::Or, Box::new(other.0)))
+    }
+
+    /// The negation of this condition. (`!expr` works too.)
+    #[allow(clippy::should_implement_trait)] // `Not` is implemented as well; this reads better in chains
+    pub fn not(self) -> Expr {
+        Expr(Node::Not(Box::new(self.0)))
+    }
+
+    /// Every condition of `conditions` (true when there are none).
+    pub fn all(conditions: impl IntoIterator<Item = Expr>) -> Option<Expr> {
+        conditions.into_iter().reduce(Expr::and)
+    }
+
+    /// Any condition of `conditions` (`None` when there are none).
+    pub fn any(conditions: impl IntoIterator<Item = Expr>) -> Option<Expr> {
+        conditions.into_iter().reduce(Expr::or)
+    }
+}
+
+impl std::ops::Not for Expr {
+    type Output = Expr;
+    fn not(self) -> Expr {
+        Expr::not(self)
+    }
+}
+
+/// A value expression of Rust type `T`: a column, a value, or arithmetic on them.
+///
+/// What `Column::add` and friends return; it compares like a column does.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use = "an expression does nothing until a query uses it"]
+pub struct TypedExpr<T> {
+    pub(crate) node: Node,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> TypedExpr<T> {
+    pub(crate) fn new(node: Node) -> Self {
+        TypedExpr {
+            node,
+            _type: std::marker::PhantomData,
+        }
+    }
+}
+
+/// Something that can stand on either side of a comparison with a `T`: a value of type `T`
+/// (or a borrowed form of it), a column of type `T`, or a [`TypedExpr<T>`].
+pub trait Operand<T> {
+    /// The operand as an expression node.
+    #[doc(hidden)]
+    fn into_operand(self) -> Expr;
+}
+
+/// Values are operands through the same conversions as [`IntoValue`]. (One blanket impl
+/// over `IntoValue` would collide with the column impl under the orphan rules.)
+macro_rules! value_operand {
+    ($(impl<$($g:ident),*> Operand<$t:ty> for $v:ty $(where $w:ty: $bound:path)?;)*) => {$(
+        impl<$($g: crate::SqlValue),*> Operand<$t> for $v $(where $w: $bound)? {
+            fn into_operand(self) -> Expr {
+                Expr(Node::Value(IntoValue::<$t>::into_value(self)))
+            }
+        }
+    )*};
+}
+
+value_operand! {
+    impl<T> Operand<T> for T;
+    impl<T> Operand<T> for &T;
+    impl<T> Operand<Option<T>> for T where Option<T>: crate::SqlValue;
+    impl<> Operand<String> for &str;
+    impl<> Operand<Option<String>> for &str;
+    impl<> Operand<Vec<u8>> for &[u8];
+}
+
+impl<M, T> Operand<T> for Column<M, T> {
+    fn into_operand(self) -> Expr {
+        Expr(Node::Column(self.name()))
+    }
+}
+
+impl<T> Operand<T> for TypedExpr<T> {
+    fn into_operand(self) -> Expr {
+        Expr(self.node)
+    }
+}
+
+/// Numeric types: arithmetic and `sum`/`avg` apply to their columns.
+pub trait Numeric {}
+
+macro_rules! numeric {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {}
+        impl Numeric for Option<$t> {}
+    )*};
+}
+numeric!(i8, i16, i32, i64, u8, u16, u32, f32, f64);
+
+fn binary<T>(lhs: Node, op: BinOp, rhs: impl Operand<T>) -> Node {
+    Node::Binary(Box::new(lhs), op, Box::new(rhs.into_operand().0))
+}
+
+/// The comparison and arithmetic methods of columns and typed expressions.
+macro_rules! operators {
+    ($ty:ident <$($gen:ident),*>, $node:expr) => {
+        impl<$($gen),*> $ty<$($gen),*> {
+            /// `self = value`; comparing with a NULL value renders `IS NULL`.
+            pub fn eq(self, value: impl Operand<T>) -> Expr {
+                Expr(binary($node(self), BinOp::Eq, value))
+            }
+            /// `self <> value`; comparing with a NULL value renders `IS NOT NULL`.
+            pub fn ne(self, value: impl Operand<T>) -> Expr {
+                Expr(binary($node(self), BinOp::Ne, value))
+            }
+            /// `self < value`
+            pub fn lt(self, value: impl Operand<T>) -> Expr {
+                Expr(binary($node(self), BinOp::Lt, value))
+            }
+            /// `self <= value`
+            pub fn le(self, value: impl Operand<T>) -> Expr {
+                Expr(binary($node(self), BinOp::Le, value))
+            }
+            /// `self > value`
+            pub fn gt(self, value: impl Operand<T>) -> Expr {
+                Expr(binary($node(self), BinOp::Gt, value))
+            }
+            /// `self >= value`
+            pub fn ge(self, value: impl Operand<T>) -> Expr {
+                Expr(binary($node(self), BinOp::Ge, value))
+            }
+            /// `self IS NULL`
+            pub fn is_null(self) -> Expr {
+                Expr(Node::IsNull(Box::new($node(self)), false))
+            }
+            /// `self IS NOT NULL`
+            pub fn is_not_null(self) -> Expr {
+                Expr(Node::IsNull(Box::new($node(self)), true))
+            }
+            /// `self BETWEEN low AND high` (both ends included).
+            pub fn between(self, low: impl Operand<T>, high: impl Operand<T>) -> Expr {
+                Expr(Node::Between(
+                    Box::new($node(self)),
+                    Box::new(low.into_operand().0),
+                    Box::new(high.into_operand().0),
+                    false,
+                ))
+            }
+            /// `self IN (values…)`; an empty list matches nothing.
+            pub fn is_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+                let list = values.into_iter().map(|v| v.into_operand().0).collect();
+                Expr(Node::InList(Box::new($node(self)), list, false))
+            }
+            /// `self NOT IN (values…)`; an empty list matches everything.
+            pub fn not_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+                let list = values.into_iter().map(|v| v.into_operand().0).collect();
+                Expr(Node::InList(Box::new($node(self)), list, true))
+            }
+            /// `self IN (SELECT …)`: a subquery selecting one column of type `T`.
+            pub fn in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr
+            where
+                S: crate::query::Selection<Output = T>,
+            {
+                Expr(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), false))
+            }
+            /// `self NOT IN (SELECT …)`.
+            pub fn not_in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr
+            where
+                S: crate::query::Selection<Output = T>,
+            {
+                Expr(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), true))
+            }
+            /// `self + value`
+            pub fn add(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+                TypedExpr::new(binary($node(self), BinOp::Add, value))
+            }
+            /// `self - value`
+            pub fn sub(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+                TypedExpr::new(binary($node(self), BinOp::Sub, value))
+            }
+            /// `self * value`
+            pub fn mul(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+                TypedExpr::new(binary($node(self), BinOp::Mul, value))
+            }
+            /// `self / value` (integer division for integer types on PostgreSQL and SQLite).
+            pub fn div(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+                TypedExpr::new(binary($node(self), BinOp::Div, value))
+            }
+        }
+    };
+}
+
+operators!(Column<M, T>, |c: Column<M, T>| Node::Column(c.name()));
+operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);
+
+/// Pattern matching, for text columns.
+macro_rules! text_operators {
+    ($ty:ident <$($gen:ident),*>, $node:expr) => {
+        impl<$($gen),*> $ty<$($gen),*> where T: Text {
+            /// `self LIKE pattern`, case-sensitive on every backend (`%` and `_` are wildcards).
+            pub fn like(self, pattern: impl Operand<T>) -> Expr {
+                self.like_node(pattern, false, false)
+            }
+            /// `self NOT LIKE pattern`
+            pub fn not_like(self, pattern: impl Operand<T>) -> Expr {
+                self.like_node(pattern, false, true)
+            }
+            /// `LIKE`, ignoring case on every backend (PostgreSQL's `ILIKE`).
+            pub fn ilike(self, pattern: impl Operand<T>) -> Expr {
+                self.like_node(pattern, true, false)
+            }
+            fn like_node(self, pattern: impl Operand<T>, case_insensitive: bool, negated: bool) -> Expr {
+                Expr(Node::Like {
+                    expr: Box::new($node(self)),
+                    pattern: Box::new(pattern.into_operand().0),
+                    case_insensitive,
+                    negated,
+                })
+            }
+        }
+    };
+}
+
+/// Text types: `like` and `ilike` apply to their columns.
+pub trait Text {}
+impl Text for String {}
+impl Text for Option<String> {}
+
+text_operators!(Column<M, T>, |c: Column<M, T>| Node::Column(c.name()));
+text_operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);

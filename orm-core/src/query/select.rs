@@ -1,0 +1,274 @@
+//! `SELECT` queries over one model's table, and the `UPDATE`/`DELETE` built from them.
+
+use std::marker::PhantomData;
+
+use crate::db::Executor;
+use crate::query::expr::{Expr, Node};
+use crate::query::order::Ordering;
+use crate::query::render;
+use crate::query::selection::Selection;
+use crate::query::update::Update;
+use crate::{Dialect, Error, Model, Result, Statement, Value};
+
+/// A query over the table of model `M`, returning rows decoded as `S::Output` (the model
+/// itself unless [`Select::select`] chose columns).
+///
+/// Built by [`Model::query`]; each builder method returns the query, and the terminal
+/// methods (`all`, `first`, `one`, `count`, `delete`, …) run it on an executor.
+///
+/// ```
+/// use orm_core::prelude::*;
+///
+/// #[derive(Model, Debug)]
+/// struct Task {
+///     #[orm(primary_key)]
+///     id: i64,
+///     title: String,
+///     done: bool,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// let db = Database::connect("sqlite::memory:").await?;
+/// db.create_tables(&[Task::table_def()]).await?;
+/// for title in ["write", "test", "ship"] {
+///     Task { id: 0, title: title.into(), done: title == "write" }.insert(&db).await?;
+/// }
+///
+/// let open = Task::query()
+///     .filter(Task::done.eq(false))
+///     .order_by(Task::title.asc())
+///     .all(&db)
+///     .await?;
+/// assert_eq!(open.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["ship", "test"]);
+/// assert_eq!(Task::query().filter(Task::done.eq(true)).count(&db).await?, 1);
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a query does nothing until a terminal method such as `all` runs it"]
+pub struct Select<M, S = M> {
+    pub(crate) stmt: SelectStatement,
+    _marker: PhantomData<fn() -> (M, S)>,
+}
+
+impl<M, S> Clone for Select<M, S> {
+    fn clone(&self) -> Self {
+        Select {
+            stmt: self.stmt.clone(),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<M, S> std::fmt::Debug for Select<M, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Select").field(&self.stmt).finish()
+    }
+}
+
+/// The backend-independent form of a `SELECT`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SelectStatement {
+    pub(crate) table: &'static str,
+    pub(crate) columns: Vec<Node>,
+    pub(crate) distinct: bool,
+    pub(crate) filter: Option<Node>,
+    pub(crate) group_by: Vec<Node>,
+    pub(crate) having: Option<Node>,
+    pub(crate) order_by: Vec<Ordering>,
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: Option<u64>,
+}
+
+impl<M: Model> Select<M, M> {
+    pub(crate) fn new() -> Self {
+        Select {
+            stmt: SelectStatement {
+                table: M::TABLE,
+                columns: M::COLUMNS.iter().map(|c| Node::Column(c)).collect(),
+                distinct: false,
+                filter: None,
+                group_by: Vec::new(),
+                having: None,
+                order_by: Vec::new(),
+                limit: None,
+                offset: None,
+            },
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, S: Selection> Select<M, S> {
+    /// Returns chosen columns or expressions instead of whole models: a column, or a
+    /// tuple of them, decoded as their Rust types.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String }
+    /// let q = Task::query().select((Task::id, Task::title));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "id", "title" FROM "task""#);
+    /// ```
+    pub fn select<S2: Selection>(self, selection: S2) -> Select<M, S2> {
+        let mut stmt = self.stmt;
+        stmt.columns = selection.columns().into_iter().map(|e| e.0).collect();
+        Select {
+            stmt,
+            _marker: PhantomData,
+        }
+    }
+
+    /// Keeps rows that match `condition`; several filters are AND-ed.
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.stmt.filter = Some(match self.stmt.filter.take() {
+            Some(previous) => (Expr(previous).and(condition)).0,
+            None => condition.0,
+        });
+        self
+    }
+
+    /// Sorts by `ordering` (a column sorts ascending; see [`Ordering`] for `desc` and
+    /// NULL placement). Several calls sort by each in turn.
+    pub fn order_by(mut self, ordering: impl Into<Ordering>) -> Self {
+        self.stmt.order_by.push(ordering.into());
+        self
+    }
+
+    /// Returns at most `n` rows.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.stmt.limit = Some(n);
+        self
+    }
+
+    /// Skips the first `n` rows.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.stmt.offset = Some(n);
+        self
+    }
+
+    /// Removes duplicate rows (`SELECT DISTINCT`).
+    pub fn distinct(mut self) -> Self {
+        self.stmt.distinct = true;
+        self
+    }
+
+    /// Groups rows by `expr` (usually with aggregates in [`Select::select`]).
+    pub fn group_by(mut self, expr: impl crate::query::SelectItem) -> Self {
+        self.stmt.group_by.push(expr.into_expr().0);
+        self
+    }
+
+    /// Keeps groups that match `condition`; several are AND-ed.
+    pub fn having(mut self, condition: Expr) -> Self {
+        self.stmt.having = Some(match self.stmt.having.take() {
+            Some(previous) => (Expr(previous).and(condition)).0,
+            None => condition.0,
+        });
+        self
+    }
+
+    /// The SQL and bound values this query runs as on `dialect`.
+    pub fn to_sql(&self, dialect: Dialect) -> Statement {
+        render::select(&self.stmt, dialect)
+    }
+
+    /// Every matching row.
+    pub async fn all<E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<S::Output>> {
+        let rows = exec.fetch_all(self.to_sql(exec.dialect())).await?;
+        rows.iter().map(S::decode).collect()
+    }
+
+    /// The first matching row, if any (adds `LIMIT 1`).
+    pub async fn first<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
+        self.stmt.limit = Some(1);
+        let row = exec.fetch_optional(self.to_sql(exec.dialect())).await?;
+        row.as_ref().map(S::decode).transpose()
+    }
+
+    /// Exactly one matching row: [`Error::NotFound`] when there is none,
+    /// [`Error::MultipleRows`] when there are several.
+    pub async fn one<E: Executor + ?Sized>(self, exec: &E) -> Result<S::Output> {
+        self.one_or_none(exec).await?.ok_or(Error::NotFound)
+    }
+
+    /// The matching row if there is one: [`Error::MultipleRows`] when there are several.
+    pub async fn one_or_none<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
+        // Two rows are enough to tell "several" from "one".
+        self.stmt.limit = Some(self.stmt.limit.map_or(2, |l| l.min(2)));
+        let rows = exec.fetch_all(self.to_sql(exec.dialect())).await?;
+        match rows.as_slice() {
+            [] => Ok(None),
+            [row] => S::decode(row).map(Some),
+            _ => Err(Error::MultipleRows),
+        }
+    }
+
+    /// The number of matching rows.
+    pub async fn count<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
+        let statement = render::count(&self.stmt, exec.dialect());
+        let row = exec.fetch_optional(statement).await?.ok_or(Error::NotFound)?;
+        let n: i64 = row.get(0)?;
+        u64::try_from(n).map_err(|e| Error::Encode(e.to_string()))
+    }
+
+    /// Whether any row matches.
+    pub async fn exists<E: Executor + ?Sized>(self, exec: &E) -> Result<bool> {
+        let statement = render::exists(&self.stmt, exec.dialect());
+        Ok(exec.fetch_optional(statement).await?.is_some())
+    }
+
+    /// Deletes the matching rows; returns how many were deleted.
+    ///
+    /// Only `filter` applies to a delete: a query with ordering, paging, grouping or
+    /// `distinct` is refused with [`Error::InvalidQuery`] rather than deleting more than
+    /// the query would select.
+    pub async fn delete<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
+        let statement = render::delete(&self.stmt, exec.dialect())?;
+        exec.execute(statement).await
+    }
+
+    /// An `UPDATE` of the matching rows; add assignments with [`Update::set`].
+    pub fn update(self) -> Update<M> {
+        Update::new(self.stmt)
+    }
+
+    /// The rows as a stream, decoded one at a time, so memory stays flat however many
+    /// rows match.
+    pub fn stream<'e, E: Executor + ?Sized>(
+        self,
+        exec: &'e E,
+    ) -> impl futures_core::Stream<Item = Result<S::Output>> + Send + 'e {
+        use futures_util::StreamExt;
+        exec.fetch_stream(self.to_sql(exec.dialect()))
+            .map(|row| row.and_then(|r| S::decode(&r)))
+    }
+}
+
+impl<M: Model> Select<M, M> {
+    /// Filters on the primary key's columns equal to `values`.
+    pub(crate) fn filter_key(self, values: Vec<Value>) -> Self {
+        let condition = M::PRIMARY_KEY
+            .iter()
+            .zip(values)
+            .map(|(column, value)| {
+                Expr(Node::Binary(
+                    Box::new(Node::Column(column)),
+                    crate::query::expr::BinOp::Eq,
+                    Box::new(Node::Value(value)),
+                ))
+            })
+            .reduce(Expr::and);
+        match condition {
+            Some(c) => self.filter(c),
+            None => self,
+        }
+    }
+
+    /// Orders by the primary key.
+    pub(crate) fn order_by_key(mut self) -> Self {
+        for column in M::PRIMARY_KEY {
+            self.stmt.order_by.push(Ordering::asc(Node::Column(column)));
+        }
+        self
+    }
+}

@@ -1,0 +1,213 @@
+//! What a query returns: whole models, one column or expression, or a tuple of them.
+
+use crate::column::Column;
+use crate::query::expr::{Aggregate, CastType, Expr, Node, TypedExpr};
+use crate::{Error, Model, Result, Row, SqlValue};
+
+/// The columns a query selects and how its rows decode. Implemented for models, for
+/// columns and typed expressions, and for tuples of those (up to 8).
+pub trait Selection: Send + 'static {
+    /// What one row decodes to.
+    type Output: Send + 'static;
+
+    /// The selected expressions.
+    #[doc(hidden)]
+    fn columns(self) -> Vec<Expr>;
+
+    /// Decodes one row.
+    #[doc(hidden)]
+    fn decode(row: &Row) -> Result<Self::Output>;
+}
+
+impl<M: Model> Selection for M {
+    type Output = M;
+
+    fn columns(self) -> Vec<Expr> {
+        M::COLUMNS.iter().map(|c| Expr(Node::Column(c))).collect()
+    }
+
+    fn decode(row: &Row) -> Result<M> {
+        M::from_row(row)
+    }
+}
+
+/// One selected column or expression of Rust type [`SelectItem::Value`].
+pub trait SelectItem: Send + 'static {
+    /// The Rust type of its values.
+    type Value: SqlValue;
+
+    /// The expression.
+    #[doc(hidden)]
+    fn into_expr(self) -> Expr;
+}
+
+impl<M: 'static, T: SqlValue> SelectItem for Column<M, T> {
+    type Value = T;
+    fn into_expr(self) -> Expr {
+        Expr(Node::Column(self.name()))
+    }
+}
+
+impl<T: SqlValue> SelectItem for TypedExpr<T> {
+    type Value = T;
+    fn into_expr(self) -> Expr {
+        Expr(self.node)
+    }
+}
+
+fn decode_at<T: SqlValue>(row: &Row, index: usize) -> Result<T> {
+    T::decode(row, index).map_err(|e| Error::from_decode(e, None, index))
+}
+
+impl<M: 'static, T: SqlValue> Selection for Column<M, T> {
+    type Output = T;
+    fn columns(self) -> Vec<Expr> {
+        vec![self.into_expr()]
+    }
+    fn decode(row: &Row) -> Result<T> {
+        decode_at(row, 0)
+    }
+}
+
+impl<T: SqlValue> Selection for TypedExpr<T> {
+    type Output = T;
+    fn columns(self) -> Vec<Expr> {
+        vec![self.into_expr()]
+    }
+    fn decode(row: &Row) -> Result<T> {
+        decode_at(row, 0)
+    }
+}
+
+/// A Rust value made from a whole row: a model, or a tuple of column values by position.
+/// What raw queries decode into.
+pub trait FromRow: Sized + Send + 'static {
+    /// Decodes `row`.
+    fn from_row(row: &Row) -> Result<Self>;
+}
+
+impl<M: Model> FromRow for M {
+    fn from_row(row: &Row) -> Result<M> {
+        M::from_row(row)
+    }
+}
+
+macro_rules! tuple_selection {
+    ($($item:ident $index:tt),+) => {
+        impl<$($item: SelectItem),+> Selection for ($($item,)+) {
+            type Output = ($($item::Value,)+);
+            fn columns(self) -> Vec<Expr> {
+                vec![$(self.$index.into_expr()),+]
+            }
+            fn decode(row: &Row) -> Result<Self::Output> {
+                <Self::Output as FromRow>::from_row(row)
+            }
+        }
+        impl<$($item: SqlValue),+> FromRow for ($($item,)+) {
+            fn from_row(row: &Row) -> Result<Self> {
+                Ok(($(decode_at::<$item>(row, $index)?,)+))
+            }
+        }
+    };
+}
+
+tuple_selection!(A 0);
+tuple_selection!(A 0, B 1);
+tuple_selection!(A 0, B 1, C 2);
+tuple_selection!(A 0, B 1, C 2, D 3);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+/// `COUNT(*)`: the number of rows (of each group).
+pub fn count_all() -> TypedExpr<i64> {
+    TypedExpr::new(Node::Aggregate(Aggregate::Count, None))
+}
+
+impl<M, T> Column<M, T> {
+    /// `COUNT(column)`: the number of non-NULL values.
+    pub fn count(self) -> TypedExpr<i64> {
+        TypedExpr::new(Node::Aggregate(Aggregate::Count, Some(Box::new(Node::Column(self.name())))))
+    }
+
+    /// `COUNT(DISTINCT column)`.
+    pub fn count_distinct(self) -> TypedExpr<i64> {
+        TypedExpr::new(Node::Aggregate(
+            Aggregate::CountDistinct,
+            Some(Box::new(Node::Column(self.name()))),
+        ))
+    }
+
+    /// `MIN(column)`: NULL (`None`) over no rows.
+    pub fn min(self) -> TypedExpr<Option<T::Inner>>
+    where
+        T: Nullable,
+    {
+        TypedExpr::new(Node::Aggregate(Aggregate::Min, Some(Box::new(Node::Column(self.name())))))
+    }
+
+    /// `MAX(column)`: NULL (`None`) over no rows.
+    pub fn max(self) -> TypedExpr<Option<T::Inner>>
+    where
+        T: Nullable,
+    {
+        TypedExpr::new(Node::Aggregate(Aggregate::Max, Some(Box::new(Node::Column(self.name())))))
+    }
+
+    /// `SUM(column)`, as `i64` for integer columns and `f64` for floating ones; NULL
+    /// (`None`) over no rows.
+    pub fn sum(self) -> TypedExpr<Option<T::Sum>>
+    where
+        T: Summable,
+    {
+        let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(Node::Column(self.name()))));
+        let to = if T::FLOAT { CastType::Double } else { CastType::BigInt };
+        TypedExpr::new(Node::Cast(Box::new(sum), to))
+    }
+
+    /// `AVG(column)` as `f64`; NULL (`None`) over no rows.
+    pub fn avg(self) -> TypedExpr<Option<f64>>
+    where
+        T: Summable,
+    {
+        let avg = Node::Aggregate(Aggregate::Avg, Some(Box::new(Node::Column(self.name()))));
+        TypedExpr::new(Node::Cast(Box::new(avg), CastType::Double))
+    }
+}
+
+/// A type and its `Option`: `MIN`/`MAX` of either is an `Option<Inner>`.
+pub trait Nullable {
+    /// The type without `Option`.
+    type Inner: SqlValue;
+}
+
+/// Numeric types `SUM` and `AVG` apply to.
+pub trait Summable {
+    /// The type of the sum: `i64` for integers, `f64` for floats.
+    type Sum: SqlValue;
+    /// Whether the sum is a float.
+    #[doc(hidden)]
+    const FLOAT: bool;
+}
+
+macro_rules! nullable {
+    ($($t:ty),*) => {$(
+        impl Nullable for $t { type Inner = $t; }
+        impl Nullable for Option<$t> { type Inner = $t; }
+    )*};
+}
+nullable!(bool, i8, i16, i32, i64, u8, u16, u32, f32, f64, String, Vec<u8>);
+#[cfg(feature = "chrono")]
+nullable!(chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>);
+#[cfg(feature = "uuid")]
+nullable!(uuid::Uuid);
+
+macro_rules! summable {
+    ($sum:ty, $float:literal: $($t:ty),*) => {$(
+        impl Summable for $t { type Sum = $sum; const FLOAT: bool = $float; }
+        impl Summable for Option<$t> { type Sum = $sum; const FLOAT: bool = $float; }
+    )*};
+}
+summable!(i64, false: i8, i16, i32, i64, u8, u16, u32);
+summable!(f64, true: f32, f64);

@@ -1,0 +1,127 @@
+//! A row fetched from any backend, decoded by column position.
+
+use sqlx::{Row as _, ValueRef as _};
+
+/// One row of a result, from whichever backend ran the query.
+///
+/// Models decode rows by position, the cheap path on every backend (no name lookup).
+/// [`Row::get`] is the typed accessor for raw queries.
+pub struct Row {
+    pub(crate) inner: RowInner,
+}
+
+pub(crate) enum RowInner {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::sqlite::SqliteRow),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::postgres::PgRow),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::mysql::MySqlRow),
+}
+
+/// Runs `$body` with `$r` bound to the backend's row, whichever it is.
+macro_rules! with_row {
+    ($row:expr, $r:ident => $body:expr) => {
+        match &$row.inner {
+            #[cfg(feature = "sqlite")]
+            RowInner::Sqlite($r) => $body,
+            #[cfg(feature = "postgres")]
+            RowInner::Postgres($r) => $body,
+            #[cfg(feature = "mysql")]
+            RowInner::MySql($r) => $body,
+        }
+    };
+}
+
+/// A type sqlx decodes natively on every enabled backend.
+pub(crate) trait Native:
+    Sized + NativeSqlite + NativePostgres + NativeMySql
+{
+}
+
+impl<T: NativeSqlite + NativePostgres + NativeMySql> Native for T {}
+
+macro_rules! backend_bound {
+    ($name:ident, $feature:literal, $db:ty) => {
+        #[cfg(feature = $feature)]
+        pub(crate) trait $name: for<'r> sqlx::Decode<'r, $db> + sqlx::Type<$db> {}
+        #[cfg(feature = $feature)]
+        impl<T: for<'r> sqlx::Decode<'r, $db> + sqlx::Type<$db>> $name for T {}
+        #[cfg(not(feature = $feature))]
+        pub(crate) trait $name {}
+        #[cfg(not(feature = $feature))]
+        impl<T> $name for T {}
+    };
+}
+
+backend_bound!(NativeSqlite, "sqlite", sqlx::Sqlite);
+backend_bound!(NativePostgres, "postgres", sqlx::Postgres);
+backend_bound!(NativeMySql, "mysql", sqlx::MySql);
+
+impl Row {
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        with_row!(self, r => r.len())
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes the column at `index` as `T`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// use orm_core::{Database, raw};
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// let rows = raw("SELECT 40 + 2, 'x'").fetch_all(&db).await?;
+    /// assert_eq!(rows[0].get::<i64>(0)?, 42);
+    /// assert_eq!(rows[0].get::<String>(1)?, "x");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get<T: crate::SqlValue>(&self, index: usize) -> crate::Result<T> {
+        T::decode(self, index).map_err(|e| crate::Error::from_decode(e, None, index))
+    }
+
+    /// Whether the column at `index` is NULL.
+    pub fn is_null(&self, index: usize) -> Result<bool, sqlx::Error> {
+        with_row!(self, r => Ok(r.try_get_raw(index)?.is_null()))
+    }
+
+    pub(crate) fn try_get_native<T: Native>(&self, index: usize) -> Result<T, sqlx::Error> {
+        with_row!(self, r => r.try_get(index))
+    }
+
+    /// An integer stored in the wider signed type `W` on PostgreSQL.
+    pub(crate) fn try_get_widened<T, W>(&self, index: usize) -> Result<T, sqlx::Error>
+    where
+        T: NativeSqlite + NativeMySql + TryFrom<W>,
+        W: NativePostgres,
+        <T as TryFrom<W>>::Error: std::error::Error + Send + Sync + 'static,
+    {
+        match &self.inner {
+            #[cfg(feature = "sqlite")]
+            RowInner::Sqlite(r) => r.try_get(index),
+            #[cfg(feature = "postgres")]
+            RowInner::Postgres(r) => {
+                let wide: W = r.try_get(index)?;
+                T::try_from(wide).map_err(|e| sqlx::Error::ColumnDecode {
+                    index: index.to_string(),
+                    source: Box::new(e),
+                })
+            }
+            #[cfg(feature = "mysql")]
+            RowInner::MySql(r) => r.try_get(index),
+        }
+    }
+}
+
+impl std::fmt::Debug for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Row").field("columns", &self.len()).finish()
+    }
+}

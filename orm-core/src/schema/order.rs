@@ -1,0 +1,52 @@
+//! Ordering tables so that every table comes after the tables it references.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use orm_schema::TableDef;
+
+use crate::{Error, Result};
+
+/// `tables` sorted by name, then so that each follows the tables it references (Kahn's
+/// algorithm, smallest name first, so the order is the same on every run).
+///
+/// References to tables outside `tables` are ignored (they may exist already). The same
+/// table given twice is kept once; two different definitions of one table are an error,
+/// as is a cycle of foreign keys.
+pub fn dependency_order<'a>(tables: &[&'a TableDef]) -> Result<Vec<&'a TableDef>> {
+    let mut by_name: BTreeMap<&str, &'a TableDef> = BTreeMap::new();
+    for t in tables {
+        if let Some(previous) = by_name.insert(t.name.as_str(), t) {
+            if previous != *t {
+                return Err(Error::Schema(format!(
+                    "two different models are mapped to the table `{}`",
+                    t.name
+                )));
+            }
+        }
+    }
+    let mut pending: BTreeMap<&str, BTreeSet<&str>> = by_name
+        .iter()
+        .map(|(name, t)| {
+            let deps = t.dependencies().filter(|d| by_name.contains_key(d)).collect();
+            (*name, deps)
+        })
+        .collect();
+
+    let mut ordered = Vec::with_capacity(by_name.len());
+    while !pending.is_empty() {
+        let ready = pending.iter().find(|(_, deps)| deps.is_empty()).map(|(n, _)| *n);
+        let Some(name) = ready else {
+            let cycle: Vec<&str> = pending.keys().copied().collect();
+            return Err(Error::Schema(format!(
+                "the foreign keys of these tables form a cycle: {}",
+                cycle.join(", ")
+            )));
+        };
+        pending.remove(name);
+        for deps in pending.values_mut() {
+            deps.remove(name);
+        }
+        ordered.push(by_name[name]);
+    }
+    Ok(ordered)
+}

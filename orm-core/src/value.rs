@@ -1,0 +1,239 @@
+//! Values bound to statements, and the types a model field can have.
+//!
+//! Every value a query carries is a [`Value`]; rendering records its placeholder and the
+//! value together, and each backend binds it with its own native encoding.
+
+use crate::row::Row;
+
+/// A value bound to a statement as a parameter.
+///
+/// Each variant carries an `Option` so that a NULL keeps its SQL type: PostgreSQL refuses a
+/// text NULL where a bigint is expected.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Value {
+    /// `bool`
+    Bool(Option<bool>),
+    /// `i8`
+    I8(Option<i8>),
+    /// `i16`
+    I16(Option<i16>),
+    /// `i32`
+    I32(Option<i32>),
+    /// `i64`
+    I64(Option<i64>),
+    /// `u8`
+    U8(Option<u8>),
+    /// `u16`
+    U16(Option<u16>),
+    /// `u32`
+    U32(Option<u32>),
+    /// `f32`
+    F32(Option<f32>),
+    /// `f64`
+    F64(Option<f64>),
+    /// `String`, `&str`
+    String(Option<String>),
+    /// `Vec<u8>`, `&[u8]`
+    Bytes(Option<Vec<u8>>),
+    /// `chrono::NaiveDate`
+    #[cfg(feature = "chrono")]
+    Date(Option<chrono::NaiveDate>),
+    /// `chrono::NaiveTime`
+    #[cfg(feature = "chrono")]
+    Time(Option<chrono::NaiveTime>),
+    /// `chrono::NaiveDateTime`
+    #[cfg(feature = "chrono")]
+    DateTime(Option<chrono::NaiveDateTime>),
+    /// `chrono::DateTime<Utc>`
+    #[cfg(feature = "chrono")]
+    DateTimeUtc(Option<chrono::DateTime<chrono::Utc>>),
+    /// `uuid::Uuid`
+    #[cfg(feature = "uuid")]
+    Uuid(Option<uuid::Uuid>),
+    /// `serde_json::Value`
+    #[cfg(feature = "json")]
+    Json(Option<serde_json::Value>),
+}
+
+impl Value {
+    /// Whether this is a NULL of any type.
+    pub fn is_null(&self) -> bool {
+        match self {
+            Value::Bool(v) => v.is_none(),
+            Value::I8(v) => v.is_none(),
+            Value::I16(v) => v.is_none(),
+            Value::I32(v) => v.is_none(),
+            Value::I64(v) => v.is_none(),
+            Value::U8(v) => v.is_none(),
+            Value::U16(v) => v.is_none(),
+            Value::U32(v) => v.is_none(),
+            Value::F32(v) => v.is_none(),
+            Value::F64(v) => v.is_none(),
+            Value::String(v) => v.is_none(),
+            Value::Bytes(v) => v.is_none(),
+            #[cfg(feature = "chrono")]
+            Value::Date(v) => v.is_none(),
+            #[cfg(feature = "chrono")]
+            Value::Time(v) => v.is_none(),
+            #[cfg(feature = "chrono")]
+            Value::DateTime(v) => v.is_none(),
+            #[cfg(feature = "chrono")]
+            Value::DateTimeUtc(v) => v.is_none(),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(v) => v.is_none(),
+            #[cfg(feature = "json")]
+            Value::Json(v) => v.is_none(),
+        }
+    }
+}
+
+/// A Rust type that can be a model field or a query parameter: it converts to a [`Value`]
+/// and decodes from a column of a [`Row`] on every backend.
+///
+/// Implemented for the types listed in [`orm_schema::RustType::SUPPORTED`] and for
+/// `Option<T>` of each.
+pub trait SqlValue: Sized + Send + Sync + 'static {
+    /// This value as a bound parameter.
+    fn to_value(&self) -> Value;
+
+    /// A typed NULL of this type (used for `Option<Self>`'s `None`).
+    fn null() -> Value;
+
+    /// Decodes the column at `index` of `row`.
+    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error>;
+}
+
+/// Implements [`SqlValue`] for types every backend decodes natively.
+macro_rules! native {
+    ($($t:ty => $variant:ident),* $(,)?) => {$(
+        impl SqlValue for $t {
+            fn to_value(&self) -> Value {
+                Value::$variant(Some(self.clone()))
+            }
+            fn null() -> Value {
+                Value::$variant(None)
+            }
+            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+                row.try_get_native(index)
+            }
+        }
+    )*};
+}
+
+native! {
+    bool => Bool,
+    i16 => I16,
+    i32 => I32,
+    i64 => I64,
+    f32 => F32,
+    f64 => F64,
+    String => String,
+    Vec<u8> => Bytes,
+}
+
+#[cfg(feature = "chrono")]
+native! {
+    chrono::NaiveDate => Date,
+    chrono::NaiveTime => Time,
+    chrono::NaiveDateTime => DateTime,
+    chrono::DateTime<chrono::Utc> => DateTimeUtc,
+}
+
+#[cfg(feature = "uuid")]
+native! { uuid::Uuid => Uuid }
+
+#[cfg(feature = "json")]
+native! { serde_json::Value => Json }
+
+/// `i8` and unsigned integers: native on MySQL and SQLite, read from the next wider signed
+/// type on PostgreSQL (which has neither), with a range check instead of a cast.
+macro_rules! widened {
+    ($($t:ty => $variant:ident via $wide:ty),* $(,)?) => {$(
+        impl SqlValue for $t {
+            fn to_value(&self) -> Value {
+                Value::$variant(Some(*self))
+            }
+            fn null() -> Value {
+                Value::$variant(None)
+            }
+            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+                row.try_get_widened::<$t, $wide>(index)
+            }
+        }
+    )*};
+}
+
+widened! {
+    i8 => I8 via i16,
+    u8 => U8 via i16,
+    u16 => U16 via i32,
+    u32 => U32 via i64,
+}
+
+impl<T: SqlValue> SqlValue for Option<T> {
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => T::null(),
+        }
+    }
+    fn null() -> Value {
+        T::null()
+    }
+    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+        if row.is_null(index)? {
+            Ok(None)
+        } else {
+            T::decode(row, index).map(Some)
+        }
+    }
+}
+
+/// Converts a parameter into a [`Value`]: what `Column::eq` and friends accept.
+///
+/// Implemented for every [`SqlValue`] and for borrowed forms (`&str`, `&[u8]`, `&T`), so
+/// `User::username.eq("john")` needs no allocation by the caller.
+pub trait IntoValue<T> {
+    /// The bound value.
+    fn into_value(self) -> Value;
+}
+
+impl<T: SqlValue> IntoValue<T> for T {
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl<T: SqlValue> IntoValue<T> for &T {
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl IntoValue<String> for &str {
+    fn into_value(self) -> Value {
+        Value::String(Some(self.to_owned()))
+    }
+}
+
+impl IntoValue<Option<String>> for &str {
+    fn into_value(self) -> Value {
+        Value::String(Some(self.to_owned()))
+    }
+}
+
+impl IntoValue<Vec<u8>> for &[u8] {
+    fn into_value(self) -> Value {
+        Value::Bytes(Some(self.to_owned()))
+    }
+}
+
+impl<T: SqlValue> IntoValue<Option<T>> for T
+where
+    Option<T>: SqlValue,
+{
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
+}

@@ -1,0 +1,183 @@
+//! Code generation: from a checked [`ModelDef`] to the `Model` impl, the column handles and
+//! the registration. The parsing and every check live in `orm_schema::parse`.
+
+mod table_def;
+#[cfg(test)]
+mod tests;
+
+use orm_schema::parse::{FieldDef, ModelDef, parse_model};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+
+/// The derive's output for `input`: the generated items, or only `compile_error!`s.
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    let generated = syn::parse2(input).and_then(|input| parse_model(&input));
+    match generated {
+        Ok(model) => generate(&model),
+        Err(errors) => errors.to_compile_error(),
+    }
+}
+
+fn generate(model: &ModelDef) -> TokenStream {
+    let model_impl = model_impl(model);
+    let column_handles = column_handles(model);
+    let key_assertions = table_def::key_assertions(model);
+    let ident = &model.ident;
+    quote! {
+        const _: () = {
+            #model_impl
+            #column_handles
+            #key_assertions
+            ::orm_core::__private::inventory::submit! {
+                ::orm_core::__private::Registration::of::<#ident>()
+            }
+        };
+    }
+}
+
+fn model_impl(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let name = ident.unraw().to_string();
+    let table = model.table();
+    let columns = model.columns().map(|f| &f.column);
+    let primary_key = &model.table_def.primary_key;
+    let auto_increment = match model.auto_increment_column() {
+        Some(i) => quote!(::core::option::Option::Some(#i)),
+        None => quote!(::core::option::Option::None),
+    };
+    let key_type = key_type(model);
+    let table_def = table_def::table_def(model);
+    let from_row = from_row(model, &name);
+    let to_values = model.columns().map(to_value);
+    let key_values = model.key_fields().map(to_value);
+    let key_into_values = key_into_values(model);
+    let set_generated_key = set_generated_key(model, &name);
+    quote! {
+        #[automatically_derived]
+        impl ::orm_core::Model for #ident {
+            const NAME: &'static str = #name;
+            const TABLE: &'static str = #table;
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+            const AUTO_INCREMENT: ::core::option::Option<usize> = #auto_increment;
+
+            type Key = #key_type;
+
+            fn table_def() -> &'static ::orm_core::schema::TableDef {
+                static DEF: ::std::sync::OnceLock<::orm_core::schema::TableDef> =
+                    ::std::sync::OnceLock::new();
+                DEF.get_or_init(|| #table_def)
+            }
+
+            fn from_row(row: &::orm_core::Row) -> ::orm_core::Result<Self> {
+                ::core::result::Result::Ok(#from_row)
+            }
+
+            fn values(&self) -> ::std::vec::Vec<::orm_core::Value> {
+                ::std::vec![#(#to_values),*]
+            }
+
+            fn key_values(&self) -> ::std::vec::Vec<::orm_core::Value> {
+                ::std::vec![#(#key_values),*]
+            }
+
+            fn key_into_values(key: Self::Key) -> ::std::vec::Vec<::orm_core::Value> {
+                #key_into_values
+            }
+
+            fn set_generated_key(&mut self, key: i64) -> ::orm_core::Result<()> {
+                #set_generated_key
+            }
+        }
+    }
+}
+
+/// The key field's type, or a tuple of them for a composite key.
+fn key_type(model: &ModelDef) -> TokenStream {
+    let types: Vec<_> = model.key_fields().map(|f| &f.ty).collect();
+    match types.as_slice() {
+        [single] => quote!(#single),
+        several => quote!((#(#several),*)),
+    }
+}
+
+/// `User { id: decode(row, 0, ..)?, cache: Default::default(), .. }`.
+fn from_row(model: &ModelDef, name: &str) -> TokenStream {
+    let ident = &model.ident;
+    let mut index = 0usize;
+    let fields = model.fields.iter().map(|f| {
+        let field = &f.ident;
+        if f.skip {
+            return quote!(#field: ::core::default::Default::default());
+        }
+        let column = &f.column;
+        // Spanned at the type: a type that is not `SqlValue` is reported on the field.
+        let decode = quote_spanned!(f.ty.span()=> ::orm_core::__private::decode);
+        let value = quote!(#field: #decode(row, #index, #name, #column)?);
+        index += 1;
+        value
+    });
+    quote!(#ident { #(#fields),* })
+}
+
+/// `SqlValue::to_value(&self.field)`, spanned at the field's type.
+fn to_value(f: &FieldDef) -> TokenStream {
+    let field = &f.ident;
+    let to_value = quote_spanned!(f.ty.span()=> ::orm_core::SqlValue::to_value);
+    quote!(#to_value(&self.#field))
+}
+
+fn key_into_values(model: &ModelDef) -> TokenStream {
+    let fields: Vec<&FieldDef> = model.key_fields().collect();
+    if let [single] = fields.as_slice() {
+        let to_value = quote_spanned!(single.ty.span()=> ::orm_core::SqlValue::to_value);
+        return quote!(::std::vec![#to_value(&key)]);
+    }
+    let parts: Vec<_> = (0..fields.len()).map(|i| format_ident!("key_{i}")).collect();
+    let to_values = fields.iter().zip(&parts).map(|(f, part)| {
+        let to_value = quote_spanned!(f.ty.span()=> ::orm_core::SqlValue::to_value);
+        quote!(#to_value(&#part))
+    });
+    quote! {
+        let (#(#parts),*) = key;
+        ::std::vec![#(#to_values),*]
+    }
+}
+
+fn set_generated_key(model: &ModelDef, name: &str) -> TokenStream {
+    let Some(f) = model.fields.iter().find(|f| f.auto_increment) else {
+        return quote! {
+            let _ = key;
+            ::core::result::Result::Ok(())
+        };
+    };
+    let field = &f.ident;
+    let column = &f.column;
+    quote! {
+        self.#field = ::orm_core::__private::generated_key(key, #name, #column)?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// `User::email`: an associated constant per column, typed by the field.
+fn column_handles(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let table = model.table();
+    let handles = model.columns().map(|f| {
+        let FieldDef { vis, ident: field, ty, column, .. } = f;
+        let doc = format!("Column `{column}` of `{table}`.");
+        quote! {
+            #[doc = #doc]
+            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#column);
+        }
+    });
+    quote! {
+        #[allow(non_upper_case_globals)]
+        #[automatically_derived]
+        impl #ident {
+            #(#handles)*
+        }
+    }
+}

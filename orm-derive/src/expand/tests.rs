@@ -1,0 +1,134 @@
+//! The expansion as tokens: what is generated for valid models, and that an invalid one
+//! yields only its errors. (Behaviour is tested in `tests/` and the doc examples.)
+
+use quote::quote;
+use syn::{ImplItem, Item, ItemConst};
+
+use super::expand;
+
+/// The items inside the generated `const _: () = { ... };`.
+fn generated_items(input: proc_macro2::TokenStream) -> Vec<Item> {
+    let output = expand(input);
+    let file: syn::File = syn::parse2(output.clone()).unwrap_or_else(|e| panic!("{e}: {output}"));
+    let [Item::Const(ItemConst { expr, .. })] = file.items.as_slice() else {
+        panic!("expected one `const _`: {output}");
+    };
+    let syn::Expr::Block(block) = &**expr else { panic!("expected a block: {output}") };
+    block
+        .block
+        .stmts
+        .iter()
+        .filter_map(|s| match s {
+            syn::Stmt::Item(item) => Some(item.clone()),
+            // `inventory::submit! { .. }` in statement position
+            syn::Stmt::Macro(m) => Some(Item::Macro(syn::ItemMacro {
+                attrs: m.attrs.clone(),
+                ident: None,
+                mac: m.mac.clone(),
+                semi_token: m.semi_token,
+            })),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `Model` impl's item named `name`, as a token string.
+fn model_item(items: &[Item], name: &str) -> String {
+    let model_impl = items
+        .iter()
+        .find_map(|i| match i {
+            Item::Impl(imp) if imp.trait_.is_some() => Some(imp),
+            _ => None,
+        })
+        .expect("the Model impl");
+    let item = model_impl.items.iter().find(|item| match item {
+        ImplItem::Const(c) => c.ident == name,
+        ImplItem::Type(t) => t.ident == name,
+        ImplItem::Fn(f) => f.sig.ident == name,
+        _ => false,
+    });
+    quote!(#item).to_string()
+}
+
+#[test]
+fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
+    let items = generated_items(quote! {
+        #[orm(table = "users")]
+        pub struct User {
+            #[orm(primary_key)]
+            pub id: i64,
+            #[orm(skip)]
+            cache: Vec<String>,
+            pub(crate) email: Option<String>,
+        }
+    });
+    assert_eq!(items.len(), 3, "impl Model, impl User, inventory::submit!");
+    assert_eq!(
+        model_item(&items, "COLUMNS"),
+        r#"const COLUMNS : & 'static [& 'static str] = & ["id" , "email"] ;"#
+    );
+    assert!(model_item(&items, "AUTO_INCREMENT").contains("Some (0usize)"));
+    assert_eq!(model_item(&items, "Key"), "type Key = i64 ;");
+    let from_row = model_item(&items, "from_row");
+    assert!(from_row.contains("cache : :: core :: default :: Default :: default ()"), "{from_row}");
+    assert!(from_row.contains(r#"decode (row , 1usize , "User" , "email") ?"#), "{from_row}");
+    let set_key = model_item(&items, "set_generated_key");
+    assert!(set_key.contains(r#"self . id = :: orm_core :: __private :: generated_key (key , "User" , "id") ?"#));
+
+    let handles = quote!(#(#items)*).to_string();
+    assert!(handles.contains(
+        r#"pub (crate) const email : :: orm_core :: Column < User , Option < String > > = :: orm_core :: Column :: new ("email")"#
+    ));
+    assert!(!handles.contains("const cache"));
+}
+
+#[test]
+fn a_composite_key_is_a_tuple() {
+    let items = generated_items(quote! {
+        struct Membership {
+            #[orm(primary_key)] group_id: i64,
+            #[orm(primary_key)] user_id: i32,
+        }
+    });
+    assert_eq!(model_item(&items, "Key"), "type Key = (i64 , i32) ;");
+    assert!(model_item(&items, "AUTO_INCREMENT").contains(":: None"));
+    let into_values = model_item(&items, "key_into_values");
+    assert!(into_values.contains("let (key_0 , key_1) = key ;"), "{into_values}");
+    assert!(model_item(&items, "set_generated_key").contains("let _ = key ;"));
+}
+
+#[test]
+fn references_resolve_through_the_other_models_consts() {
+    let items = generated_items(quote! {
+        struct Post {
+            #[orm(primary_key)] id: i64,
+            #[orm(references(crate::User), on_delete = "cascade")] author_id: i64,
+            #[orm(references(Self))] parent_id: Option<i64>,
+        }
+    });
+    let table_def = model_item(&items, "table_def");
+    assert!(table_def.contains("ref_table : :: std :: string :: String :: from (< crate :: User as :: orm_core :: Model > :: TABLE)"), "{table_def}");
+    assert!(table_def.contains("< Self as :: orm_core :: Model > :: PRIMARY_KEY"), "{table_def}");
+    assert!(table_def.contains("ReferentialAction :: Cascade"), "{table_def}");
+    let assertions: Vec<_> = items.iter().filter(|i| matches!(i, Item::Const(_))).collect();
+    assert_eq!(assertions.len(), 1, "a key assertion for `User`, none for `Self`");
+}
+
+#[test]
+fn an_invalid_model_yields_only_its_errors() {
+    let output = expand(quote! {
+        struct User {
+            #[orm(uniq)] name: String,
+            count: u64,
+        }
+    })
+    .to_string();
+    assert_eq!(output.matches("compile_error").count(), 3, "{output}");
+    assert!(!output.contains("impl"), "{output}");
+}
+
+#[test]
+fn input_that_is_not_an_item_is_an_error() {
+    let output = expand(quote!(fn f() {})).to_string();
+    assert!(output.contains("compile_error"), "{output}");
+}

@@ -1,0 +1,104 @@
+//! For `orm-cli`: every model of a source file, and their tables with foreign keys resolved.
+
+use syn::punctuated::Punctuated;
+use syn::{Attribute, DeriveInput, Item, Path, Token};
+
+use super::model::{ModelDef, ModelReference};
+use super::parse_model;
+use crate::TableDef;
+
+/// Every struct of `source` that derives `Model` (`#[derive(Model)]`, or a path ending in
+/// `Model`), inline `mod`s included, read with [`parse_model`]. Other items are ignored.
+///
+/// Fails if the file is not valid Rust, or with the errors of every invalid model.
+///
+/// ```
+/// let models = orm_schema::parse::parse_file(r#"
+///     #[derive(Debug, orm_core::Model)]
+///     struct User { #[orm(primary_key)] id: i64 }
+///     mod blog {
+///         #[derive(Model)]
+///         struct Post { #[orm(primary_key)] id: i64, #[orm(references(super::User))] author: i64 }
+///     }
+///     struct NotAModel;
+/// "#)?;
+/// let tables = orm_schema::parse::resolve_tables(&models).unwrap();
+/// assert_eq!(tables[1].name, "post");
+/// assert_eq!(tables[1].foreign_keys[0].ref_table, "user");
+/// # Ok::<(), syn::Error>(())
+/// ```
+pub fn parse_file(source: &str) -> syn::Result<Vec<ModelDef>> {
+    let file = syn::parse_file(source)?;
+    let mut models = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    collect_models(&file.items, &mut models, &mut errors);
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(models),
+    }
+}
+
+fn collect_models(items: &[Item], models: &mut Vec<ModelDef>, errors: &mut Option<syn::Error>) {
+    for item in items {
+        match item {
+            Item::Struct(s) if derives_model(&s.attrs) => {
+                match parse_model(&DeriveInput::from(s.clone())) {
+                    Ok(model) => models.push(model),
+                    Err(e) => match errors {
+                        Some(all) => all.combine(e),
+                        None => *errors = Some(e),
+                    },
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_models(items, models, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a `#[derive(...)]` lists `Model` or a path ending in `Model`.
+fn derives_model(attrs: &[Attribute]) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+            .is_ok_and(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == "Model"))
+            })
+    })
+}
+
+/// The tables of `models`, in the same order, with their foreign keys: a reference names
+/// a model by the last segment of its path (or `Self`) and points to its primary key.
+///
+/// Fails naming the model and field whose reference is to no model of the list, to a name
+/// several models share, or to a composite primary key.
+pub fn resolve_tables(models: &[ModelDef]) -> Result<Vec<TableDef>, String> {
+    models
+        .iter()
+        .map(|model| model.table_def_with(|reference| target(models, model, reference)))
+        .collect()
+}
+
+/// The table `reference`, a reference of `model`, points to.
+fn target<'a>(models: &'a [ModelDef], model: &ModelDef, reference: &ModelReference) -> Result<&'a TableDef, String> {
+    let name = reference.model_name();
+    let whose = format!("`{}.{}` references `{name}`", model.ident, reference.column);
+    let mut candidates = models.iter().filter(|m| m.ident == name);
+    let found = match (candidates.next(), candidates.next()) {
+        (Some(found), None) => found,
+        (None, _) => return Err(format!("{whose}, which is not a model of the sources read")),
+        (Some(_), Some(_)) => return Err(format!("{whose}, a name several models have")),
+    };
+    if found.table_def.primary_key.len() != 1 {
+        return Err(format!(
+            "{whose}, whose primary key has {} columns: a reference needs a single-column key",
+            found.table_def.primary_key.len()
+        ));
+    }
+    Ok(&found.table_def)
+}

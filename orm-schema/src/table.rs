@@ -1,0 +1,285 @@
+//! Tables, columns, indexes and foreign keys as plain data.
+
+use crate::SqlType;
+
+/// A table: what `CREATE TABLE` needs to know, and what the runtime reads to build queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDef {
+    /// The table's name in the database (unquoted).
+    pub name: String,
+    /// Columns in declaration order.
+    pub columns: Vec<ColumnDef>,
+    /// Names of the primary key's columns, in key order. Empty for a table without a key.
+    pub primary_key: Vec<String>,
+    /// Unique constraints over one or more columns.
+    pub uniques: Vec<UniqueDef>,
+    /// Secondary indexes, created after the table.
+    pub indexes: Vec<IndexDef>,
+    /// Foreign keys to other tables (or to this one).
+    pub foreign_keys: Vec<ForeignKeyDef>,
+}
+
+impl TableDef {
+    /// An empty table named `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        TableDef {
+            name: name.into(),
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            uniques: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+        }
+    }
+
+    /// Adds a column; a column marked `primary_key` joins the key, and one marked `unique`
+    /// gets a single-column unique constraint.
+    pub fn column(mut self, column: ColumnDef) -> Self {
+        if column.primary_key {
+            self.primary_key.push(column.name.clone());
+        }
+        if column.unique {
+            self.uniques.push(UniqueDef::new(&self.name, vec![column.name.clone()]));
+        }
+        self.columns.push(column);
+        self
+    }
+
+    /// Adds a unique constraint over several columns.
+    pub fn unique(mut self, columns: Vec<String>) -> Self {
+        self.uniques.push(UniqueDef::new(&self.name, columns));
+        self
+    }
+
+    /// Adds an index.
+    pub fn index(mut self, index: IndexDef) -> Self {
+        self.indexes.push(index);
+        self
+    }
+
+    /// Adds a foreign key.
+    pub fn foreign_key(mut self, foreign_key: ForeignKeyDef) -> Self {
+        self.foreign_keys.push(foreign_key);
+        self
+    }
+
+    /// The column named `name`, if there is one.
+    pub fn column_named(&self, name: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The tables this one references, other than itself, in declaration order.
+    pub fn dependencies(&self) -> impl Iterator<Item = &str> {
+        self.foreign_keys
+            .iter()
+            .map(|fk| fk.ref_table.as_str())
+            .filter(move |t| *t != self.name)
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnDef {
+    /// The column's name in the database (unquoted).
+    pub name: String,
+    /// Its SQL type, before the dialect names it.
+    pub sql_type: SqlType,
+    /// Whether it accepts NULL (the field is an `Option<T>`).
+    pub nullable: bool,
+    /// Whether it is part of the primary key.
+    pub primary_key: bool,
+    /// Whether the database generates its value (a single integer primary key).
+    pub auto_increment: bool,
+    /// Whether it has a single-column unique constraint.
+    pub unique: bool,
+    /// A default as an SQL expression, written verbatim into the DDL.
+    pub default: Option<String>,
+}
+
+impl ColumnDef {
+    /// A NOT NULL column of type `sql_type` without constraints.
+    pub fn new(name: impl Into<String>, sql_type: SqlType) -> Self {
+        ColumnDef {
+            name: name.into(),
+            sql_type,
+            nullable: false,
+            primary_key: false,
+            auto_increment: false,
+            unique: false,
+            default: None,
+        }
+    }
+
+    /// Makes the column NULL-able.
+    pub fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// Makes the column part of the primary key.
+    pub fn primary_key(mut self) -> Self {
+        self.primary_key = true;
+        self
+    }
+
+    /// Lets the database generate the column's value.
+    pub fn auto_increment(mut self) -> Self {
+        self.auto_increment = true;
+        self
+    }
+
+    /// Gives the column a unique constraint.
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// Gives the column a default, an SQL expression written verbatim into the DDL.
+    pub fn default_sql(mut self, expr: impl Into<String>) -> Self {
+        self.default = Some(expr.into());
+        self
+    }
+}
+
+/// A unique constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueDef {
+    /// The constraint's name: `uq_<table>_<columns>`, as SQLAlchemy's naming convention has it.
+    pub name: String,
+    /// Its columns.
+    pub columns: Vec<String>,
+}
+
+impl UniqueDef {
+    /// A unique constraint of `table` over `columns`, with the conventional name.
+    pub fn new(table: &str, columns: Vec<String>) -> Self {
+        UniqueDef {
+            name: conventional_name("uq", table, &columns),
+            columns,
+        }
+    }
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    /// The index's name: given, or `ix_<table>_<columns>`.
+    pub name: String,
+    /// Its columns, in index order.
+    pub columns: Vec<String>,
+    /// Whether it is a unique index.
+    pub unique: bool,
+}
+
+impl IndexDef {
+    /// A non-unique index of `table` over `columns`, with the conventional name.
+    pub fn new(table: &str, columns: Vec<String>) -> Self {
+        IndexDef {
+            name: conventional_name("ix", table, &columns),
+            columns,
+            unique: false,
+        }
+    }
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    /// The referencing columns of this table.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub ref_table: String,
+    /// The referenced columns (its primary key).
+    pub ref_columns: Vec<String>,
+    /// What happens to referencing rows when the referenced row is deleted.
+    pub on_delete: Option<ReferentialAction>,
+    /// What happens to referencing rows when the referenced key changes.
+    pub on_update: Option<ReferentialAction>,
+}
+
+impl ForeignKeyDef {
+    /// The constraint's name in `table`: `fk_<table>_<columns>`.
+    pub fn constraint_name(&self, table: &str) -> String {
+        conventional_name("fk", table, &self.columns)
+    }
+}
+
+/// The action of `ON DELETE` / `ON UPDATE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReferentialAction {
+    /// `CASCADE`: delete or update the referencing rows too.
+    Cascade,
+    /// `RESTRICT`: refuse at once.
+    Restrict,
+    /// `SET NULL`: clear the referencing columns.
+    SetNull,
+    /// `NO ACTION`: refuse at the end of the statement (the SQL default).
+    NoAction,
+}
+
+impl ReferentialAction {
+    /// Every action with the spelling `#[orm(on_delete = "...")]` accepts.
+    pub const ALL: [(&'static str, ReferentialAction); 4] = [
+        ("cascade", ReferentialAction::Cascade),
+        ("restrict", ReferentialAction::Restrict),
+        ("set null", ReferentialAction::SetNull),
+        ("no action", ReferentialAction::NoAction),
+    ];
+
+    /// Parses the spelling of `#[orm(on_delete = "...")]`, ignoring case and `_`/space.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase().replace('_', " ");
+        Self::ALL.iter().find(|(k, _)| *k == s).map(|(_, a)| *a)
+    }
+
+    /// The SQL keywords.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::NoAction => "NO ACTION",
+        }
+    }
+}
+
+/// Identifiers longer than this are shortened: PostgreSQL keeps 63 bytes, MySQL 64.
+const MAX_IDENTIFIER: usize = 63;
+
+/// `<prefix>_<table>_<col>_<col>`, shortened with a stable hash when too long for the backends.
+fn conventional_name(prefix: &str, table: &str, columns: &[String]) -> String {
+    let name = format!("{prefix}_{table}_{}", columns.join("_"));
+    if name.len() <= MAX_IDENTIFIER {
+        return name;
+    }
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut cut = MAX_IDENTIFIER - 17;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash:016x}", &name[..cut])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_shortened_stably() {
+        let cols = vec!["a_very_long_column_name_indeed".to_string(); 3];
+        let a = conventional_name("ix", "some_table", &cols);
+        assert!(a.len() <= MAX_IDENTIFIER, "{a}");
+        assert_eq!(a, conventional_name("ix", "some_table", &cols));
+        assert_ne!(a, conventional_name("ix", "other_table", &cols));
+    }
+
+    #[test]
+    fn referential_actions_parse_loosely() {
+        assert_eq!(ReferentialAction::parse("SET_NULL"), Some(ReferentialAction::SetNull));
+        assert_eq!(ReferentialAction::parse("cascade"), Some(ReferentialAction::Cascade));
+        assert_eq!(ReferentialAction::parse("explode"), None);
+    }
+}
