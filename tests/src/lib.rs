@@ -1,1 +1,184 @@
-//! Shared helpers of the integration tests.
+//! The harness of the integration tests: one test body, run on every backend.
+//!
+//! [`backend_tests!`] turns each `async fn name(db: Database) -> TestResult` into a test
+//! per backend (`sqlite::name`, `postgres::name`, `mysql::name`). Each test gets a database
+//! of its own: an in-memory SQLite database, a PostgreSQL schema, or a MySQL database named
+//! after the test, so tests run in parallel without meeting.
+//!
+//! PostgreSQL and MySQL are reached through `ORM_TEST_POSTGRES_URL` and
+//! `ORM_TEST_MYSQL_URL`. Without one, that backend's tests print that they are skipped
+//! and pass, so `cargo test` passes on a machine with nothing but Rust; when `CI` is set,
+//! a missing URL fails the test instead, so CI never skips a backend.
+
+use orm_core::{Database, Dialect, Raw};
+
+/// What a test body returns.
+pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// A backend the tests run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// In-memory SQLite: always available.
+    Sqlite,
+    /// PostgreSQL at `ORM_TEST_POSTGRES_URL`.
+    Postgres,
+    /// MySQL or MariaDB at `ORM_TEST_MYSQL_URL`.
+    MySql,
+}
+
+impl Backend {
+    /// The environment variable holding this backend's server URL.
+    pub fn env_var(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("ORM_TEST_POSTGRES_URL"),
+            Backend::MySql => Some("ORM_TEST_MYSQL_URL"),
+        }
+    }
+
+    /// The server URL, `None` when the variable is unset (never for SQLite).
+    pub fn server_url(self) -> Option<String> {
+        self.env_var().and_then(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+    }
+}
+
+/// Runs `body` on a fresh database of `backend` named after `test`, or reports the test
+/// skipped when the backend's URL is not set (a failure under CI).
+pub async fn run<F>(backend: Backend, test: &str, body: F)
+where
+    F: AsyncFnOnce(Database) -> TestResult,
+{
+    let Some(db) = fresh_database(backend, test).await else {
+        return;
+    };
+    if let Err(e) = body(db.clone()).await {
+        panic!("{test} failed on {backend:?}: {e}");
+    }
+    db.close().await;
+    drop_database(backend, test).await;
+}
+
+/// A connection to a fresh, empty database of `backend` for `test`; `None` (after saying
+/// so) when the backend is not configured.
+pub async fn fresh_database(backend: Backend, test: &str) -> Option<Database> {
+    if backend == Backend::Sqlite {
+        return Some(connect("sqlite::memory:").await);
+    }
+    let Some(url) = backend.server_url() else {
+        let var = backend.env_var().unwrap_or_default();
+        if std::env::var_os("CI").is_some() {
+            panic!("{var} is not set: CI must run the {backend:?} tests");
+        }
+        eprintln!("SKIPPED {test} on {backend:?}: set {var} to run it");
+        return None;
+    };
+    let name = database_name(test);
+    let admin = connect(&url).await;
+    let (drop_sql, create_sql) = match backend {
+        Backend::Postgres => ("DROP SCHEMA IF EXISTS {} CASCADE", "CREATE SCHEMA {}"),
+        _ => ("DROP DATABASE IF EXISTS {}", "CREATE DATABASE {}"),
+    };
+    let quoted = admin_dialect(backend).quoted(&name);
+    for sql in [drop_sql, create_sql] {
+        raw_admin(&admin, sql.replace("{}", &quoted)).await;
+    }
+    admin.close().await;
+    Some(connect(&with_database(backend, &url, &name)).await)
+}
+
+/// Drops what [`fresh_database`] made for `test`.
+pub async fn drop_database(backend: Backend, test: &str) {
+    let Some(url) = backend.server_url() else {
+        return;
+    };
+    let quoted = admin_dialect(backend).quoted(&database_name(test));
+    let sql = match backend {
+        Backend::Sqlite => return,
+        Backend::Postgres => format!("DROP SCHEMA IF EXISTS {quoted} CASCADE"),
+        Backend::MySql => format!("DROP DATABASE IF EXISTS {quoted}"),
+    };
+    let admin = connect(&url).await;
+    raw_admin(&admin, sql).await;
+    admin.close().await;
+}
+
+fn admin_dialect(backend: Backend) -> Dialect {
+    match backend {
+        Backend::Sqlite => Dialect::Sqlite,
+        Backend::Postgres => Dialect::Postgres,
+        Backend::MySql => Dialect::MySql,
+    }
+}
+
+/// DDL on an admin connection; the statement holds only names quoted by the dialect.
+async fn raw_admin(admin: &Database, sql: String) {
+    if let Err(e) = Raw::dynamic(sql.clone()).execute(admin).await {
+        panic!("test set-up `{sql}` failed: {e}");
+    }
+}
+
+/// `orm_test_<test>`, short enough for every backend's identifier limit.
+fn database_name(test: &str) -> String {
+    let mut name = format!("orm_test_{}", test.replace("::", "_"));
+    name.truncate(60);
+    name
+}
+
+/// The server URL pointed at database (MySQL) or schema (PostgreSQL) `name`.
+fn with_database(backend: Backend, url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    match backend {
+        Backend::Postgres => {
+            let sep = if query.is_empty() { "?" } else { "&" };
+            format!("{url}{sep}options[search_path]={name}")
+        }
+        _ => {
+            // Replace the path (the database) of mysql://user@host:port/db.
+            let authority_end = base
+                .find("://")
+                .map(|i| i + 3)
+                .and_then(|start| base[start..].find('/').map(|j| start + j))
+                .unwrap_or(base.len());
+            let mut out = format!("{}/{name}", &base[..authority_end]);
+            if !query.is_empty() {
+                out.push('?');
+                out.push_str(query);
+            }
+            out
+        }
+    }
+}
+
+async fn connect(url: &str) -> Database {
+    match Database::options(url)
+        .max_connections(5)
+        .acquire_timeout(std::time::Duration::from_secs(20))
+        .connect()
+        .await
+    {
+        Ok(db) => db,
+        Err(e) => panic!("cannot connect to {}: {e}", orm_core::redact_url(url)),
+    }
+}
+
+/// Generates, for each named test body, one `#[tokio::test]` per backend, in modules
+/// `sqlite`, `postgres` and `mysql`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        $crate::backend_tests!(@backend sqlite, Sqlite, $($name),*);
+        $crate::backend_tests!(@backend postgres, Postgres, $($name),*);
+        $crate::backend_tests!(@backend mysql, MySql, $($name),*);
+    };
+    (@backend $module:ident, $backend:ident, $($name:ident),*) => {
+        mod $module {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test = concat!(module_path!(), "::", stringify!($name));
+                    $crate::run($crate::Backend::$backend, test, super::$name).await;
+                }
+            )*
+        }
+    };
+}

@@ -6,20 +6,6 @@ use crate::db::options::DatabaseOptions;
 use crate::db::Pool;
 use crate::{Dialect, Error, Result, redact_url};
 
-/// The backend a URL names, by its scheme.
-pub(crate) fn dialect_of(url: &str) -> Result<Dialect> {
-    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
-    match scheme.to_ascii_lowercase().as_str() {
-        "sqlite" => Ok(Dialect::Sqlite),
-        "postgres" | "postgresql" => Ok(Dialect::Postgres),
-        "mysql" | "mariadb" => Ok(Dialect::MySql),
-        _ => Err(Error::Config(format!(
-            "unsupported database URL `{}`: expected `sqlite:`, `postgres://` or `mysql://`",
-            redact_url(url)
-        ))),
-    }
-}
-
 fn pool_options<DB: sqlx::Database>(o: &DatabaseOptions, default_max: u32) -> sqlx::pool::PoolOptions<DB> {
     sqlx::pool::PoolOptions::new()
         .max_connections(o.max_connections.unwrap_or(default_max))
@@ -57,7 +43,7 @@ fn not_compiled(dialect: Dialect) -> Error {
 }
 
 pub(crate) async fn connect(o: &DatabaseOptions) -> Result<Pool> {
-    match dialect_of(&o.url)? {
+    match Dialect::from_url(&o.url)? {
         Dialect::Sqlite => sqlite(o).await,
         Dialect::Postgres => postgres(o).await,
         Dialect::MySql => mysql(o).await,

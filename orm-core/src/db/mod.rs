@@ -87,7 +87,7 @@ impl Database {
     }
 
     pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
-        let dialect = connect::dialect_of(&options.url)?;
+        let dialect = Dialect::from_url(&options.url)?;
         let pool = connect::connect(&options).await?;
         Ok(Database {
             inner: Arc::new(Inner {

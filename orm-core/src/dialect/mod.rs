@@ -28,6 +28,29 @@ impl Dialect {
     /// Every dialect, for tests and tools that render for all of them.
     pub const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql];
 
+    /// The dialect a database URL names by its scheme (`sqlite:`, `postgres://`,
+    /// `postgresql://`, `mysql://`, `mariadb://`), without connecting.
+    ///
+    /// ```
+    /// use orm_core::Dialect;
+    ///
+    /// assert_eq!(Dialect::from_url("postgres://localhost/app")?, Dialect::Postgres);
+    /// assert!(Dialect::from_url("oracle://x").is_err());
+    /// # Ok::<(), orm_core::Error>(())
+    /// ```
+    pub fn from_url(url: &str) -> crate::Result<Dialect> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Ok(Dialect::Sqlite),
+            "postgres" | "postgresql" => Ok(Dialect::Postgres),
+            "mysql" | "mariadb" => Ok(Dialect::MySql),
+            _ => Err(crate::Error::Config(format!(
+                "unsupported database URL `{}`: expected `sqlite:`, `postgres://` or `mysql://`",
+                crate::redact_url(url)
+            ))),
+        }
+    }
+
     /// The backend's name as URLs spell it.
     pub fn name(self) -> &'static str {
         match self {

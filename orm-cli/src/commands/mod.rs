@@ -1,0 +1,58 @@
+//! One function per command, each a thin layer over an `orm-core` API.
+
+use anyhow::Context;
+use orm_core::Database;
+
+use crate::args::{CreateAllArgs, DropAllArgs};
+use crate::config::Config;
+use crate::models::load_tables;
+
+/// `create-all`: creates the missing tables, or prints their DDL.
+pub async fn create_all(config: &Config, args: &CreateAllArgs) -> anyhow::Result<()> {
+    let tables = load_tables(&config.models)?;
+    let tables: Vec<_> = tables.iter().collect();
+    if args.dry_run {
+        print_statements(&orm_core::schema::create_statements(config.dialect, &tables)?);
+        return Ok(());
+    }
+    let db = connect(config).await?;
+    db.create_tables(&tables).await?;
+    println!("created missing tables on {}: {}", config.redacted_url(), names(&tables));
+    Ok(())
+}
+
+/// `drop-all`: drops the tables, once confirmed with `--yes`.
+pub async fn drop_all(config: &Config, args: &DropAllArgs) -> anyhow::Result<()> {
+    let tables = load_tables(&config.models)?;
+    let tables: Vec<_> = tables.iter().collect();
+    if args.dry_run {
+        print_statements(&orm_core::schema::drop_statements(config.dialect, &tables)?);
+        return Ok(());
+    }
+    if !args.yes {
+        anyhow::bail!(
+            "drop-all deletes the tables {} and all their rows; pass --yes to confirm",
+            names(&tables)
+        );
+    }
+    let db = connect(config).await?;
+    db.drop_tables(&tables).await?;
+    println!("dropped tables on {}: {}", config.redacted_url(), names(&tables));
+    Ok(())
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Database> {
+    Database::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open {}", config.redacted_url()))
+}
+
+fn print_statements(statements: &[String]) {
+    for statement in statements {
+        println!("{statement};");
+    }
+}
+
+fn names(tables: &[&orm_core::schema::TableDef]) -> String {
+    tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+}

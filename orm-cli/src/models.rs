@@ -1,0 +1,49 @@
+//! Finding the models in a project's sources, with the parser the derive uses.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use orm_core::schema::TableDef;
+use orm_schema::parse::{ModelDef, parse_file, resolve_tables};
+
+/// The tables of every `#[derive(Model)]` struct in the `.rs` files under `dir`.
+pub fn load_tables(dir: &Path) -> anyhow::Result<Vec<TableDef>> {
+    if !dir.is_dir() {
+        bail!("the models directory `{}` does not exist", dir.display());
+    }
+    let mut files = Vec::new();
+    collect_rust_files(dir, &mut files)?;
+    files.sort();
+
+    let mut models: Vec<ModelDef> = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read `{}`", file.display()))?;
+        let found = parse_file(&source).map_err(|e| {
+            let at = e.span().start();
+            anyhow::anyhow!("{}:{}:{}: {e}", file.display(), at.line, at.column + 1)
+        })?;
+        models.extend(found);
+    }
+    if models.is_empty() {
+        bail!(
+            "no models found: no struct under `{}` derives `Model` (use --models DIR)",
+            dir.display()
+        );
+    }
+    resolve_tables(&models).map_err(|e| anyhow::anyhow!(e))
+}
+
+fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_rust_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

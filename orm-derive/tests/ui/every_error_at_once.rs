@@ -1,0 +1,13 @@
+use orm_core::Model;
+
+// Three mistakes, three errors in one build.
+#[derive(Model)]
+struct User {
+    #[orm(uniq)]
+    email: String,
+    visits: u64,
+    #[orm(max_length = 3)]
+    age: i32,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use orm_core::Model;
+
+#[derive(Model)]
+struct UserId(i64);
+
+fn main() {}

@@ -1,0 +1,6 @@
+use orm_core::Model;
+
+#[derive(Model)]
+struct Marker;
+
+fn main() {}
