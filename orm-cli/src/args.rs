@@ -25,6 +25,10 @@ pub struct ConnectArgs {
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// Seconds to wait for the database to answer.
+    #[arg(long, global = true, default_value_t = 10)]
+    pub connect_timeout: u64,
+
     /// Directory of Rust sources to read `#[derive(Model)]` structs from.
     #[arg(long, global = true, default_value = "src")]
     pub models: PathBuf,

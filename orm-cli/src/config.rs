@@ -20,6 +20,8 @@ pub struct Config {
     pub dialect: Dialect,
     /// Where the model sources are.
     pub models: PathBuf,
+    /// How long to wait for the database.
+    pub connect_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -35,6 +37,7 @@ impl Config {
             database_url,
             dialect,
             models: args.connect.models.clone(),
+            connect_timeout: std::time::Duration::from_secs(args.connect.connect_timeout),
         })
     }
 

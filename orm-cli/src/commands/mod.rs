@@ -42,7 +42,9 @@ pub async fn drop_all(config: &Config, args: &DropAllArgs) -> anyhow::Result<()>
 }
 
 async fn connect(config: &Config) -> anyhow::Result<Database> {
-    Database::connect(&config.database_url)
+    Database::options(&config.database_url)
+        .acquire_timeout(config.connect_timeout)
+        .connect()
         .await
         .with_context(|| format!("cannot open {}", config.redacted_url()))
 }

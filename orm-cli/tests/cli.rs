@@ -1,0 +1,203 @@
+//! The real `orm-cli` binary against temporary databases and model sources.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use orm_core::Dialect;
+use orm_core::schema::{create_statements, registered_tables};
+
+use examples::models::{Post, User};
+use orm_core::Model;
+
+fn examples_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/src")
+}
+
+fn cli(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("orm-cli").expect("the orm-cli binary is built");
+    cmd.current_dir(dir).env_remove("DATABASE_URL");
+    cmd
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The names of the tables and indexes of an SQLite file, as `sqlite_master` lists them.
+async fn sqlite_objects(path: &Path) -> Vec<(String, String)> {
+    use sqlx::ConnectOptions;
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .connect()
+        .await
+        .expect("the database file exists");
+    sqlx::query_as(
+        "SELECT type, name FROM sqlite_master \
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("sqlite_master is readable")
+}
+
+#[tokio::test]
+async fn create_all_creates_tables_and_indexes_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    for _ in 0..2 {
+        let out = cli(dir.path())
+            .args(["create-all", "--models"])
+            .arg(examples_src())
+            .args(["--database-url", &url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("posts, users") || stdout(&out).contains("users, posts"));
+    }
+    let objects = sqlite_objects(&dir.path().join("x.db")).await;
+    let expect = |kind: &str, name: &str| (kind.to_owned(), name.to_owned());
+    assert_eq!(
+        objects,
+        [
+            expect("index", "ix_posts_author_id_created_at"),
+            expect("index", "ix_users_email"),
+            expect("table", "posts"),
+            expect("table", "users"),
+        ]
+    );
+
+    let out = cli(dir.path())
+        .args(["drop-all", "--yes", "--models"])
+        .arg(examples_src())
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sqlite_objects(&dir.path().join("x.db")).await.is_empty());
+}
+
+#[test]
+fn dry_run_ddl_is_what_create_all_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    // The example models are linked into this binary, so the registry holds exactly them.
+    let registered = registered_tables();
+    let mut names: Vec<&str> = registered.iter().map(|t| t.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, [Post::TABLE, User::TABLE]);
+    for (dialect, url) in [
+        (Dialect::Sqlite, "sqlite://unused.db"),
+        (Dialect::Postgres, "postgres://nobody@127.0.0.1:1/none"),
+        (Dialect::MySql, "mysql://nobody@127.0.0.1:1/none"),
+    ] {
+        let out = cli(dir.path())
+            .args(["create-all", "--dry-run", "--models"])
+            .arg(examples_src())
+            .args(["--database-url", url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let expected: String = create_statements(dialect, &registered)
+            .unwrap()
+            .iter()
+            .map(|s| format!("{s};\n"))
+            .collect();
+        assert_eq!(stdout(&out), expected, "{dialect}");
+    }
+    // A dry run touches no database.
+    assert!(!dir.path().join("unused.db").exists());
+}
+
+#[test]
+fn url_comes_from_dotenv_then_defaults_to_app_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        cli(dir.path())
+            .args(["create-all", "--models"])
+            .arg(examples_src())
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("app.db").exists(), "the embedded default");
+
+    std::fs::write(dir.path().join(".env"), "DATABASE_URL=sqlite://from_env.db\n").unwrap();
+    let out = run();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("from_env.db").exists(), ".env is read");
+}
+
+#[test]
+fn drop_all_needs_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args(["drop-all", "--models"])
+        .arg(examples_src())
+        .args(["--database-url", "sqlite://keep.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+}
+
+#[test]
+fn no_models_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.rs"), "pub struct NotAModel { x: i32 }\n").unwrap();
+    let out = cli(dir.path())
+        .args(["create-all", "--dry-run", "--models", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no models found"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_source_that_does_not_parse_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.rs"), "\n\nstruct Broken {\n  x: i32,,\n}\n").unwrap();
+    let out = cli(dir.path())
+        .args(["create-all", "--dry-run", "--models", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("broken.rs:4:"), "{err}");
+}
+
+#[test]
+fn an_invalid_model_in_the_sources_is_reported_like_the_derive_does() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("models.rs"),
+        "#[derive(Model)]\nstruct NoKey {\n    name: String,\n}\n",
+    )
+    .unwrap();
+    let out = cli(dir.path())
+        .args(["create-all", "--dry-run", "--models", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("models.rs:") && err.contains("primary"), "{err}");
+}
+
+#[test]
+fn an_unreachable_database_is_reported_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args(["create-all", "--models"])
+        .arg(examples_src())
+        .args(["--database-url", "postgres://app:hunter2@127.0.0.1:1/prod"])
+        .args(["--connect-timeout", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(!err.contains("hunter2"), "the password leaked: {err}");
+}
