@@ -196,8 +196,13 @@ impl From<sqlx::Error> for Error {
 fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
     let message = db.message().to_owned();
     let code = db.code().map(Cow::into_owned);
-    let table = db.table().map(str::to_owned);
-    let constraint = db.constraint().map(str::to_owned);
+    let (mut table, mut constraint) = (db.table().map(str::to_owned), db.constraint().map(str::to_owned));
+    if table.is_none() || constraint.is_none() {
+        // MySQL and SQLite name them only in the message.
+        let (t, c) = names_in_message(&message);
+        table = table.or(t);
+        constraint = constraint.or(c);
+    }
     match code.as_deref() {
         // PostgreSQL SQLSTATE
         Some("40001") => return Error::SerializationFailure { message },
@@ -233,6 +238,31 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         },
         _ => Error::Database { code, message },
     }
+}
+
+/// The table and constraint a MySQL or SQLite error message names, where it names them:
+/// MySQL's "Duplicate entry '1' for key 'table.name'" and "… fails (`db`.`table`,
+/// CONSTRAINT `name` …)", SQLite's "UNIQUE constraint failed: table.column".
+fn names_in_message(message: &str) -> (Option<String>, Option<String>) {
+    fn between<'a>(s: &'a str, start: &str, end: char) -> Option<&'a str> {
+        let rest = &s[s.find(start)? + start.len()..];
+        Some(&rest[..rest.find(end)?])
+    }
+    if let Some(key) = between(message, "for key '", '\'') {
+        return match key.split_once('.') {
+            Some((t, c)) => (Some(t.to_owned()), Some(c.to_owned())),
+            None => (None, Some(key.to_owned())),
+        };
+    }
+    if let Some(c) = between(message, "CONSTRAINT `", '`') {
+        let table = between(message, "`.`", '`').map(str::to_owned);
+        return (table, Some(c.to_owned()));
+    }
+    if let Some((_, columns)) = message.split_once("constraint failed: ") {
+        let table = columns.split_once('.').map(|(t, _)| t.to_owned());
+        return (table, None);
+    }
+    (None, None)
 }
 
 /// `url` with any password replaced by `***`, for messages and logs.

@@ -71,6 +71,6 @@ pub use orm_derive::Model;
 pub mod prelude {
     pub use crate::query::count_all;
     pub use crate::{
-        Database, Dialect, Error, Executor, Expr, Model, Result, Select, Transaction, raw,
+        Database, Dialect, Error, Executor, Expr, Model, Raw, Result, Select, Transaction, raw,
     };
 }

@@ -6,7 +6,7 @@ mod table_def;
 mod tests;
 
 use orm_schema::parse::{FieldDef, ModelDef, parse_model};
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -113,9 +113,8 @@ fn from_row(model: &ModelDef, name: &str) -> TokenStream {
             return quote!(#field: ::core::default::Default::default());
         }
         let column = &f.column;
-        // Spanned at the type: a type that is not `SqlValue` is reported on the field.
-        let decode = quote_spanned!(f.ty.span()=> ::orm_core::__private::decode);
-        let value = quote!(#field: #decode(row, #index, #name, #column)?);
+        let span = at_type(f);
+        let value = quote_spanned!(span=> #field: ::orm_core::__private::decode(row, #index, #name, #column)?);
         index += 1;
         value
     });
@@ -125,20 +124,27 @@ fn from_row(model: &ModelDef, name: &str) -> TokenStream {
 /// `SqlValue::to_value(&self.field)`, spanned at the field's type.
 fn to_value(f: &FieldDef) -> TokenStream {
     let field = &f.ident;
-    let to_value = quote_spanned!(f.ty.span()=> ::orm_core::SqlValue::to_value);
-    quote!(#to_value(&self.#field))
+    let span = at_type(f);
+    quote_spanned!(span=> ::orm_core::SqlValue::to_value(&self.#field))
+}
+
+/// Where code about a field's value goes, so that a type that is not `SqlValue` is reported
+/// on the field's type. Only the location is the type's: names still resolve at the derive,
+/// even when the type was written inside a `macro_rules!` whose locals are hygienic.
+fn at_type(f: &FieldDef) -> Span {
+    Span::call_site().located_at(f.ty.span())
 }
 
 fn key_into_values(model: &ModelDef) -> TokenStream {
     let fields: Vec<&FieldDef> = model.key_fields().collect();
     if let [single] = fields.as_slice() {
-        let to_value = quote_spanned!(single.ty.span()=> ::orm_core::SqlValue::to_value);
-        return quote!(::std::vec![#to_value(&key)]);
+        let span = at_type(single);
+        return quote_spanned!(span=> ::std::vec![::orm_core::SqlValue::to_value(&key)]);
     }
     let parts: Vec<_> = (0..fields.len()).map(|i| format_ident!("key_{i}")).collect();
     let to_values = fields.iter().zip(&parts).map(|(f, part)| {
-        let to_value = quote_spanned!(f.ty.span()=> ::orm_core::SqlValue::to_value);
-        quote!(#to_value(&#part))
+        let span = at_type(f);
+        quote_spanned!(span=> ::orm_core::SqlValue::to_value(&#part))
     });
     quote! {
         let (#(#parts),*) = key;

@@ -20,18 +20,16 @@ fn config_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
     Error::Config(format!("invalid database URL `{}`: {e}", redact_url(&o.url)))
 }
 
-/// A failure to reach the server: the URL in it is redacted.
+/// A failure to reach or log in to the server. sqlx's messages do not repeat the URL;
+/// ours carries it redacted.
 fn connection_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
-    match Error::from(e) {
-        Error::Driver(e) => Error::Connection {
-            url: redact_url(&o.url),
-            message: e.to_string(),
-        },
-        Error::PoolTimedOut => Error::Connection {
-            url: redact_url(&o.url),
-            message: format!("no answer within {:?}", o.acquire_timeout),
-        },
-        other => other,
+    let message = match e {
+        sqlx::Error::PoolTimedOut => format!("no answer within {:?}", o.acquire_timeout),
+        other => other.to_string(),
+    };
+    Error::Connection {
+        url: redact_url(&o.url),
+        message,
     }
 }
 

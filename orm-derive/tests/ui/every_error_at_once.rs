@@ -1,6 +1,6 @@
 use orm_core::Model;
 
-// Three mistakes, three errors in one build.
+// Four mistakes (the fourth: no primary key), four errors in one build.
 #[derive(Model)]
 struct User {
     #[orm(uniq)]

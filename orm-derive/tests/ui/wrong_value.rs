@@ -2,7 +2,7 @@ use orm_core::Model;
 
 #[derive(Model)]
 struct User {
-    #[orm(primary_key = true)]
+    #[orm(primary_key = true, auto_increment = "no")]
     id: i64,
     #[orm(column = name)]
     name: String,
@@ -12,8 +12,6 @@ struct User {
     bio: String,
     #[orm(references = "Group", on_delete = "explode")]
     group_id: i64,
-    #[orm(auto_increment = "no")]
-    rank: i64,
 }
 
 fn main() {}

@@ -298,13 +298,13 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
-/// A key without a value, such as `primary_key`.
+/// A key without a value, such as `primary_key`. One written with a value still counts as
+/// given, so that its error is not followed by others about its absence.
 fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
     if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
         let key = meta.path.to_token_stream();
         cx.error_spanned_by(&meta.path, format!("`{key}` takes no value: write `{key}`"));
         skip_value(meta)?;
-        return Ok(false);
     }
     Ok(true)
 }
@@ -344,7 +344,7 @@ fn name_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Resu
 fn bool_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<Option<bool>> {
     if !meta.input.peek(Token![=]) {
         // A bare `auto_increment` asks for the default.
-        return flag(cx, meta).map(|given| given.then_some(true));
+        return flag(cx, meta).map(|_| Some(true));
     }
     Ok(expr_value(cx, meta, example)?.and_then(|expr| match expr {
         Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => Some(b.value),
@@ -365,7 +365,7 @@ fn length_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u32
         match length {
             Some(n) if n > 0 => Some(n),
             _ => {
-                let message = format!("expected a length from 1 to {}: `{example}`", u32::MAX);
+                let message = format!("expected an integer from 1 to {}: `{example}`", u32::MAX);
                 cx.error_spanned_by(expr, message);
                 None
             }

@@ -261,13 +261,12 @@ fn values_of_the_wrong_kind_show_the_right_form() {
         [
             "`primary_key` takes no value: write `primary_key`",
             "expected a string: `column = \"name\"`",
-            "expected a length from 1 to 4294967295: `max_length = 255`",
-            "expected a length from 1 to 4294967295: `max_length = 255`",
+            "expected an integer from 1 to 4294967295: `max_length = 255`",
+            "expected an integer from 1 to 4294967295: `max_length = 255`",
             "expected `column = \"name\"`",
             "expected `references(OtherModel)`",
             "unknown referential action \"explode\", expected one of \"cascade\", \"restrict\", \"set null\", \"no action\"",
             "expected a non-empty string: `column = \"name\"`",
-            "`A` has no primary key\nhelp: mark the key field with `#[orm(primary_key)]`",
         ]
     );
 }

@@ -1,0 +1,78 @@
+//! Connecting: URL schemes, SQLite defaults, and errors that say what went wrong without
+//! the password.
+
+use std::time::Duration;
+
+use orm_core::prelude::*;
+use orm_tests::Backend;
+
+#[tokio::test]
+async fn unsupported_scheme_is_a_config_error() {
+    let err = Database::connect("oracle://scott:tiger@db/orcl").await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("tiger"));
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_connection_error_without_password() {
+    let err = Database::options("postgres://app:s3cr3t-pw@127.0.0.1:1/prod")
+        .acquire_timeout(Duration::from_secs(2))
+        .connect()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("127.0.0.1:1"), "{shown}");
+    assert!(!shown.contains("s3cr3t-pw"), "password leaked: {shown}");
+}
+
+#[tokio::test]
+async fn wrong_password_is_reported_without_it() {
+    let Some(url) = Backend::MySql.server_url() else {
+        eprintln!("SKIPPED: ORM_TEST_MYSQL_URL not set");
+        return;
+    };
+    let url = url.replacen("://root@", "://root:not-the-password@", 1);
+    let err = Database::options(&url)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("not-the-password"), "password leaked: {shown}");
+}
+
+#[tokio::test]
+async fn debug_output_redacts_the_password() {
+    let options = Database::options("postgres://app:s3cr3t-pw@db.internal/prod");
+    assert!(!format!("{options:?}").contains("s3cr3t-pw"));
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(format!("{db:?}"), r#"Database { url: "sqlite::memory:", dialect: Sqlite, .. }"#);
+}
+
+#[tokio::test]
+async fn sqlite_file_gets_the_expected_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let db = Database::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    assert!(path.exists(), "a new file is created");
+    let pragmas: Vec<(String, i64)> = raw("SELECT * FROM pragma_journal_mode, pragma_foreign_keys")
+        .fetch_as(&db)
+        .await
+        .unwrap();
+    assert_eq!(pragmas, [("wal".to_string(), 1)]);
+    let busy: Vec<(i64,)> = raw("PRAGMA busy_timeout").fetch_as(&db).await.unwrap();
+    assert_eq!(busy, [(5000,)]);
+}
+
+#[tokio::test]
+async fn sqlite_memory_database_survives_between_statements() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    raw("CREATE TABLE t (x INTEGER)").execute(&db).await.unwrap();
+    for _ in 0..3 {
+        raw("INSERT INTO t VALUES (1)").execute(&db).await.unwrap();
+    }
+    let n: Vec<(i64,)> = raw("SELECT COUNT(*) FROM t").fetch_as(&db).await.unwrap();
+    assert_eq!(n, [(3,)]);
+}
