@@ -62,6 +62,8 @@ pub use error::{Error, Result, redact_url};
 pub use model::Model;
 pub use query::{Expr, FromRow, Raw, Select, Statement, raw};
 pub use row::Row;
+#[cfg(feature = "json")]
+pub use value::Json;
 pub use value::{IntoValue, SqlValue, Value};
 
 /// `#[derive(Model)]`: maps a struct to a table. See [`Model`] for what it provides.

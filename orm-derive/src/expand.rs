@@ -141,7 +141,9 @@ fn key_into_values(model: &ModelDef) -> TokenStream {
         let span = at_type(single);
         return quote_spanned!(span=> ::std::vec![::orm_core::SqlValue::to_value(&key)]);
     }
-    let parts: Vec<_> = (0..fields.len()).map(|i| format_ident!("key_{i}")).collect();
+    let parts: Vec<_> = (0..fields.len())
+        .map(|i| format_ident!("key_{i}"))
+        .collect();
     let to_values = fields.iter().zip(&parts).map(|(f, part)| {
         let span = at_type(f);
         quote_spanned!(span=> ::orm_core::SqlValue::to_value(&#part))
@@ -172,7 +174,13 @@ fn column_handles(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let table = model.table();
     let handles = model.columns().map(|f| {
-        let FieldDef { vis, ident: field, ty, column, .. } = f;
+        let FieldDef {
+            vis,
+            ident: field,
+            ty,
+            column,
+            ..
+        } = f;
         let doc = format!("Column `{column}` of `{table}`.");
         quote! {
             #[doc = #doc]

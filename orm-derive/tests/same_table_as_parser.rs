@@ -24,6 +24,7 @@ struct User {
     #[orm(references(Post), on_delete = "set null", on_update = "cascade")]
     best_post: Option<i64>,
     #[orm(skip)]
+    #[allow(dead_code)] // never read: it only shows that a skipped field is no column
     cache: Vec<(i32, i32)>,
 }
 
@@ -61,6 +62,10 @@ fn derive_and_parser_build_the_same_tables() {
     let models = orm_schema::parse::parse_file(include_str!("same_table_as_parser.rs"))
         .expect("the models of this file parse");
     let parsed = orm_schema::parse::resolve_tables(&models).expect("every reference resolves");
-    let derived: Vec<&TableDef> = vec![User::table_def(), Post::table_def(), Membership::table_def()];
+    let derived: Vec<&TableDef> = vec![
+        User::table_def(),
+        Post::table_def(),
+        Membership::table_def(),
+    ];
     assert_eq!(parsed.iter().collect::<Vec<_>>(), derived);
 }

@@ -51,5 +51,7 @@ pub fn parse_model(input: &syn::DeriveInput) -> syn::Result<ModelDef> {
     let model = build::read_model(&cx, input);
     cx.check()?;
     // Without errors, the input was a struct with named fields, so there is a model.
-    model.ok_or_else(|| syn::Error::new_spanned(&input.ident, "#[derive(Model)] found no model here"))
+    model.ok_or_else(|| {
+        syn::Error::new_spanned(&input.ident, "#[derive(Model)] found no model here")
+    })
 }

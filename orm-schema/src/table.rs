@@ -39,7 +39,8 @@ impl TableDef {
             self.primary_key.push(column.name.clone());
         }
         if column.unique {
-            self.uniques.push(UniqueDef::new(&self.name, vec![column.name.clone()]));
+            self.uniques
+                .push(UniqueDef::new(&self.name, vec![column.name.clone()]));
         }
         self.columns.push(column);
         self
@@ -278,8 +279,14 @@ mod tests {
 
     #[test]
     fn referential_actions_parse_loosely() {
-        assert_eq!(ReferentialAction::parse("SET_NULL"), Some(ReferentialAction::SetNull));
-        assert_eq!(ReferentialAction::parse("cascade"), Some(ReferentialAction::Cascade));
+        assert_eq!(
+            ReferentialAction::parse("SET_NULL"),
+            Some(ReferentialAction::SetNull)
+        );
+        assert_eq!(
+            ReferentialAction::parse("cascade"),
+            Some(ReferentialAction::Cascade)
+        );
         assert_eq!(ReferentialAction::parse("explode"), None);
     }
 }

@@ -57,6 +57,15 @@ macro_rules! bind_common {
             Value::Uuid(v) => $args.add(v),
             #[cfg(feature = "json")]
             Value::Json(v) => $args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeDate(v) => $args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeTime(v) => $args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => $args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => $args.add(v),
+            Value::Invalid(message) => Err(message.into()),
             $($extra)*
         }
     };
@@ -70,6 +79,9 @@ impl Backend for sqlx::Sqlite {
             Value::U8(v) => args.add(v),
             Value::U16(v) => args.add(v),
             Value::U32(v) => args.add(v),
+            // SQLite has no decimal type: the exact text, in a TEXT column.
+            #[cfg(feature = "decimal")]
+            Value::Decimal(v) => args.add(v.map(|d| d.to_string())),
         })
     }
 
@@ -98,6 +110,8 @@ impl Backend for sqlx::Postgres {
             Value::U8(v) => args.add(v.map(i16::from)),
             Value::U16(v) => args.add(v.map(i32::from)),
             Value::U32(v) => args.add(v.map(i64::from)),
+            #[cfg(feature = "decimal")]
+            Value::Decimal(v) => args.add(v),
         })
     }
 
@@ -124,6 +138,8 @@ impl Backend for sqlx::MySql {
             Value::U8(v) => args.add(v),
             Value::U16(v) => args.add(v),
             Value::U32(v) => args.add(v),
+            #[cfg(feature = "decimal")]
+            Value::Decimal(v) => args.add(v),
         })
     }
 

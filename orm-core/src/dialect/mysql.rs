@@ -35,7 +35,8 @@ pub(super) fn type_name(t: &SqlType, indexed: bool) -> Cow<'static, str> {
         SqlType::Timestamp | SqlType::TimestampTz => "DATETIME(6)",
         SqlType::Uuid => "BINARY(16)",
         SqlType::Json => "JSON",
-        SqlType::Decimal => "DECIMAL(38, 10)",
+        // Holds every rust_decimal value exactly: 28 digits on either side of the point.
+        SqlType::Decimal => "DECIMAL(65, 30)",
         SqlType::Custom(name) => return Cow::Owned(name.clone()),
     })
 }

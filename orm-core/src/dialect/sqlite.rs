@@ -22,12 +22,13 @@ pub(super) fn type_name(t: &SqlType) -> Cow<'static, str> {
         SqlType::Blob => "BLOB",
         SqlType::Date => "DATE",
         SqlType::Time => "TIME",
-        SqlType::Timestamp => "DATETIME",
-        SqlType::TimestampTz => "TIMESTAMPTZ",
+        // sqlx reads these declared types as its date-time type; SQLite stores text.
+        SqlType::Timestamp | SqlType::TimestampTz => "DATETIME",
         // sqlx stores a UUID as its 16 bytes.
         SqlType::Uuid => "BLOB",
-        SqlType::Json => "JSON",
-        SqlType::Decimal => "TEXT",
+        // TEXT affinity: with the NUMERIC affinity of an unknown type name, SQLite would
+        // turn the JSON text `5` or the decimal `1.10` into numbers.
+        SqlType::Json | SqlType::Decimal => "TEXT",
         SqlType::Custom(name) => return Cow::Owned(name.clone()),
     })
 }

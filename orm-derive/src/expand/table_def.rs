@@ -51,7 +51,15 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
 }
 
 fn column(c: &ColumnDef) -> TokenStream {
-    let ColumnDef { name, sql_type, nullable, primary_key, auto_increment, unique, default } = c;
+    let ColumnDef {
+        name,
+        sql_type,
+        nullable,
+        primary_key,
+        auto_increment,
+        unique,
+        default,
+    } = c;
     let sql_type = self::sql_type(sql_type);
     let default = match default {
         Some(expr) => quote!(::core::option::Option::Some(::std::string::String::from(#expr))),
@@ -82,7 +90,11 @@ fn unique(u: &UniqueDef) -> TokenStream {
 }
 
 fn index(i: &IndexDef) -> TokenStream {
-    let IndexDef { name, columns, unique } = i;
+    let IndexDef {
+        name,
+        columns,
+        unique,
+    } = i;
     let columns = strings(columns);
     quote! {
         ::orm_core::schema::IndexDef {
@@ -94,7 +106,12 @@ fn index(i: &IndexDef) -> TokenStream {
 }
 
 fn foreign_key(r: &ModelReference) -> TokenStream {
-    let ModelReference { column, model, on_delete, on_update } = r;
+    let ModelReference {
+        column,
+        model,
+        on_delete,
+        on_update,
+    } = r;
     let target = quote_spanned!(model.span()=> <#model as ::orm_core::Model>);
     let on_delete = action(*on_delete);
     let on_update = action(*on_update);

@@ -13,7 +13,9 @@ fn generated_items(input: proc_macro2::TokenStream) -> Vec<Item> {
     let [Item::Const(ItemConst { expr, .. })] = file.items.as_slice() else {
         panic!("expected one `const _`: {output}");
     };
-    let syn::Expr::Block(block) = &**expr else { panic!("expected a block: {output}") };
+    let syn::Expr::Block(block) = &**expr else {
+        panic!("expected a block: {output}")
+    };
     block
         .block
         .stmts
@@ -70,10 +72,18 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     assert!(model_item(&items, "AUTO_INCREMENT").contains("Some (0usize)"));
     assert_eq!(model_item(&items, "Key"), "type Key = i64 ;");
     let from_row = model_item(&items, "from_row");
-    assert!(from_row.contains("cache : :: core :: default :: Default :: default ()"), "{from_row}");
-    assert!(from_row.contains(r#"decode (row , 1usize , "User" , "email") ?"#), "{from_row}");
+    assert!(
+        from_row.contains("cache : :: core :: default :: Default :: default ()"),
+        "{from_row}"
+    );
+    assert!(
+        from_row.contains(r#"decode (row , 1usize , "User" , "email") ?"#),
+        "{from_row}"
+    );
     let set_key = model_item(&items, "set_generated_key");
-    assert!(set_key.contains(r#"self . id = :: orm_core :: __private :: generated_key (key , "User" , "id") ?"#));
+    assert!(set_key.contains(
+        r#"self . id = :: orm_core :: __private :: generated_key (key , "User" , "id") ?"#
+    ));
 
     let handles = quote!(#(#items)*).to_string();
     assert!(handles.contains(
@@ -93,7 +103,10 @@ fn a_composite_key_is_a_tuple() {
     assert_eq!(model_item(&items, "Key"), "type Key = (i64 , i32) ;");
     assert!(model_item(&items, "AUTO_INCREMENT").contains(":: None"));
     let into_values = model_item(&items, "key_into_values");
-    assert!(into_values.contains("let (key_0 , key_1) = key ;"), "{into_values}");
+    assert!(
+        into_values.contains("let (key_0 , key_1) = key ;"),
+        "{into_values}"
+    );
     assert!(model_item(&items, "set_generated_key").contains("let _ = key ;"));
 }
 
@@ -108,10 +121,23 @@ fn references_resolve_through_the_other_models_consts() {
     });
     let table_def = model_item(&items, "table_def");
     assert!(table_def.contains("ref_table : :: std :: string :: String :: from (< crate :: User as :: orm_core :: Model > :: TABLE)"), "{table_def}");
-    assert!(table_def.contains("< Self as :: orm_core :: Model > :: PRIMARY_KEY"), "{table_def}");
-    assert!(table_def.contains("ReferentialAction :: Cascade"), "{table_def}");
-    let assertions: Vec<_> = items.iter().filter(|i| matches!(i, Item::Const(_))).collect();
-    assert_eq!(assertions.len(), 1, "a key assertion for `User`, none for `Self`");
+    assert!(
+        table_def.contains("< Self as :: orm_core :: Model > :: PRIMARY_KEY"),
+        "{table_def}"
+    );
+    assert!(
+        table_def.contains("ReferentialAction :: Cascade"),
+        "{table_def}"
+    );
+    let assertions: Vec<_> = items
+        .iter()
+        .filter(|i| matches!(i, Item::Const(_)))
+        .collect();
+    assert_eq!(
+        assertions.len(),
+        1,
+        "a key assertion for `User`, none for `Self`"
+    );
 }
 
 #[test]
@@ -129,6 +155,9 @@ fn an_invalid_model_yields_only_its_errors() {
 
 #[test]
 fn input_that_is_not_an_item_is_an_error() {
-    let output = expand(quote!(fn f() {})).to_string();
+    let output = expand(quote!(
+        fn f() {}
+    ))
+    .to_string();
     assert!(output.contains("compile_error"), "{output}");
 }

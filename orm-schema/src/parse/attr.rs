@@ -7,12 +7,18 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Path, Token, parenthesized, token};
+use syn::{Attribute, LitStr, Path, token};
 
 use super::ctxt::{Ctxt, did_you_mean};
 use crate::ReferentialAction;
+
+mod value;
+
+use value::{
+    action_value, bool_value, flag, length_value, model_path, name_value, skip_value, string_list,
+    string_value,
+};
 
 /// Every attribute key.
 pub(crate) mod key {
@@ -114,12 +120,14 @@ const STRUCT_GRAMMAR: Grammar<StructAttrs> = &[
     }),
     (key::INDEX, |cx, meta, a| {
         let example = r#"index(columns("field_a", "field_b"))"#;
-        a.indexes.extend(constraint(cx, meta, INDEX_GRAMMAR, example)?);
+        a.indexes
+            .extend(constraint(cx, meta, INDEX_GRAMMAR, example)?);
         Ok(())
     }),
     (key::UNIQUE, |cx, meta, a| {
         let example = r#"unique(columns("field_a", "field_b"))"#;
-        a.uniques.extend(constraint(cx, meta, UNIQUE_GRAMMAR, example)?);
+        a.uniques
+            .extend(constraint(cx, meta, UNIQUE_GRAMMAR, example)?);
         Ok(())
     }),
 ];
@@ -288,150 +296,6 @@ fn lookup<T, U>(
     None
 }
 
-/// Consumes whatever follows a key we are not going to read, so the next keys still are.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<Expr>()?;
-    } else if meta.input.peek(token::Paren) {
-        meta.input.parse::<proc_macro2::TokenTree>()?;
-    }
-    Ok(())
-}
-
-/// A key without a value, such as `primary_key`. One written with a value still counts as
-/// given, so that its error is not followed by others about its absence.
-fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
-    if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
-        let key = meta.path.to_token_stream();
-        cx.error_spanned_by(&meta.path, format!("`{key}` takes no value: write `{key}`"));
-        skip_value(meta)?;
-    }
-    Ok(true)
-}
-
-/// The expression after `key =`; `None`, with an error showing `example`, without `=`.
-fn expr_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<Option<Expr>> {
-    if !meta.input.peek(Token![=]) {
-        cx.error_spanned_by(&meta.path, format!("expected `{example}`"));
-        skip_value(meta)?;
-        return Ok(None);
-    }
-    Ok(Some(meta.value()?.parse()?))
-}
-
-fn string_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<Option<LitStr>> {
-    Ok(expr_value(cx, meta, example)?.and_then(|expr| match expr {
-        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s),
-        other => {
-            cx.error_spanned_by(other, format!("expected a string: `{example}`"));
-            None
-        }
-    }))
-}
-
-/// A string that names something (a table, a column, a type): not empty.
-fn name_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<Option<String>> {
-    Ok(string_value(cx, meta, example)?.and_then(|s| {
-        let value = s.value();
-        if value.trim().is_empty() {
-            cx.error_spanned_by(&s, format!("expected a non-empty string: `{example}`"));
-            return None;
-        }
-        Some(value)
-    }))
-}
-
-fn bool_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<Option<bool>> {
-    if !meta.input.peek(Token![=]) {
-        // A bare `auto_increment` asks for the default.
-        return flag(cx, meta).map(|_| Some(true));
-    }
-    Ok(expr_value(cx, meta, example)?.and_then(|expr| match expr {
-        Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => Some(b.value),
-        other => {
-            cx.error_spanned_by(other, format!("expected `true` or `false`: `{example}`"));
-            None
-        }
-    }))
-}
-
-fn length_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u32>> {
-    let example = "max_length = 255";
-    Ok(expr_value(cx, meta, example)?.and_then(|expr| {
-        let length = match &expr {
-            Expr::Lit(ExprLit { lit: Lit::Int(n), .. }) => n.base10_parse::<u32>().ok(),
-            _ => None,
-        };
-        match length {
-            Some(n) if n > 0 => Some(n),
-            _ => {
-                let message = format!("expected an integer from 1 to {}: `{example}`", u32::MAX);
-                cx.error_spanned_by(expr, message);
-                None
-            }
-        }
-    }))
-}
-
-fn action_value(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta<'_>,
-    example: &str,
-) -> syn::Result<Option<ReferentialAction>> {
-    Ok(string_value(cx, meta, example)?.and_then(|s| {
-        let action = ReferentialAction::parse(&s.value());
-        if action.is_none() {
-            let expected: Vec<String> = ReferentialAction::ALL
-                .iter()
-                .map(|(k, _)| format!("\"{k}\""))
-                .collect();
-            let message = format!(
-                "unknown referential action {:?}, expected one of {}",
-                s.value(),
-                expected.join(", ")
-            );
-            cx.error_spanned_by(&s, message);
-        }
-        action
-    }))
-}
-
-/// `references(OtherModel)`.
-fn model_path(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Path>> {
-    if !meta.input.peek(token::Paren) {
-        cx.error_spanned_by(&meta.path, "expected `references(OtherModel)`");
-        skip_value(meta)?;
-        return Ok(None);
-    }
-    let content;
-    parenthesized!(content in meta.input);
-    let path: Path = content.parse()?;
-    if !content.is_empty() {
-        return Err(content.error("expected one model: `references(OtherModel)`"));
-    }
-    Ok(Some(path))
-}
-
-/// `columns("a", "b")`.
-fn string_list(cx: &Ctxt, meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<Vec<LitStr>> {
-    if !meta.input.peek(token::Paren) {
-        cx.error_spanned_by(&meta.path, format!("expected `{example}`"));
-        skip_value(meta)?;
-        return Ok(Vec::new());
-    }
-    let content;
-    parenthesized!(content in meta.input);
-    let items = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?;
-    let mut strings = Vec::new();
-    for item in items {
-        match item {
-            Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => strings.push(s),
-            other => cx.error_spanned_by(other, format!("expected a field name in quotes: `{example}`")),
-        }
-    }
-    Ok(strings)
-}
-
 /// The struct's `index(...)` or `unique(...)`, read with `grammar`.
 fn constraint(
     cx: &Ctxt,
@@ -462,7 +326,10 @@ fn constraint(
         handler(cx, &inner, &mut out)
     })?;
     if seen.span(key::COLUMNS).is_none() {
-        cx.error_spanned_by(&meta.path, format!("`{key}` needs its fields: write `{example}`"));
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` needs its fields: write `{example}`"),
+        );
         return Ok(None);
     }
     Ok(Some(out))

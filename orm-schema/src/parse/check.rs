@@ -68,15 +68,19 @@ fn skip_stands_alone(cx: &Ctxt, f: &ReadField) {
         return;
     }
     for (other, span) in f.attrs.seen.keys().filter(|(k, _)| *k != key::SKIP) {
-        let message = format!("`skip` cannot be combined with `{other}`: a skipped field is not a column");
+        let message =
+            format!("`skip` cannot be combined with `{other}`: a skipped field is not a column");
         cx.error_at(span, message);
     }
 }
 
 fn max_length_on_strings(cx: &Ctxt, f: &ReadField) {
-    let Some(span) = f.attrs.seen.span(key::MAX_LENGTH) else { return };
+    let Some(span) = f.attrs.seen.span(key::MAX_LENGTH) else {
+        return;
+    };
     if f.attrs.sql_type.is_some() {
-        let message = "`max_length` cannot be combined with `sql_type`: write the length in the SQL type";
+        let message =
+            "`max_length` cannot be combined with `sql_type`: write the length in the SQL type";
         cx.error_at(span, message);
         return;
     }
@@ -123,7 +127,10 @@ fn set_null_needs_nullable(cx: &Ctxt, f: &ReadField) {
     if f.def.nullable || f.def.skip || f.sql_type.is_none() {
         return;
     }
-    for (action, value) in [(key::ON_DELETE, f.attrs.on_delete), (key::ON_UPDATE, f.attrs.on_update)] {
+    for (action, value) in [
+        (key::ON_DELETE, f.attrs.on_delete),
+        (key::ON_UPDATE, f.attrs.on_update),
+    ] {
         if value == Some(ReferentialAction::SetNull) {
             let message = format!(
                 "`{action} = \"set null\"` needs a NULL-able column\n\
@@ -150,7 +157,9 @@ pub(crate) fn has_primary_key(cx: &Ctxt, ident: &Ident, fields: &[ReadField]) {
 pub(crate) fn auto_increment_applies(cx: &Ctxt, fields: &[ReadField]) {
     let composite = fields.iter().filter(|f| f.def.primary_key).count() > 1;
     for f in fields {
-        let Some(span) = f.attrs.seen.span(key::AUTO_INCREMENT) else { continue };
+        let Some(span) = f.attrs.seen.span(key::AUTO_INCREMENT) else {
+            continue;
+        };
         let integer = f.def.rust_type.as_ref().is_some_and(|t| t.is_integer());
         let message = if !f.def.primary_key {
             "`auto_increment` applies to a primary key field"
@@ -172,11 +181,15 @@ pub(crate) fn self_references_single_key(cx: &Ctxt, fields: &[ReadField]) {
     if fields.iter().filter(|f| f.def.primary_key).count() < 2 {
         return;
     }
-    let self_references = fields
-        .iter()
-        .filter(|f| f.attrs.references.as_ref().is_some_and(|p| p.is_ident("Self")));
+    let self_references = fields.iter().filter(|f| {
+        f.attrs
+            .references
+            .as_ref()
+            .is_some_and(|p| p.is_ident("Self"))
+    });
     for f in self_references {
-        let message = "`references(Self)` needs a single-column primary key, and this one is composite";
+        let message =
+            "`references(Self)` needs a single-column primary key, and this one is composite";
         cx.error_at(key_span(f, key::REFERENCES), message);
     }
 }

@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn suggestions_only_for_near_misses() {
-        assert_eq!(did_you_mean("uniq", ["unique", "index"]), "\nhelp: did you mean `unique`?");
+        assert_eq!(
+            did_you_mean("uniq", ["unique", "index"]),
+            "\nhelp: did you mean `unique`?"
+        );
         assert_eq!(did_you_mean("frobnicate", ["unique", "index"]), "");
     }
 }

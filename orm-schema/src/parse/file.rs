@@ -62,14 +62,17 @@ fn collect_models(items: &[Item], models: &mut Vec<ModelDef>, errors: &mut Optio
 
 /// Whether a `#[derive(...)]` lists `Model` or a path ending in `Model`.
 fn derives_model(attrs: &[Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-            .is_ok_and(|paths| {
-                paths
-                    .iter()
-                    .any(|p| p.segments.last().is_some_and(|s| s.ident == "Model"))
-            })
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == "Model"))
+                })
+        })
 }
 
 /// The tables of `models`, in the same order, with their foreign keys: a reference names
@@ -85,7 +88,11 @@ pub fn resolve_tables(models: &[ModelDef]) -> Result<Vec<TableDef>, String> {
 }
 
 /// The table `reference`, a reference of `model`, points to.
-fn target<'a>(models: &'a [ModelDef], model: &ModelDef, reference: &ModelReference) -> Result<&'a TableDef, String> {
+fn target<'a>(
+    models: &'a [ModelDef],
+    model: &ModelDef,
+    reference: &ModelReference,
+) -> Result<&'a TableDef, String> {
     let name = reference.model_name();
     let whose = format!("`{}.{}` references `{name}`", model.ident, reference.column);
     let mut candidates = models.iter().filter(|m| m.ident == name);

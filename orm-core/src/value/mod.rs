@@ -5,6 +5,14 @@
 
 use crate::row::Row;
 
+#[cfg(feature = "decimal")]
+mod decimal;
+#[cfg(feature = "json")]
+mod json;
+
+#[cfg(feature = "json")]
+pub use json::Json;
+
 /// A value bound to a statement as a parameter.
 ///
 /// Each variant carries an `Option` so that a NULL keeps its SQL type: PostgreSQL refuses a
@@ -51,9 +59,27 @@ pub enum Value {
     /// `uuid::Uuid`
     #[cfg(feature = "uuid")]
     Uuid(Option<uuid::Uuid>),
-    /// `serde_json::Value`
+    /// `serde_json::Value` and [`Json<T>`](crate::Json)
     #[cfg(feature = "json")]
     Json(Option<serde_json::Value>),
+    /// `rust_decimal::Decimal`
+    #[cfg(feature = "decimal")]
+    Decimal(Option<rust_decimal::Decimal>),
+    /// `time::Date`
+    #[cfg(feature = "time")]
+    TimeDate(Option<time::Date>),
+    /// `time::Time`
+    #[cfg(feature = "time")]
+    TimeTime(Option<time::Time>),
+    /// `time::PrimitiveDateTime`
+    #[cfg(feature = "time")]
+    TimePrimitiveDateTime(Option<time::PrimitiveDateTime>),
+    /// `time::OffsetDateTime`
+    #[cfg(feature = "time")]
+    TimeOffsetDateTime(Option<time::OffsetDateTime>),
+    /// A value that could not be converted (a `Json<T>` whose `T` failed to serialize):
+    /// binding it fails with [`Error::Encode`](crate::Error::Encode), so nothing is written.
+    Invalid(String),
 }
 
 impl Value {
@@ -84,6 +110,17 @@ impl Value {
             Value::Uuid(v) => v.is_none(),
             #[cfg(feature = "json")]
             Value::Json(v) => v.is_none(),
+            #[cfg(feature = "decimal")]
+            Value::Decimal(v) => v.is_none(),
+            #[cfg(feature = "time")]
+            Value::TimeDate(v) => v.is_none(),
+            #[cfg(feature = "time")]
+            Value::TimeTime(v) => v.is_none(),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => v.is_none(),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => v.is_none(),
+            Value::Invalid(_) => false,
         }
     }
 }
@@ -145,6 +182,14 @@ native! { uuid::Uuid => Uuid }
 
 #[cfg(feature = "json")]
 native! { serde_json::Value => Json }
+
+#[cfg(feature = "time")]
+native! {
+    time::Date => TimeDate,
+    time::Time => TimeTime,
+    time::PrimitiveDateTime => TimePrimitiveDateTime,
+    time::OffsetDateTime => TimeOffsetDateTime,
+}
 
 /// `i8` and unsigned integers: native on MySQL and SQLite, read from the next wider signed
 /// type on PostgreSQL (which has neither), with a range check instead of a cast.

@@ -1,0 +1,86 @@
+//! Source files with several models, and resolving their references.
+
+use crate::parse::{parse_file, resolve_tables};
+use crate::{ForeignKeyDef, ReferentialAction};
+
+const BLOG: &str = r#"
+    use orm_core::prelude::*;
+
+    #[derive(Debug, Model)]
+    #[orm(table = "users")]
+    pub struct User { #[orm(primary_key)] pub id: i64 }
+
+    pub mod blog {
+        #[derive(Clone, orm_core::Model)]
+        pub struct Post {
+            #[orm(primary_key)] id: i64,
+            #[orm(references(crate::User), on_delete = "cascade")] author_id: i64,
+            #[orm(references(Self))] reply_to: Option<i64>,
+        }
+        mod not_inline;
+    }
+
+    #[derive(Debug)]
+    struct NotAModel { x: u64 }
+    fn f() {}
+"#;
+
+#[test]
+fn files_yield_every_struct_deriving_model() {
+    let models = parse_file(BLOG).expect("valid models");
+    let names: Vec<String> = models.iter().map(|m| m.ident.to_string()).collect();
+    assert_eq!(names, ["User", "Post"]);
+}
+
+#[test]
+fn resolving_fills_in_foreign_keys() {
+    let tables = resolve_tables(&parse_file(BLOG).expect("valid models")).expect("resolvable");
+    assert!(tables[0].foreign_keys.is_empty());
+    assert_eq!(
+        tables[1].foreign_keys,
+        [
+            ForeignKeyDef {
+                columns: vec!["author_id".into()],
+                ref_table: "users".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: Some(ReferentialAction::Cascade),
+                on_update: None,
+            },
+            ForeignKeyDef {
+                columns: vec!["reply_to".into()],
+                ref_table: "post".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: None,
+                on_update: None,
+            },
+        ]
+    );
+}
+
+#[test]
+fn unresolvable_references_name_the_field() {
+    let missing = parse_file(
+        "#[derive(Model)] struct Post { #[orm(primary_key)] id: i64, #[orm(references(User))] author_id: i64 }",
+    );
+    assert_eq!(
+        resolve_tables(&missing.expect("valid")),
+        Err("`Post.author_id` references `User`, which is not a model of the sources read".into())
+    );
+    let composite = parse_file(
+        "#[derive(Model)] struct M { #[orm(primary_key)] a: i64, #[orm(primary_key)] b: i64 }
+         #[derive(Model)] struct N { #[orm(primary_key)] id: i64, #[orm(references(M))] m: i64 }",
+    );
+    let e = resolve_tables(&composite.expect("valid")).expect_err("composite target");
+    assert!(e.contains("whose primary key has 2 columns"), "{e}");
+}
+
+#[test]
+fn file_errors_combine_every_model() {
+    let e = parse_file(
+        "#[derive(Model)] struct A { x: i64 }
+         mod m { #[derive(Model)] struct B { y: i64 } }",
+    )
+    .expect_err("two models without keys");
+    assert_eq!(e.into_iter().count(), 2);
+    assert!(parse_file("struct {").is_err());
+}
