@@ -125,7 +125,11 @@ fn url_comes_from_dotenv_then_defaults_to_app_db() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("app.db").exists(), "the embedded default");
 
-    std::fs::write(dir.path().join(".env"), "DATABASE_URL=sqlite://from_env.db\n").unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "DATABASE_URL=sqlite://from_env.db\n",
+    )
+    .unwrap();
     let out = run();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("from_env.db").exists(), ".env is read");
@@ -147,7 +151,11 @@ fn drop_all_needs_confirmation() {
 #[test]
 fn no_models_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("lib.rs"), "pub struct NotAModel { x: i32 }\n").unwrap();
+    std::fs::write(
+        dir.path().join("lib.rs"),
+        "pub struct NotAModel { x: i32 }\n",
+    )
+    .unwrap();
     let out = cli(dir.path())
         .args(["create-all", "--dry-run", "--models", "."])
         .output()
@@ -159,7 +167,11 @@ fn no_models_is_a_clear_error() {
 #[test]
 fn a_source_that_does_not_parse_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("broken.rs"), "\n\nstruct Broken {\n  x: i32,,\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("broken.rs"),
+        "\n\nstruct Broken {\n  x: i32,,\n}\n",
+    )
+    .unwrap();
     let out = cli(dir.path())
         .args(["create-all", "--dry-run", "--models", "."])
         .output()
@@ -183,7 +195,10 @@ fn an_invalid_model_in_the_sources_is_reported_like_the_derive_does() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("models.rs:") && err.contains("primary"), "{err}");
+    assert!(
+        err.contains("models.rs:") && err.contains("primary"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 pub use inventory;
 
-use crate::{Error, Model, Result, Row, SqlValue};
 use crate::schema::TableDef;
+use crate::{Error, Model, Result, Row, SqlValue};
 
 /// A model linked into the binary, found by `Database::create_all`.
 pub struct Registration {
@@ -60,10 +60,33 @@ macro_rules! generated_key {
 generated_key!(i16, i32, i64);
 
 /// Converts a generated key for the field `model.column`.
-pub fn generated_key<T: GeneratedKey>(key: i64, model: &'static str, column: &'static str) -> Result<T> {
+pub fn generated_key<T: GeneratedKey>(
+    key: i64,
+    model: &'static str,
+    column: &'static str,
+) -> Result<T> {
     T::from_generated(key).ok_or_else(|| {
         Error::Encode(format!(
             "generated key {key} does not fit the type of `{model}.{column}`"
         ))
     })
+}
+
+/// Decodes a field whose type the schema stores as text; `T` must say it fits there.
+#[inline]
+pub fn decode_text<T: crate::TextValue>(
+    row: &Row,
+    index: usize,
+    model: &'static str,
+    column: &'static str,
+) -> Result<T> {
+    decode(row, index, model, column)
+}
+
+/// The decode error of text that names no variant of a `DbEnum`.
+pub fn unknown_variant(enum_name: &str, text: &str, index: usize) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: index.to_string(),
+        source: format!("\"{text}\" is not a variant of `{enum_name}`").into(),
+    }
 }

@@ -155,7 +155,10 @@ fn on(table: &Option<String>, constraint: &Option<String>) -> String {
 impl Error {
     /// Whether retrying the whole transaction may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Error::SerializationFailure { .. } | Error::Deadlock { .. })
+        matches!(
+            self,
+            Error::SerializationFailure { .. } | Error::Deadlock { .. }
+        )
     }
 
     /// A decode failure of column `index`, named after the model's column when known.
@@ -196,7 +199,10 @@ impl From<sqlx::Error> for Error {
 fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
     let message = db.message().to_owned();
     let code = db.code().map(Cow::into_owned);
-    let (mut table, mut constraint) = (db.table().map(str::to_owned), db.constraint().map(str::to_owned));
+    let (mut table, mut constraint) = (
+        db.table().map(str::to_owned),
+        db.constraint().map(str::to_owned),
+    );
     if table.is_none() || constraint.is_none() {
         // MySQL and SQLite name them only in the message.
         let (t, c) = names_in_message(&message);

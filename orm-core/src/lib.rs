@@ -64,15 +64,22 @@ pub use query::{Expr, FromRow, Raw, Select, Statement, raw};
 pub use row::Row;
 #[cfg(feature = "json")]
 pub use value::Json;
-pub use value::{IntoValue, SqlValue, Value};
+pub use value::{IntoValue, SqlValue, TextValue, Value};
 
 /// `#[derive(Model)]`: maps a struct to a table. See [`Model`] for what it provides.
 pub use orm_derive::Model;
+
+/// `#[derive(DbEnum)]`: stores a fieldless enum as text.
+pub use orm_derive::DbEnum;
+
+/// The sqlx this crate runs on, for the pools behind [`Database`] and custom [`SqlValue`]s.
+pub use sqlx;
 
 /// What most programs need: `use orm_core::prelude::*;`.
 pub mod prelude {
     pub use crate::query::count_all;
     pub use crate::{
-        Database, Dialect, Error, Executor, Expr, Model, Raw, Result, Select, Transaction, raw,
+        Database, DbEnum, Dialect, Error, Executor, Expr, Model, Raw, Result, Select, Transaction,
+        raw,
     };
 }

@@ -34,10 +34,7 @@ macro_rules! with_row {
 }
 
 /// A type sqlx decodes natively on every enabled backend.
-pub(crate) trait Native:
-    Sized + NativeSqlite + NativePostgres + NativeMySql
-{
-}
+pub(crate) trait Native: Sized + NativeSqlite + NativePostgres + NativeMySql {}
 
 impl<T: NativeSqlite + NativePostgres + NativeMySql> Native for T {}
 

@@ -114,7 +114,12 @@ fn from_row(model: &ModelDef, name: &str) -> TokenStream {
         }
         let column = &f.column;
         let span = at_type(f);
-        let value = quote_spanned!(span=> #field: ::orm_core::__private::decode(row, #index, #name, #column)?);
+        let value = if f.stored_as_text {
+            // The schema stores an unknown type as text: only a `TextValue` fits there.
+            quote_spanned!(span=> #field: ::orm_core::__private::decode_text(row, #index, #name, #column)?)
+        } else {
+            quote_spanned!(span=> #field: ::orm_core::__private::decode(row, #index, #name, #column)?)
+        };
         index += 1;
         value
     });

@@ -4,6 +4,7 @@
 //! This crate is thin on purpose: `orm_schema::parse` reads and checks the struct (the
 //! same parser `orm-cli` reads model sources with), and this crate only generates code.
 
+mod db_enum;
 mod expand;
 
 use proc_macro::TokenStream;
@@ -179,4 +180,41 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Model, attributes(orm))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     expand::expand(input.into()).into()
+}
+
+/// `#[derive(DbEnum)]`: stores a fieldless enum as the text of its variants, so it can be
+/// a model field (a `TEXT` column, or `VARCHAR(n)` with `#[orm(max_length = n)]`) and a
+/// query parameter.
+///
+/// Attributes:
+/// - on the enum, `#[orm(rename_all = "...")]`: how variant names become text, one of
+///   `snake_case` (the default), `kebab-case`, `SCREAMING_SNAKE_CASE`, `lowercase`,
+///   `UPPERCASE`, `PascalCase`, `camelCase`;
+/// - on a variant, `#[orm(rename = "...")]`: its text, verbatim.
+///
+/// Text that names no variant fails to load with `Error::Decode`, naming model and column.
+///
+/// ```
+/// use orm_core::{DbEnum, prelude::*};
+///
+/// #[derive(DbEnum, Debug, Clone, Copy, PartialEq)]
+/// enum Status {
+///     Active,
+///     #[orm(rename = "gone")]
+///     Deleted,
+/// }
+///
+/// #[derive(Model, Debug)]
+/// struct Account {
+///     #[orm(primary_key)]
+///     id: i64,
+///     status: Status,
+/// }
+///
+/// let q = Account::query().filter(Account::status.eq(Status::Deleted));
+/// assert_eq!(q.to_sql(Dialect::Sqlite).values, [orm_core::Value::String(Some("gone".into()))]);
+/// ```
+#[proc_macro_derive(DbEnum, attributes(orm))]
+pub fn derive_db_enum(input: TokenStream) -> TokenStream {
+    db_enum::expand(input.into()).into()
 }

@@ -33,12 +33,14 @@ mod attr;
 mod build;
 mod check;
 mod ctxt;
+mod db_enum;
 mod file;
 mod model;
 mod rust_type;
 #[cfg(test)]
 mod tests;
 
+pub use db_enum::{DbEnumDef, parse_db_enum};
 pub use file::{parse_file, resolve_tables};
 pub use model::{FieldDef, ModelDef, ModelReference};
 

@@ -131,6 +131,38 @@ impl RustType {
         Some((t, false))
     }
 
+    /// The column type of a type the mapping does not know but that may be a user's
+    /// text-like type (an enum with `#[derive(DbEnum)]`): text, or `VARCHAR(n)` with
+    /// `max_length`. `None` for generic types and for primitives no backend can hold.
+    ///
+    /// ```
+    /// use orm_schema::{RustType, SqlType};
+    ///
+    /// assert_eq!(RustType::plain("Status").text_value_type(None), Some((SqlType::Text, false)));
+    /// let optional = RustType::generic("Option", vec![RustType::plain("Status")]);
+    /// assert_eq!(optional.text_value_type(Some(20)), Some((SqlType::Varchar(20), true)));
+    /// assert_eq!(RustType::plain("u64").text_value_type(None), None);
+    /// ```
+    pub fn text_value_type(&self, max_length: Option<u32>) -> Option<(SqlType, bool)> {
+        if let Some(inner) = self.option_inner() {
+            return match inner.text_value_type(max_length)? {
+                (_, true) => None,
+                (t, false) => Some((t, true)),
+            };
+        }
+        const NOT_STORABLE: [&str; 9] = [
+            "u64", "u128", "i128", "usize", "isize", "char", "str", "f16", "f128",
+        ];
+        if !self.args.is_empty() || NOT_STORABLE.contains(&self.name.as_str()) {
+            return None;
+        }
+        let t = match max_length {
+            Some(n) => SqlType::Varchar(n),
+            None => SqlType::Text,
+        };
+        Some((t, false))
+    }
+
     /// The field types [`RustType::sql_type`] maps, for error messages.
     pub const SUPPORTED: &'static str = "bool, i8, i16, i32, i64, u8, u16, u32, f32, f64, String, \
         Vec<u8>, Option<T>, chrono::{NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>}, \

@@ -38,7 +38,8 @@ impl Backend {
 
     /// The server URL, `None` when the variable is unset (never for SQLite).
     pub fn server_url(self) -> Option<String> {
-        self.env_var().and_then(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        self.env_var()
+            .and_then(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
     }
 }
 
@@ -61,8 +62,15 @@ where
 /// A connection to a fresh, empty database of `backend` for `test`; `None` (after saying
 /// so) when the backend is not configured.
 pub async fn fresh_database(backend: Backend, test: &str) -> Option<Database> {
+    let url = fresh_database_url(backend, test).await?;
+    Some(connect(&url).await)
+}
+
+/// The URL of a fresh, empty database of `backend` for `test` (for SQLite, an in-memory
+/// one); `None` (after saying so) when the backend is not configured.
+pub async fn fresh_database_url(backend: Backend, test: &str) -> Option<String> {
     if backend == Backend::Sqlite {
-        return Some(connect("sqlite::memory:").await);
+        return Some("sqlite::memory:".to_owned());
     }
     let Some(url) = backend.server_url() else {
         let var = backend.env_var().unwrap_or_default();
@@ -83,7 +91,7 @@ pub async fn fresh_database(backend: Backend, test: &str) -> Option<Database> {
         raw_admin(&admin, sql.replace("{}", &quoted)).await;
     }
     admin.close().await;
-    Some(connect(&with_database(backend, &url, &name)).await)
+    Some(with_database(backend, &url, &name))
 }
 
 /// Drops what [`fresh_database`] made for `test`.

@@ -8,7 +8,9 @@ use orm_tests::Backend;
 
 #[tokio::test]
 async fn unsupported_scheme_is_a_config_error() {
-    let err = Database::connect("oracle://scott:tiger@db/orcl").await.unwrap_err();
+    let err = Database::connect("oracle://scott:tiger@db/orcl")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("tiger"));
 }
@@ -40,7 +42,10 @@ async fn wrong_password_is_reported_without_it() {
         .unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("not-the-password"), "password leaked: {shown}");
+    assert!(
+        !shown.contains("not-the-password"),
+        "password leaked: {shown}"
+    );
 }
 
 #[tokio::test]
@@ -48,14 +53,19 @@ async fn debug_output_redacts_the_password() {
     let options = Database::options("postgres://app:s3cr3t-pw@db.internal/prod");
     assert!(!format!("{options:?}").contains("s3cr3t-pw"));
     let db = Database::connect("sqlite::memory:").await.unwrap();
-    assert_eq!(format!("{db:?}"), r#"Database { url: "sqlite::memory:", dialect: Sqlite, .. }"#);
+    assert_eq!(
+        format!("{db:?}"),
+        r#"Database { url: "sqlite::memory:", dialect: Sqlite, .. }"#
+    );
 }
 
 #[tokio::test]
 async fn sqlite_file_gets_the_expected_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
-    let db = Database::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let db = Database::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     assert!(path.exists(), "a new file is created");
     let pragmas: Vec<(String, i64)> = raw("SELECT * FROM pragma_journal_mode, pragma_foreign_keys")
         .fetch_as(&db)
@@ -69,7 +79,10 @@ async fn sqlite_file_gets_the_expected_defaults() {
 #[tokio::test]
 async fn sqlite_memory_database_survives_between_statements() {
     let db = Database::connect("sqlite::memory:").await.unwrap();
-    raw("CREATE TABLE t (x INTEGER)").execute(&db).await.unwrap();
+    raw("CREATE TABLE t (x INTEGER)")
+        .execute(&db)
+        .await
+        .unwrap();
     for _ in 0..3 {
         raw("INSERT INTO t VALUES (1)").execute(&db).await.unwrap();
     }

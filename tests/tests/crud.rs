@@ -56,12 +56,22 @@ async fn insert_writes_generated_keys_back(db: Database) -> TestResult {
     ann.insert(&db).await?;
     let mut bob = user("bob");
     bob.insert(&db).await?;
-    assert!(ann.id > 0 && ann.id != 999, "generated key written back: {}", ann.id);
+    assert!(
+        ann.id > 0 && ann.id != 999,
+        "generated key written back: {}",
+        ann.id
+    );
     assert_eq!(bob.id, ann.id + 1);
 
     let loaded = User::get(&db, ann.id).await?.expect("ann was inserted");
     // Skipped fields are not stored: they come back as Default.
-    assert_eq!(loaded, User { cached_rank: 0, ..ann.clone() });
+    assert_eq!(
+        loaded,
+        User {
+            cached_rank: 0,
+            ..ann.clone()
+        }
+    );
     assert_eq!(User::get(&db, 12345).await?, None);
     Ok(())
 }
@@ -80,7 +90,10 @@ async fn update_and_delete_by_key(db: Database) -> TestResult {
     assert_eq!(reloaded.email, "ann@elsewhere.org");
     assert_eq!(reloaded.bio.as_deref(), Some("writes tests"));
     // The other row is untouched.
-    assert_eq!(User::get(&db, bob.id).await?.unwrap().email, "bob@example.com");
+    assert_eq!(
+        User::get(&db, bob.id).await?.unwrap().email,
+        "bob@example.com"
+    );
 
     assert!(ann.delete(&db).await?);
     assert!(!ann.delete(&db).await?, "a second delete finds nothing");
@@ -97,7 +110,11 @@ async fn all_returns_rows_in_key_order(db: Database) -> TestResult {
     for name in ["cid", "ann", "bob"] {
         user(name).insert(&db).await?;
     }
-    let names: Vec<String> = User::all(&db).await?.into_iter().map(|u| u.username).collect();
+    let names: Vec<String> = User::all(&db)
+        .await?
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
     assert_eq!(names, ["cid", "ann", "bob"]);
     Ok(())
 }
@@ -112,10 +129,16 @@ async fn text_keys_are_given_by_the_user(db: Database) -> TestResult {
     assert_eq!(theme.key, "theme");
     theme.value = "light".into();
     theme.update(&db).await?;
-    assert_eq!(Setting::get(&db, "theme".to_string()).await?, Some(theme.clone()));
+    assert_eq!(
+        Setting::get(&db, "theme".to_string()).await?,
+        Some(theme.clone())
+    );
 
     let duplicate = theme.clone().insert(&db).await.unwrap_err();
-    assert!(matches!(duplicate, Error::UniqueViolation { .. }), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Error::UniqueViolation { .. }),
+        "{duplicate:?}"
+    );
     Ok(())
 }
 

@@ -15,7 +15,11 @@ struct Author {
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "books", index(columns("author_id", "title")), unique(columns("isbn_prefix", "isbn_rest")))]
+#[orm(
+    table = "books",
+    index(columns("author_id", "title")),
+    unique(columns("isbn_prefix", "isbn_rest"))
+)]
 struct Book {
     #[orm(primary_key)]
     id: i64,
@@ -43,24 +47,30 @@ struct Review {
 async fn index_names(db: &Database, table: &str) -> orm_core::Result<Vec<String>> {
     let rows: Vec<(String,)> = match db.dialect() {
         Dialect::Sqlite => {
-            raw("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? \
-                 AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name")
+            raw(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? \
+                 AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name",
+            )
             .bind::<String>(table)
             .fetch_as(db)
             .await?
         }
         Dialect::Postgres => {
-            raw("SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
+            raw(
+                "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
                  AND tablename = $1 AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE 'uq_%' \
-                 ORDER BY indexname")
+                 ORDER BY indexname",
+            )
             .bind::<String>(table)
             .fetch_as(db)
             .await?
         }
         _ => {
-            raw("SELECT DISTINCT CAST(index_name AS CHAR) FROM information_schema.statistics \
+            raw(
+                "SELECT DISTINCT CAST(index_name AS CHAR) FROM information_schema.statistics \
                  WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY' \
-                 AND index_name NOT LIKE 'uq_%' AND index_name NOT LIKE 'fk_%' ORDER BY 1")
+                 AND index_name NOT LIKE 'uq_%' AND index_name NOT LIKE 'fk_%' ORDER BY 1",
+            )
             .bind::<String>(table)
             .fetch_as(db)
             .await?
@@ -70,7 +80,10 @@ async fn index_names(db: &Database, table: &str) -> orm_core::Result<Vec<String>
 }
 
 async fn table_exists(db: &Database, table: &str) -> orm_core::Result<bool> {
-    let probe = Raw::dynamic(format!("SELECT COUNT(*) FROM {}", db.dialect().quoted(table)));
+    let probe = Raw::dynamic(format!(
+        "SELECT COUNT(*) FROM {}",
+        db.dialect().quoted(table)
+    ));
     match probe.execute(db).await {
         Ok(_) => Ok(true),
         Err(Error::Database { .. }) => Ok(false),
@@ -89,7 +102,10 @@ async fn create_all_is_idempotent_and_creates_indexes(db: Database) -> TestResul
         ["ix_books_author_id_title", "ix_books_title"]
     );
     // Data survives a second create_all.
-    let mut ann = Author { id: 0, name: "Ann".into() };
+    let mut ann = Author {
+        id: 0,
+        name: "Ann".into(),
+    };
     ann.insert(&db).await?;
     db.create_all().await?;
     assert_eq!(Author::all(&db).await?, [ann]);
@@ -98,7 +114,10 @@ async fn create_all_is_idempotent_and_creates_indexes(db: Database) -> TestResul
 
 async fn foreign_keys_are_enforced_with_their_actions(db: Database) -> TestResult {
     db.create_all().await?;
-    let mut ann = Author { id: 0, name: "Ann".into() };
+    let mut ann = Author {
+        id: 0,
+        name: "Ann".into(),
+    };
     ann.insert(&db).await?;
     let mut book = Book {
         id: 0,
@@ -109,19 +128,44 @@ async fn foreign_keys_are_enforced_with_their_actions(db: Database) -> TestResul
         stock: 3,
     };
     book.insert(&db).await?;
-    let mut review = Review { id: 0, book_id: Some(book.id), body: "good".into() };
+    let mut review = Review {
+        id: 0,
+        book_id: Some(book.id),
+        body: "good".into(),
+    };
     review.insert(&db).await?;
 
-    let orphan = Book { id: 0, author_id: ann.id + 100, isbn_rest: 2, ..book.clone() }.insert(&db).await;
-    assert!(matches!(orphan, Err(Error::ForeignKeyViolation { .. })), "{orphan:?}");
+    let orphan = Book {
+        id: 0,
+        author_id: ann.id + 100,
+        isbn_rest: 2,
+        ..book.clone()
+    }
+    .insert(&db)
+    .await;
+    assert!(
+        matches!(orphan, Err(Error::ForeignKeyViolation { .. })),
+        "{orphan:?}"
+    );
 
-    let same_isbn = Book { id: 0, title: "Copy".into(), ..book.clone() }.insert(&db).await;
+    let same_isbn = Book {
+        id: 0,
+        title: "Copy".into(),
+        ..book.clone()
+    }
+    .insert(&db)
+    .await;
     match same_isbn {
-        Err(Error::UniqueViolation { table, constraint, .. }) => {
+        Err(Error::UniqueViolation {
+            table, constraint, ..
+        }) => {
             assert_eq!(table.as_deref(), Some("books"));
             if db.dialect() != Dialect::Sqlite {
                 // SQLite names the columns, not the constraint.
-                assert_eq!(constraint.as_deref(), Some("uq_books_isbn_prefix_isbn_rest"));
+                assert_eq!(
+                    constraint.as_deref(),
+                    Some("uq_books_isbn_prefix_isbn_rest")
+                );
             }
         }
         other => panic!("expected a unique violation, got {other:?}"),
@@ -137,11 +181,21 @@ async fn foreign_keys_are_enforced_with_their_actions(db: Database) -> TestResul
 
 async fn drop_all_drops_in_reverse_order(db: Database) -> TestResult {
     db.create_all().await?;
-    let mut ann = Author { id: 0, name: "Ann".into() };
+    let mut ann = Author {
+        id: 0,
+        name: "Ann".into(),
+    };
     ann.insert(&db).await?;
-    Book { id: 0, author_id: ann.id, title: "T".into(), isbn_prefix: 1, isbn_rest: 2, stock: 0 }
-        .insert(&db)
-        .await?;
+    Book {
+        id: 0,
+        author_id: ann.id,
+        title: "T".into(),
+        isbn_prefix: 1,
+        isbn_rest: 2,
+        stock: 0,
+    }
+    .insert(&db)
+    .await?;
     db.drop_all().await?;
     for table in ["authors", "books", "reviews"] {
         assert!(!table_exists(&db, table).await?, "{table} dropped");
@@ -151,7 +205,10 @@ async fn drop_all_drops_in_reverse_order(db: Database) -> TestResult {
 }
 
 async fn registry_lists_every_linked_model(_db: Database) -> TestResult {
-    let mut names: Vec<&str> = registered_tables().iter().map(|t| t.name.as_str()).collect();
+    let mut names: Vec<&str> = registered_tables()
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     names.sort();
     assert_eq!(names, ["authors", "books", "reviews"]);
     Ok(())

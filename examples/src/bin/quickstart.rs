@@ -44,7 +44,10 @@ async fn main() -> orm_core::Result<()> {
 
     // Delete
     updated.delete(&db).await?;
-    let remaining = User::query().filter(User::username.eq("john_doe")).count(&db).await?;
+    let remaining = User::query()
+        .filter(User::username.eq("john_doe"))
+        .count(&db)
+        .await?;
     println!("deleted: {} user(s) named john_doe remain", remaining);
     Ok(())
 }

@@ -12,12 +12,19 @@ pub async fn create_all(config: &Config, args: &CreateAllArgs) -> anyhow::Result
     let tables = load_tables(&config.models)?;
     let tables: Vec<_> = tables.iter().collect();
     if args.dry_run {
-        print_statements(&orm_core::schema::create_statements(config.dialect, &tables)?);
+        print_statements(&orm_core::schema::create_statements(
+            config.dialect,
+            &tables,
+        )?);
         return Ok(());
     }
     let db = connect(config).await?;
     db.create_tables(&tables).await?;
-    println!("created missing tables on {}: {}", config.redacted_url(), names(&tables));
+    println!(
+        "created missing tables on {}: {}",
+        config.redacted_url(),
+        names(&tables)
+    );
     Ok(())
 }
 
@@ -37,7 +44,11 @@ pub async fn drop_all(config: &Config, args: &DropAllArgs) -> anyhow::Result<()>
     }
     let db = connect(config).await?;
     db.drop_tables(&tables).await?;
-    println!("dropped tables on {}: {}", config.redacted_url(), names(&tables));
+    println!(
+        "dropped tables on {}: {}",
+        config.redacted_url(),
+        names(&tables)
+    );
     Ok(())
 }
 
@@ -56,5 +67,9 @@ fn print_statements(statements: &[String]) {
 }
 
 fn names(tables: &[&orm_core::schema::TableDef]) -> String {
-    tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+    tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -51,8 +51,6 @@ macro_rules! bind_common {
             Value::Time(v) => $args.add(v),
             #[cfg(feature = "chrono")]
             Value::DateTime(v) => $args.add(v),
-            #[cfg(feature = "chrono")]
-            Value::DateTimeUtc(v) => $args.add(v),
             #[cfg(feature = "uuid")]
             Value::Uuid(v) => $args.add(v),
             #[cfg(feature = "json")]
@@ -63,8 +61,6 @@ macro_rules! bind_common {
             Value::TimeTime(v) => $args.add(v),
             #[cfg(feature = "time")]
             Value::TimePrimitiveDateTime(v) => $args.add(v),
-            #[cfg(feature = "time")]
-            Value::TimeOffsetDateTime(v) => $args.add(v),
             Value::Invalid(message) => Err(message.into()),
             $($extra)*
         }
@@ -82,6 +78,11 @@ impl Backend for sqlx::Sqlite {
             // SQLite has no decimal type: the exact text, in a TEXT column.
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v.map(|d| d.to_string())),
+            #[cfg(feature = "chrono")]
+            Value::DateTimeUtc(v) => args.add(v),
+            // sqlx's text format has no seconds in offsets: store the same instant in UTC.
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => args.add(v.map(|t| t.to_offset(time::UtcOffset::UTC))),
         })
     }
 
@@ -110,8 +111,12 @@ impl Backend for sqlx::Postgres {
             Value::U8(v) => args.add(v.map(i16::from)),
             Value::U16(v) => args.add(v.map(i32::from)),
             Value::U32(v) => args.add(v.map(i64::from)),
+            #[cfg(feature = "chrono")]
+            Value::DateTimeUtc(v) => args.add(v),
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => args.add(v),
         })
     }
 
@@ -140,6 +145,15 @@ impl Backend for sqlx::MySql {
             Value::U32(v) => args.add(v),
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v),
+            // Instants go into DATETIME(6) as UTC: sqlx would send them as TIMESTAMP, whose
+            // range (1970-2038) would turn later dates into NULL.
+            #[cfg(feature = "chrono")]
+            Value::DateTimeUtc(v) => args.add(v.map(|t| t.naive_utc())),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => args.add(v.map(|t| {
+                let utc = t.to_offset(time::UtcOffset::UTC);
+                time::PrimitiveDateTime::new(utc.date(), utc.time())
+            })),
         })
     }
 

@@ -2,11 +2,14 @@
 
 use std::str::FromStr;
 
-use crate::db::options::DatabaseOptions;
 use crate::db::Pool;
+use crate::db::options::DatabaseOptions;
 use crate::{Dialect, Error, Result, redact_url};
 
-fn pool_options<DB: sqlx::Database>(o: &DatabaseOptions, default_max: u32) -> sqlx::pool::PoolOptions<DB> {
+fn pool_options<DB: sqlx::Database>(
+    o: &DatabaseOptions,
+    default_max: u32,
+) -> sqlx::pool::PoolOptions<DB> {
     sqlx::pool::PoolOptions::new()
         .max_connections(o.max_connections.unwrap_or(default_max))
         .min_connections(o.min_connections.unwrap_or(0))
@@ -17,7 +20,10 @@ fn pool_options<DB: sqlx::Database>(o: &DatabaseOptions, default_max: u32) -> sq
 }
 
 fn config_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
-    Error::Config(format!("invalid database URL `{}`: {e}", redact_url(&o.url)))
+    Error::Config(format!(
+        "invalid database URL `{}`: {e}",
+        redact_url(&o.url)
+    ))
 }
 
 /// A failure to reach or log in to the server. sqlx's messages do not repeat the URL;

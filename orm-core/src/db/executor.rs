@@ -63,7 +63,11 @@ pub(crate) async fn traced<T>(
     sql: &str,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    let span = tracing::debug_span!("orm.statement", db.system = dialect.name(), db.statement = sql);
+    let span = tracing::debug_span!(
+        "orm.statement",
+        db.system = dialect.name(),
+        db.statement = sql
+    );
     let start = Instant::now();
     let result = fut.instrument(span.clone()).await;
     let elapsed = start.elapsed();
@@ -71,7 +75,11 @@ pub(crate) async fn traced<T>(
     if elapsed >= settings.slow_threshold {
         tracing::warn!(elapsed_ms = elapsed.as_millis(), sql, "slow statement");
     } else {
-        tracing::debug!(elapsed_us = elapsed.as_micros(), ok = result.is_ok(), "statement done");
+        tracing::debug!(
+            elapsed_us = elapsed.as_micros(),
+            ok = result.is_ok(),
+            "statement done"
+        );
     }
     result
 }
@@ -89,7 +97,9 @@ pub(crate) mod run {
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
         let args = DB::arguments(st.values)?;
-        let rows = sqlx::query_with(AssertSqlSafe(st.sql), args).fetch_all(x).await?;
+        let rows = sqlx::query_with(AssertSqlSafe(st.sql), args)
+            .fetch_all(x)
+            .await?;
         Ok(rows.into_iter().map(DB::wrap_row).collect())
     }
 
@@ -101,7 +111,9 @@ pub(crate) mod run {
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
         let args = DB::arguments(st.values)?;
-        let row = sqlx::query_with(AssertSqlSafe(st.sql), args).fetch_optional(x).await?;
+        let row = sqlx::query_with(AssertSqlSafe(st.sql), args)
+            .fetch_optional(x)
+            .await?;
         Ok(row.map(DB::wrap_row))
     }
 
@@ -113,7 +125,9 @@ pub(crate) mod run {
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
         let args = DB::arguments(st.values)?;
-        let done = sqlx::query_with(AssertSqlSafe(st.sql), args).execute(x).await?;
+        let done = sqlx::query_with(AssertSqlSafe(st.sql), args)
+            .execute(x)
+            .await?;
         Ok(DB::rows_affected(&done))
     }
 
@@ -135,7 +149,9 @@ pub(crate) mod run {
         } else {
             let done = query.execute(x).await?;
             DB::last_insert_id(&done).ok_or_else(|| {
-                Error::Encode(format!("the database reported no generated key for `{key}`"))
+                Error::Encode(format!(
+                    "the database reported no generated key for `{key}`"
+                ))
             })
         }
     }

@@ -143,7 +143,12 @@ impl Database {
 
     /// Starts a transaction on a connection of its own. See [`Transaction`].
     pub async fn begin(&self) -> Result<Transaction> {
-        Transaction::begin(&self.inner.pool, self.inner.dialect, self.inner.settings.clone()).await
+        Transaction::begin(
+            &self.inner.pool,
+            self.inner.dialect,
+            self.inner.settings.clone(),
+        )
+        .await
     }
 
     /// Runs `work` in a transaction: commits when it returns `Ok`, rolls back when it

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::db::Database;
 use crate::Result;
+use crate::db::Database;
 
 /// How to connect: made by [`Database::options`], finished by [`DatabaseOptions::connect`].
 ///

@@ -87,7 +87,11 @@ fn ended() -> Error {
 }
 
 impl Transaction {
-    pub(crate) async fn begin(pool: &Pool, dialect: Dialect, settings: StatementSettings) -> Result<Self> {
+    pub(crate) async fn begin(
+        pool: &Pool,
+        dialect: Dialect,
+        settings: StatementSettings,
+    ) -> Result<Self> {
         let conn = match pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => Conn::Sqlite(p.begin().await?),
@@ -149,20 +153,23 @@ impl Executor for Transaction {
 
     async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
         let sql = st.sql.clone();
-        let fut = async { with_conn!(&mut *self.conn.lock().await, c => run::fetch_all(c, st).await) };
+        let fut =
+            async { with_conn!(&mut *self.conn.lock().await, c => run::fetch_all(c, st).await) };
         traced(self.dialect, &self.settings, &sql, fut).await
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
         let sql = st.sql.clone();
-        let fut =
-            async { with_conn!(&mut *self.conn.lock().await, c => run::fetch_optional(c, st).await) };
+        let fut = async {
+            with_conn!(&mut *self.conn.lock().await, c => run::fetch_optional(c, st).await)
+        };
         traced(self.dialect, &self.settings, &sql, fut).await
     }
 
     async fn execute(&self, st: Statement) -> Result<u64> {
         let sql = st.sql.clone();
-        let fut = async { with_conn!(&mut *self.conn.lock().await, c => run::execute(c, st).await) };
+        let fut =
+            async { with_conn!(&mut *self.conn.lock().await, c => run::execute(c, st).await) };
         traced(self.dialect, &self.settings, &sql, fut).await
     }
 
@@ -198,7 +205,9 @@ impl Executor for Transaction {
                 }
             }
         });
-        futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|row| (row, r)) })
-            .boxed()
+        futures_util::stream::unfold(receiver, |mut r| async move {
+            r.recv().await.map(|row| (row, r))
+        })
+        .boxed()
     }
 }

@@ -1,9 +1,9 @@
 //! The expression AST: conditions for `filter`, and value expressions built from columns.
 
+use crate::Value;
 use crate::column::Column;
 use crate::query::select::SelectStatement;
 use crate::value::IntoValue;
-use crate::Value;
 
 /// An SQL expression: a condition to filter by, or a value computed from columns.
 ///
@@ -126,7 +126,11 @@ pub(crate) enum Aggregate {
 impl Expr {
     /// Both this condition and `other`.
     pub fn and(self, other: Expr) -> Expr {
-        Expr(Node::Binary(Box::new(self.0), BinOp::And, Box::new(other.0)))
+        Expr(Node::Binary(
+            Box::new(self.0),
+            BinOp::And,
+            Box::new(other.0),
+        ))
     }
 
     /// This condition, or `other`.
@@ -236,6 +240,9 @@ fn binary<T>(lhs: Node, op: BinOp, rhs: impl Operand<T>) -> Node {
 /// The comparison and arithmetic methods of columns and typed expressions.
 macro_rules! operators {
     ($ty:ident <$($gen:ident),*>, $node:expr) => {
+        // `std::ops::{Add, Sub, Mul, Div}` are implemented as well (below); the methods read
+        // better in chains and need no import.
+        #[allow(clippy::should_implement_trait)]
         impl<$($gen),*> $ty<$($gen),*> {
             /// `self = value`; comparing with a NULL value renders `IS NULL`.
             pub fn eq(self, value: impl Operand<T>) -> Expr {
@@ -324,6 +331,31 @@ macro_rules! operators {
 
 operators!(Column<M, T>, |c: Column<M, T>| Node::Column(c.name()));
 operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);
+
+/// `+ - * /` between a numeric column or expression and an operand of its type:
+/// `Counter::hits + 1` is `Counter::hits.add(1)`.
+macro_rules! arithmetic_ops {
+    ($ty:ident <$($gen:ident),*>) => {
+        arithmetic_ops!(@op $ty<$($gen),*>, Add, add);
+        arithmetic_ops!(@op $ty<$($gen),*>, Sub, sub);
+        arithmetic_ops!(@op $ty<$($gen),*>, Mul, mul);
+        arithmetic_ops!(@op $ty<$($gen),*>, Div, div);
+    };
+    (@op $ty:ident <$($gen:ident),*>, $trait:ident, $method:ident) => {
+        impl<$($gen,)* R: Operand<T>> std::ops::$trait<R> for $ty<$($gen),*>
+        where
+            T: Numeric,
+        {
+            type Output = TypedExpr<T>;
+            fn $method(self, rhs: R) -> TypedExpr<T> {
+                $ty::$method(self, rhs)
+            }
+        }
+    };
+}
+
+arithmetic_ops!(Column<M, T>);
+arithmetic_ops!(TypedExpr<T>);
 
 /// Pattern matching, for text columns.
 macro_rules! text_operators {

@@ -11,7 +11,11 @@ fn precedence(node: &Node) -> u8 {
     match node {
         Node::Binary(_, BinOp::Or, _) => 1,
         Node::Binary(_, BinOp::And, _) => 2,
-        Node::Binary(_, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, _)
+        Node::Binary(
+            _,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
+            _,
+        )
         | Node::IsNull(..)
         | Node::InList(..)
         | Node::InSelect(..)
@@ -45,7 +49,11 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         // SQLAlchemy's rule: `= NULL` is never true, so comparing with NULL means IS NULL.
         Node::Binary(lhs, op @ (BinOp::Eq | BinOp::Ne), rhs) if is_null_value(rhs) => {
             expr_at(w, lhs, 5);
-            w.push(if *op == BinOp::Eq { " IS NULL" } else { " IS NOT NULL" });
+            w.push(if *op == BinOp::Eq {
+                " IS NULL"
+            } else {
+                " IS NOT NULL"
+            });
         }
         Node::Binary(lhs, op, rhs) => {
             let p = precedence(node);
@@ -77,7 +85,7 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             }
             expr_at(w, inner, 5);
             w.push(if *negated { " NOT IN (" } else { " IN (" });
-            w.comma_list(list, |w, item| expr(w, item));
+            w.comma_list(list, expr);
             w.push(")");
         }
         Node::InSelect(inner, select, negated) => {
@@ -88,7 +96,11 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         }
         Node::Between(inner, low, high, negated) => {
             expr_at(w, inner, 5);
-            w.push(if *negated { " NOT BETWEEN " } else { " BETWEEN " });
+            w.push(if *negated {
+                " NOT BETWEEN "
+            } else {
+                " BETWEEN "
+            });
             expr_at(w, low, 5);
             w.push(" AND ");
             expr_at(w, high, 5);
@@ -191,13 +203,17 @@ fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
 }
 
 pub(crate) fn select_into(w: &mut SqlWriter, s: &SelectStatement) {
-    w.push(if s.distinct { "SELECT DISTINCT " } else { "SELECT " });
-    w.comma_list(&s.columns, |w, c| expr(w, c));
+    w.push(if s.distinct {
+        "SELECT DISTINCT "
+    } else {
+        "SELECT "
+    });
+    w.comma_list(&s.columns, expr);
     w.push(" FROM ").ident(s.table);
     where_clause(w, &s.filter);
     if !s.group_by.is_empty() {
         w.push(" GROUP BY ");
-        w.comma_list(&s.group_by, |w, g| expr(w, g));
+        w.comma_list(&s.group_by, expr);
     }
     if let Some(h) = &s.having {
         w.push(" HAVING ");
@@ -235,7 +251,11 @@ pub(crate) fn select(s: &SelectStatement, dialect: Dialect) -> Statement {
 
 /// Whether counting or testing the query needs it as a subquery.
 fn needs_subquery(s: &SelectStatement) -> bool {
-    s.distinct || !s.group_by.is_empty() || s.having.is_some() || s.limit.is_some() || s.offset.is_some()
+    s.distinct
+        || !s.group_by.is_empty()
+        || s.having.is_some()
+        || s.limit.is_some()
+        || s.offset.is_some()
 }
 
 pub(crate) fn count(s: &SelectStatement, dialect: Dialect) -> Statement {
@@ -290,7 +310,9 @@ pub(crate) fn update(
 ) -> Result<Statement> {
     check_writable(s, "an update")?;
     if assignments.is_empty() {
-        return Err(Error::InvalidQuery("an update needs at least one `set`".into()));
+        return Err(Error::InvalidQuery(
+            "an update needs at least one `set`".into(),
+        ));
     }
     let mut w = SqlWriter::new(dialect);
     w.push("UPDATE ").ident(s.table).push(" SET ");

@@ -192,7 +192,10 @@ impl<M: Model, S: Selection> Select<M, S> {
     }
 
     /// The matching row if there is one: [`Error::MultipleRows`] when there are several.
-    pub async fn one_or_none<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
+    pub async fn one_or_none<E: Executor + ?Sized>(
+        mut self,
+        exec: &E,
+    ) -> Result<Option<S::Output>> {
         // Two rows are enough to tell "several" from "one".
         self.stmt.limit = Some(self.stmt.limit.map_or(2, |l| l.min(2)));
         let rows = exec.fetch_all(self.to_sql(exec.dialect())).await?;
@@ -206,7 +209,10 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// The number of matching rows.
     pub async fn count<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         let statement = render::count(&self.stmt, exec.dialect());
-        let row = exec.fetch_optional(statement).await?.ok_or(Error::NotFound)?;
+        let row = exec
+            .fetch_optional(statement)
+            .await?
+            .ok_or(Error::NotFound)?;
         let n: i64 = row.get(0)?;
         u64::try_from(n).map_err(|e| Error::Encode(e.to_string()))
     }

@@ -128,7 +128,10 @@ pub fn count_all() -> TypedExpr<i64> {
 impl<M, T> Column<M, T> {
     /// `COUNT(column)`: the number of non-NULL values.
     pub fn count(self) -> TypedExpr<i64> {
-        TypedExpr::new(Node::Aggregate(Aggregate::Count, Some(Box::new(Node::Column(self.name())))))
+        TypedExpr::new(Node::Aggregate(
+            Aggregate::Count,
+            Some(Box::new(Node::Column(self.name()))),
+        ))
     }
 
     /// `COUNT(DISTINCT column)`.
@@ -144,7 +147,10 @@ impl<M, T> Column<M, T> {
     where
         T: Nullable,
     {
-        TypedExpr::new(Node::Aggregate(Aggregate::Min, Some(Box::new(Node::Column(self.name())))))
+        TypedExpr::new(Node::Aggregate(
+            Aggregate::Min,
+            Some(Box::new(Node::Column(self.name()))),
+        ))
     }
 
     /// `MAX(column)`: NULL (`None`) over no rows.
@@ -152,7 +158,10 @@ impl<M, T> Column<M, T> {
     where
         T: Nullable,
     {
-        TypedExpr::new(Node::Aggregate(Aggregate::Max, Some(Box::new(Node::Column(self.name())))))
+        TypedExpr::new(Node::Aggregate(
+            Aggregate::Max,
+            Some(Box::new(Node::Column(self.name()))),
+        ))
     }
 
     /// `SUM(column)`, as `i64` for integer columns and `f64` for floating ones; NULL
@@ -162,7 +171,11 @@ impl<M, T> Column<M, T> {
         T: Summable,
     {
         let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(Node::Column(self.name()))));
-        let to = if T::FLOAT { CastType::Double } else { CastType::BigInt };
+        let to = if T::FLOAT {
+            CastType::Double
+        } else {
+            CastType::BigInt
+        };
         TypedExpr::new(Node::Cast(Box::new(sum), to))
     }
 
@@ -197,9 +210,27 @@ macro_rules! nullable {
         impl Nullable for Option<$t> { type Inner = $t; }
     )*};
 }
-nullable!(bool, i8, i16, i32, i64, u8, u16, u32, f32, f64, String, Vec<u8>);
+nullable!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    f32,
+    f64,
+    String,
+    Vec<u8>
+);
 #[cfg(feature = "chrono")]
-nullable!(chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>);
+nullable!(
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>
+);
 #[cfg(feature = "uuid")]
 nullable!(uuid::Uuid);
 

@@ -50,7 +50,8 @@ impl<M: Model> Update<M> {
     /// Sets `column` to `value`: a value of the column's type, another column, or an
     /// expression such as `Counter::hits.add(1)`.
     pub fn set<T>(mut self, column: Column<M, T>, value: impl Operand<T>) -> Self {
-        self.assignments.push((column.name(), value.into_operand().0));
+        self.assignments
+            .push((column.name(), value.into_operand().0));
         self
     }
 

@@ -25,15 +25,28 @@ use crate::Dialect;
 /// ```
 pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
     let indexed = indexed_columns(table);
-    let auto_key = table.columns.iter().find(|c| c.auto_increment && c.primary_key);
+    let auto_key = table
+        .columns
+        .iter()
+        .find(|c| c.auto_increment && c.primary_key);
 
     let mut parts: Vec<String> = table
         .columns
         .iter()
-        .map(|c| column(dialect, c, indexed.contains(c.name.as_str()), auto_key.is_some()))
+        .map(|c| {
+            column(
+                dialect,
+                c,
+                indexed.contains(c.name.as_str()),
+                auto_key.is_some(),
+            )
+        })
         .collect();
     if auto_key.is_none() && !table.primary_key.is_empty() {
-        parts.push(format!("PRIMARY KEY ({})", idents(dialect, &table.primary_key)));
+        parts.push(format!(
+            "PRIMARY KEY ({})",
+            idents(dialect, &table.primary_key)
+        ));
     }
     for unique in &table.uniques {
         parts.push(format!(
@@ -47,7 +60,11 @@ pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
     }
     if dialect.inline_indexes() {
         for index in &table.indexes {
-            let kind = if index.unique { "UNIQUE INDEX" } else { "INDEX" };
+            let kind = if index.unique {
+                "UNIQUE INDEX"
+            } else {
+                "INDEX"
+            };
             parts.push(format!(
                 "{kind} {} ({})",
                 dialect.quoted(&index.name),
@@ -63,7 +80,12 @@ pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
         dialect.table_options()
     )];
     if !dialect.inline_indexes() {
-        statements.extend(table.indexes.iter().map(|i| create_index(dialect, &table.name, i)));
+        statements.extend(
+            table
+                .indexes
+                .iter()
+                .map(|i| create_index(dialect, &table.name, i)),
+        );
     }
     statements
 }
@@ -119,14 +141,33 @@ fn foreign_key(dialect: Dialect, table: &str, fk: &ForeignKeyDef) -> String {
 }
 
 fn idents(dialect: Dialect, names: &[String]) -> String {
-    names.iter().map(|n| dialect.quoted(n)).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| dialect.quoted(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Columns that are part of a key, a constraint or an index.
 fn indexed_columns(table: &TableDef) -> HashSet<&str> {
     let mut set: HashSet<&str> = table.primary_key.iter().map(String::as_str).collect();
-    set.extend(table.uniques.iter().flat_map(|u| u.columns.iter().map(String::as_str)));
-    set.extend(table.indexes.iter().flat_map(|i| i.columns.iter().map(String::as_str)));
-    set.extend(table.foreign_keys.iter().flat_map(|f| f.columns.iter().map(String::as_str)));
+    set.extend(
+        table
+            .uniques
+            .iter()
+            .flat_map(|u| u.columns.iter().map(String::as_str)),
+    );
+    set.extend(
+        table
+            .indexes
+            .iter()
+            .flat_map(|i| i.columns.iter().map(String::as_str)),
+    );
+    set.extend(
+        table
+            .foreign_keys
+            .iter()
+            .flat_map(|f| f.columns.iter().map(String::as_str)),
+    );
     set
 }

@@ -15,26 +15,32 @@ use crate::{Error, Result};
 pub fn dependency_order<'a>(tables: &[&'a TableDef]) -> Result<Vec<&'a TableDef>> {
     let mut by_name: BTreeMap<&str, &'a TableDef> = BTreeMap::new();
     for t in tables {
-        if let Some(previous) = by_name.insert(t.name.as_str(), t) {
-            if previous != *t {
-                return Err(Error::Schema(format!(
-                    "two different models are mapped to the table `{}`",
-                    t.name
-                )));
-            }
+        if let Some(previous) = by_name.insert(t.name.as_str(), t)
+            && previous != *t
+        {
+            return Err(Error::Schema(format!(
+                "two different models are mapped to the table `{}`",
+                t.name
+            )));
         }
     }
     let mut pending: BTreeMap<&str, BTreeSet<&str>> = by_name
         .iter()
         .map(|(name, t)| {
-            let deps = t.dependencies().filter(|d| by_name.contains_key(d)).collect();
+            let deps = t
+                .dependencies()
+                .filter(|d| by_name.contains_key(d))
+                .collect();
             (*name, deps)
         })
         .collect();
 
     let mut ordered = Vec::with_capacity(by_name.len());
     while !pending.is_empty() {
-        let ready = pending.iter().find(|(_, deps)| deps.is_empty()).map(|(n, _)| *n);
+        let ready = pending
+            .iter()
+            .find(|(_, deps)| deps.is_empty())
+            .map(|(n, _)| *n);
         let Some(name) = ready else {
             let cycle: Vec<&str> = pending.keys().copied().collect();
             return Err(Error::Schema(format!(

@@ -130,6 +130,13 @@ impl Value {
 ///
 /// Implemented for the types listed in [`orm_schema::RustType::SUPPORTED`] and for
 /// `Option<T>` of each.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column or bound as a value",
+    label = "not a column type",
+    note = "for an enum, add `#[derive(orm_core::DbEnum)]` to store it as text",
+    note = "for a serde type, use `orm_core::Json<{Self}>` to store it as JSON",
+    note = "otherwise implement `orm_core::SqlValue` for it"
+)]
 pub trait SqlValue: Sized + Send + Sync + 'static {
     /// This value as a bound parameter.
     fn to_value(&self) -> Value;
@@ -234,6 +241,22 @@ impl<T: SqlValue> SqlValue for Option<T> {
         }
     }
 }
+
+/// A type stored as text that the schema mapping does not know by name: what
+/// `#[derive(DbEnum)]` implements. A model field of such a type gets a `TEXT` column.
+///
+/// A type of your own that is stored otherwise implements [`SqlValue`] and names its
+/// column type with `#[orm(sql_type = "...")]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a column: the ORM does not know how to store it",
+    label = "not a type the ORM can store",
+    note = "for an enum, add `#[derive(orm_core::DbEnum)]` to store it as text",
+    note = "for a serde type, use `orm_core::Json<{Self}>` to store it as JSON",
+    note = "otherwise implement `orm_core::SqlValue` for it and write `#[orm(sql_type = \"...\")]` on the field"
+)]
+pub trait TextValue: SqlValue {}
+
+impl<T: TextValue> TextValue for Option<T> {}
 
 /// Converts a parameter into a [`Value`]: what `Column::eq` and friends accept.
 ///

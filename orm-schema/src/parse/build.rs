@@ -66,6 +66,11 @@ fn read_field(cx: &Ctxt, field: &Field) -> Option<ReadField> {
         true => None,
         false => column_type(cx, field, &attrs, rust_type.as_ref()),
     };
+    let stored_as_text = !attrs.skip
+        && attrs.sql_type.is_none()
+        && rust_type
+            .as_ref()
+            .is_some_and(|t| t.sql_type(None).is_none());
     let def = FieldDef {
         column: attrs
             .column
@@ -79,6 +84,7 @@ fn read_field(cx: &Ctxt, field: &Field) -> Option<ReadField> {
         primary_key: attrs.primary_key && !attrs.skip,
         auto_increment: false, // decided once every key field is known
         nullable: sql_type.as_ref().is_some_and(|(_, nullable)| *nullable),
+        stored_as_text,
     };
     let read = ReadField {
         attrs,
@@ -100,7 +106,10 @@ fn column_type(
         let nullable = rust_type.is_some_and(|t| t.option_inner().is_some());
         return Some((SqlType::Custom(sql_type.clone()), nullable));
     }
-    let mapped = rust_type.and_then(|t| t.sql_type(attrs.max_length));
+    let mapped = rust_type.and_then(|t| {
+        t.sql_type(attrs.max_length)
+            .or_else(|| t.text_value_type(attrs.max_length))
+    });
     if mapped.is_none() {
         let message = format!(
             "unsupported field type `{}`: a column's type must be one of {}\n\

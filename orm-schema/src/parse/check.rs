@@ -86,9 +86,10 @@ fn max_length_on_strings(cx: &Ctxt, f: &ReadField) {
     }
     let rust_type = f.def.rust_type.as_ref();
     let inner = rust_type.map(|t| t.option_inner().unwrap_or(t));
-    if !inner.is_some_and(|t| t.name == "String" && t.args.is_empty()) {
+    let string = inner.is_some_and(|t| t.name == "String" && t.args.is_empty());
+    if !string && !f.def.stored_as_text {
         let message = format!(
-            "`max_length` applies to `String` fields, not `{}`",
+            "`max_length` applies to `String` fields and text types such as `DbEnum` enums, not `{}`",
             display(&f.def.ty)
         );
         cx.error_at(span, message);

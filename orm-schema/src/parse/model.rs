@@ -44,6 +44,10 @@ pub struct FieldDef {
     pub auto_increment: bool,
     /// Whether the column accepts NULL (an `Option<T>` field).
     pub nullable: bool,
+    /// The field's type is one the mapping does not know, such as an enum with
+    /// `#[derive(DbEnum)]`: it is stored as text, and the derive checks that the type
+    /// implements `orm_core::TextValue`.
+    pub stored_as_text: bool,
 }
 
 /// `#[orm(references(OtherModel))]` on a field: a foreign key to the primary key of
