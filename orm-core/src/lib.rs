@@ -2,7 +2,7 @@
 //! query builder, transactions, and schema creation, on SQLite, PostgreSQL and
 //! MySQL/MariaDB chosen at run time by URL.
 //!
-//! ```
+//! ```standalone_crate
 //! use orm_core::prelude::*;
 //!
 //! #[derive(Model, Debug, Clone, PartialEq)]
@@ -20,7 +20,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> orm_core::Result<()> {
 //! let db = Database::connect("sqlite::memory:").await?;
-//! db.create_all().await?;
+//! db.create_all().await?; // every model linked into the program (here: User)
 //!
 //! let mut john = User { id: 0, username: "john".into(), email: "john@example.com".into(), bio: None };
 //! john.insert(&db).await?;

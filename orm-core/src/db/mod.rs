@@ -101,6 +101,11 @@ impl Database {
         })
     }
 
+    /// The SQL dialect of the backend the URL chose.
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
+    }
+
     /// The URL this database was opened with, password redacted.
     pub fn url(&self) -> &str {
         &self.inner.url

@@ -107,6 +107,11 @@ impl Transaction {
         })
     }
 
+    /// The SQL dialect of the transaction's backend.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// Makes the transaction's changes permanent and visible to others.
     pub async fn commit(self) -> Result<()> {
         let conn = std::mem::replace(&mut *self.conn.lock().await, Conn::Ended);

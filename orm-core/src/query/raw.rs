@@ -2,7 +2,7 @@
 
 use crate::db::Executor;
 use crate::query::selection::FromRow;
-use crate::{IntoValue, Result, Row, SqlValue, Statement, Value};
+use crate::{Result, Row, Statement, Value};
 
 /// A hand-written SQL statement with bound parameters, made by [`raw`].
 ///
@@ -46,15 +46,9 @@ impl Raw {
         }
     }
 
-    /// Binds the next parameter.
-    pub fn bind<T: SqlValue>(mut self, value: impl IntoValue<T>) -> Self {
-        self.statement.values.push(value.into_value());
-        self
-    }
-
-    /// Binds a [`Value`] as the next parameter.
-    pub fn bind_value(mut self, value: Value) -> Self {
-        self.statement.values.push(value);
+    /// Binds the next parameter: any column type, `&str`, `&[u8]`, or a [`Value`].
+    pub fn bind(mut self, value: impl Into<Value>) -> Self {
+        self.statement.values.push(value.into());
         self
     }
 

@@ -242,6 +242,24 @@ impl<T: SqlValue> SqlValue for Option<T> {
     }
 }
 
+impl<T: SqlValue> From<T> for Value {
+    fn from(value: T) -> Value {
+        value.to_value()
+    }
+}
+
+impl From<&str> for Value {
+    fn from(value: &str) -> Value {
+        Value::String(Some(value.to_owned()))
+    }
+}
+
+impl From<&[u8]> for Value {
+    fn from(value: &[u8]) -> Value {
+        Value::Bytes(Some(value.to_owned()))
+    }
+}
+
 /// A type stored as text that the schema mapping does not know by name: what
 /// `#[derive(DbEnum)]` implements. A model field of such a type gets a `TEXT` column.
 ///

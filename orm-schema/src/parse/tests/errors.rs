@@ -161,7 +161,10 @@ fn skip_stands_alone() {
 #[test]
 fn max_length_is_for_strings() {
     let e = error("struct A { #[orm(primary_key, max_length = 5)] id: i64 }");
-    assert_eq!(e, "`max_length` applies to `String` fields, not `i64`");
+    assert_eq!(
+        e,
+        "`max_length` applies to `String` fields and text types such as `DbEnum` enums, not `i64`"
+    );
     let e = error(
         r#"struct A { #[orm(primary_key)] id: i64, #[orm(max_length = 5, sql_type = "CHAR(5)")] s: String }"#,
     );
