@@ -216,3 +216,39 @@ fn an_unreachable_database_is_reported_without_the_password() {
     assert!(err.contains("127.0.0.1:1"), "{err}");
     assert!(!err.contains("hunter2"), "the password leaked: {err}");
 }
+
+/// create-all and drop-all against PostgreSQL and MySQL, in a schema/database of their own.
+#[tokio::test]
+async fn create_and_drop_on_server_backends() {
+    use orm_tests::{Backend, drop_database, fresh_database_url};
+    for backend in [Backend::Postgres, Backend::MySql] {
+        let test = format!("cli_create_and_drop_{backend:?}");
+        let Some(url) = fresh_database_url(backend, &test).await else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for command in [&["create-all"][..], &["create-all"], &["drop-all", "--yes"]] {
+            let out = cli(dir.path())
+                .args(command)
+                .arg("--models")
+                .arg(examples_src())
+                .args(["--database-url", &url])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{backend:?} {command:?}: {}", stderr(&out));
+        }
+        // After create-all, create-all again and drop-all, a new create-all works from scratch.
+        let db = orm_core::Database::connect(&url).await.unwrap();
+        db.create_tables(&[User::table_def(), Post::table_def()]).await.unwrap();
+        let mut u = User {
+            id: 0,
+            username: "cli".into(),
+            email: "cli@example.com".into(),
+            bio: None,
+        };
+        u.insert(&db).await.unwrap();
+        assert_eq!(User::all(&db).await.unwrap(), [u]);
+        db.close().await;
+        drop_database(backend, &test).await;
+    }
+}

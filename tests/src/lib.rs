@@ -125,9 +125,14 @@ async fn raw_admin(admin: &Database, sql: String) {
     }
 }
 
-/// `orm_test_<test>`, short enough for every backend's identifier limit.
+/// `orm_test_<test>` in lower case letters, digits and `_` (PostgreSQL folds the unquoted
+/// `search_path` to lower case), short enough for every backend's identifier limit.
 fn database_name(test: &str) -> String {
-    let mut name = format!("orm_test_{}", test.replace("::", "_"));
+    let test: String = test
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let mut name = format!("orm_test_{test}");
     name.truncate(60);
     name
 }

@@ -211,3 +211,28 @@ backend_tests!(
     unique_violation_is_typed_and_writes_nothing,
     decode_errors_name_model_and_column,
 );
+
+/// The same CRUD on an SQLite file, reopened: what was written is still there.
+#[tokio::test]
+async fn crud_on_an_sqlite_file_persists() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("crud.db").display());
+    let id = {
+        let db = Database::connect(&url).await?;
+        db.create_tables(&[User::table_def()]).await?;
+        let mut ann = user("ann");
+        ann.insert(&db).await?;
+        ann.bio = Some("on disk".into());
+        ann.update(&db).await?;
+        user("bob").insert(&db).await?;
+        User::query().filter(User::username.eq("bob")).delete(&db).await?;
+        db.close().await;
+        ann.id
+    };
+    let db = Database::connect(&url).await?;
+    let all = User::all(&db).await?;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id, id);
+    assert_eq!(all[0].bio.as_deref(), Some("on disk"));
+    Ok(())
+}

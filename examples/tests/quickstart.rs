@@ -1,0 +1,27 @@
+//! The quickstart runs unchanged on every backend, chosen by `DATABASE_URL`.
+
+use orm_tests::{Backend, drop_database, fresh_database_url};
+
+#[tokio::test]
+async fn quickstart_runs_on_every_backend() {
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        let test = format!("quickstart_{backend:?}");
+        let Some(url) = fresh_database_url(backend, &test).await else {
+            continue;
+        };
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_quickstart"))
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("the quickstart runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for step in ["created: User { id: 1", "read:", "updated:", "john.doe@example.com", "deleted: 0 user(s)"] {
+            assert!(stdout.contains(step), "{backend:?} missing `{step}` in:\n{stdout}");
+        }
+        drop_database(backend, &test).await;
+    }
+}
