@@ -19,8 +19,17 @@ async fn quickstart_runs_on_every_backend() {
             "{backend:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        for step in ["created: User { id: 1", "read:", "updated:", "john.doe@example.com", "deleted: 0 user(s)"] {
-            assert!(stdout.contains(step), "{backend:?} missing `{step}` in:\n{stdout}");
+        for step in [
+            "created: User { id: 1",
+            "read:",
+            "updated:",
+            "john.doe@example.com",
+            "deleted: 0 user(s)",
+        ] {
+            assert!(
+                stdout.contains(step),
+                "{backend:?} missing `{step}` in:\n{stdout}"
+            );
         }
         drop_database(backend, &test).await;
     }

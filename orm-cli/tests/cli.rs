@@ -235,11 +235,17 @@ async fn create_and_drop_on_server_backends() {
                 .args(["--database-url", &url])
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{backend:?} {command:?}: {}", stderr(&out));
+            assert!(
+                out.status.success(),
+                "{backend:?} {command:?}: {}",
+                stderr(&out)
+            );
         }
         // After create-all, create-all again and drop-all, a new create-all works from scratch.
         let db = orm_core::Database::connect(&url).await.unwrap();
-        db.create_tables(&[User::table_def(), Post::table_def()]).await.unwrap();
+        db.create_tables(&[User::table_def(), Post::table_def()])
+            .await
+            .unwrap();
         let mut u = User {
             id: 0,
             username: "cli".into(),

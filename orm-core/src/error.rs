@@ -81,6 +81,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A lock could not be taken: it stayed held past the wait limit (MySQL's
+    /// `innodb_lock_wait_timeout`, SQLite's busy timeout), or SQLite refused to turn a
+    /// reading transaction into a writing one while another connection writes (it
+    /// fails at once then, as waiting could deadlock). Retrying the transaction may
+    /// succeed.
+    #[error("database busy, the transaction may be retried: {message}")]
+    Busy {
+        /// The backend's message.
+        message: String,
+    },
+
     /// No connection became free within the pool's acquire timeout.
     #[error("timed out waiting for a connection from the pool")]
     PoolTimedOut,
@@ -132,7 +143,7 @@ pub enum Error {
     /// A database error with no variant of its own.
     #[error("database error{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
     Database {
-        /// SQLSTATE, MySQL error number or SQLite extended code.
+        /// SQLSTATE (PostgreSQL), error number (MySQL) or extended result code (SQLite).
         code: Option<String>,
         /// The backend's message.
         message: String,
@@ -153,11 +164,12 @@ fn on(table: &Option<String>, constraint: &Option<String>) -> String {
 }
 
 impl Error {
-    /// Whether retrying the whole transaction may succeed.
+    /// Whether retrying the whole transaction may succeed: a serialization failure, a
+    /// deadlock or a lock timeout.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Error::SerializationFailure { .. } | Error::Deadlock { .. }
+            Error::SerializationFailure { .. } | Error::Deadlock { .. } | Error::Busy { .. }
         )
     }
 
@@ -198,7 +210,7 @@ impl From<sqlx::Error> for Error {
 /// Maps a backend's error to a variant by its code.
 fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
     let message = db.message().to_owned();
-    let code = db.code().map(Cow::into_owned);
+    let code = backend_code(db);
     let (mut table, mut constraint) = (
         db.table().map(str::to_owned),
         db.constraint().map(str::to_owned),
@@ -213,11 +225,13 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         // PostgreSQL SQLSTATE
         Some("40001") => return Error::SerializationFailure { message },
         Some("40P01") => return Error::Deadlock { message },
-        // MySQL: ER_LOCK_DEADLOCK; ER_LOCK_WAIT_TIMEOUT is also transient.
+        // MySQL: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT.
         Some("1213") => return Error::Deadlock { message },
-        Some("1205") => return Error::SerializationFailure { message },
-        // SQLite: SQLITE_BUSY and its extended codes.
-        Some("5" | "261" | "517" | "773") => return Error::SerializationFailure { message },
+        Some("1205") => return Error::Busy { message },
+        // SQLite: SQLITE_BUSY_SNAPSHOT is a write conflict with a newer snapshot;
+        // SQLITE_BUSY, its other extended codes and SQLITE_LOCKED are lock contention.
+        Some("517") => return Error::SerializationFailure { message },
+        Some("5" | "6" | "261" | "262" | "773") => return Error::Busy { message },
         _ => {}
     }
     use sqlx::error::ErrorKind;
@@ -244,6 +258,17 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         },
         _ => Error::Database { code, message },
     }
+}
+
+/// The code to classify by: SQLSTATE on PostgreSQL, the extended result code on SQLite,
+/// and on MySQL the error number (its SQLSTATEs are too coarse: a deadlock and a
+/// serialization failure share `40001`).
+fn backend_code(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    #[cfg(feature = "mysql")]
+    if let Some(e) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return Some(e.number().to_string());
+    }
+    db.code().map(Cow::into_owned)
 }
 
 /// The table and constraint a MySQL or SQLite error message names, where it names them:

@@ -18,7 +18,7 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 /// A backend the tests run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// In-memory SQLite: always available.
+    /// SQLite, in a temporary file: always available.
     Sqlite,
     /// PostgreSQL at `ORM_TEST_POSTGRES_URL`.
     Postgres,
@@ -66,11 +66,13 @@ pub async fn fresh_database(backend: Backend, test: &str) -> Option<Database> {
     Some(connect(&url).await)
 }
 
-/// The URL of a fresh, empty database of `backend` for `test` (for SQLite, an in-memory
-/// one); `None` (after saying so) when the backend is not configured.
+/// The URL of a fresh, empty database of `backend` for `test`; `None` (after saying so)
+/// when the backend is not configured.
 pub async fn fresh_database_url(backend: Backend, test: &str) -> Option<String> {
     if backend == Backend::Sqlite {
-        return Some("sqlite::memory:".to_owned());
+        let path = sqlite_path(test);
+        remove_sqlite_files(&path);
+        return Some(format!("sqlite://{}", path.display()));
     }
     let Some(url) = backend.server_url() else {
         let var = backend.env_var().unwrap_or_default();
@@ -96,6 +98,10 @@ pub async fn fresh_database_url(backend: Backend, test: &str) -> Option<String> 
 
 /// Drops what [`fresh_database`] made for `test`.
 pub async fn drop_database(backend: Backend, test: &str) {
+    if backend == Backend::Sqlite {
+        remove_sqlite_files(&sqlite_path(test));
+        return;
+    }
     let Some(url) = backend.server_url() else {
         return;
     };
@@ -108,6 +114,24 @@ pub async fn drop_database(backend: Backend, test: &str) {
     let admin = connect(&url).await;
     raw_admin(&admin, sql).await;
     admin.close().await;
+}
+
+/// `<tmp>/orm-tests/<name>.db`: one file per test.
+fn sqlite_path(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("orm-tests");
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("cannot create {}: {e}", dir.display());
+    }
+    dir.join(format!("{}.db", database_name(test)))
+}
+
+/// Removes an SQLite database and its WAL files, if they exist.
+fn remove_sqlite_files(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 fn admin_dialect(backend: Backend) -> Dialect {
@@ -130,7 +154,13 @@ async fn raw_admin(admin: &Database, sql: String) {
 fn database_name(test: &str) -> String {
     let test: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut name = format!("orm_test_{test}");
     name.truncate(60);

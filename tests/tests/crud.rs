@@ -225,7 +225,10 @@ async fn crud_on_an_sqlite_file_persists() -> TestResult {
         ann.bio = Some("on disk".into());
         ann.update(&db).await?;
         user("bob").insert(&db).await?;
-        User::query().filter(User::username.eq("bob")).delete(&db).await?;
+        User::query()
+            .filter(User::username.eq("bob"))
+            .delete(&db)
+            .await?;
         db.close().await;
         ann.id
     };

@@ -1,6 +1,7 @@
 //! The one executor abstraction: every query runs on a [`Database`](crate::Database), a
 //! [`Transaction`](crate::Transaction) (and later a session) through [`Executor`].
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use futures_core::stream::BoxStream;
@@ -9,7 +10,7 @@ use sqlx::AssertSqlSafe;
 use tracing::Instrument;
 
 use crate::db::backend::Backend;
-use crate::{Dialect, Error, Result, Row, Statement};
+use crate::{Dialect, Error, Result, Row, Statement, Value};
 
 /// Something statements run on: a [`Database`](crate::Database) (each statement on a
 /// pooled connection) or a [`Transaction`](crate::Transaction) (all on its connection).
@@ -53,27 +54,40 @@ pub trait Executor: Send + Sync {
 pub(crate) struct StatementSettings {
     /// Statements slower than this are logged at WARN.
     pub(crate) slow_threshold: std::time::Duration,
+    /// Whether spans record the bound values (off by default: they may be secrets).
+    pub(crate) log_values: bool,
 }
 
-/// Runs `fut` (one statement) in a `tracing` span carrying its SQL, and logs it at WARN
-/// when slower than the threshold. Bound values are never recorded.
+/// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values
+/// only when `log_values` is on), logging it at WARN when slower than the threshold.
 pub(crate) async fn traced<T>(
     dialect: Dialect,
     settings: &StatementSettings,
-    sql: &str,
-    fut: impl Future<Output = Result<T>>,
+    st: Statement,
+    run: impl AsyncFnOnce(Arc<str>, Vec<crate::Value>) -> Result<T>,
 ) -> Result<T> {
-    let span = tracing::debug_span!(
-        "orm.statement",
-        db.system = dialect.name(),
-        db.statement = sql
-    );
+    let sql: Arc<str> = Arc::from(st.sql);
+    let span = if settings.log_values {
+        tracing::debug_span!("orm.statement", db.system = dialect.name(), db.statement = &*sql, db.values = ?st.values)
+    } else {
+        tracing::debug_span!(
+            "orm.statement",
+            db.system = dialect.name(),
+            db.statement = &*sql
+        )
+    };
     let start = Instant::now();
-    let result = fut.instrument(span.clone()).await;
+    let result = run(Arc::clone(&sql), st.values)
+        .instrument(span.clone())
+        .await;
     let elapsed = start.elapsed();
     let _entered = span.enter();
     if elapsed >= settings.slow_threshold {
-        tracing::warn!(elapsed_ms = elapsed.as_millis(), sql, "slow statement");
+        tracing::warn!(
+            elapsed_ms = elapsed.as_millis(),
+            sql = &*sql,
+            "slow statement"
+        );
     } else {
         tracing::debug!(
             elapsed_us = elapsed.as_micros(),
@@ -91,13 +105,14 @@ pub(crate) mod run {
 
     pub(crate) async fn fetch_all<'c, DB: Backend>(
         x: impl sqlx::Executor<'c, Database = DB>,
-        st: Statement,
+        sql: Arc<str>,
+        values: Vec<Value>,
     ) -> Result<Vec<Row>>
     where
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
-        let args = DB::arguments(st.values)?;
-        let rows = sqlx::query_with(AssertSqlSafe(st.sql), args)
+        let args = DB::arguments(values)?;
+        let rows = sqlx::query_with(AssertSqlSafe(sql), args)
             .fetch_all(x)
             .await?;
         Ok(rows.into_iter().map(DB::wrap_row).collect())
@@ -105,13 +120,14 @@ pub(crate) mod run {
 
     pub(crate) async fn fetch_optional<'c, DB: Backend>(
         x: impl sqlx::Executor<'c, Database = DB>,
-        st: Statement,
+        sql: Arc<str>,
+        values: Vec<Value>,
     ) -> Result<Option<Row>>
     where
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
-        let args = DB::arguments(st.values)?;
-        let row = sqlx::query_with(AssertSqlSafe(st.sql), args)
+        let args = DB::arguments(values)?;
+        let row = sqlx::query_with(AssertSqlSafe(sql), args)
             .fetch_optional(x)
             .await?;
         Ok(row.map(DB::wrap_row))
@@ -119,13 +135,14 @@ pub(crate) mod run {
 
     pub(crate) async fn execute<'c, DB: Backend>(
         x: impl sqlx::Executor<'c, Database = DB>,
-        st: Statement,
+        sql: Arc<str>,
+        values: Vec<Value>,
     ) -> Result<u64>
     where
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
-        let args = DB::arguments(st.values)?;
-        let done = sqlx::query_with(AssertSqlSafe(st.sql), args)
+        let args = DB::arguments(values)?;
+        let done = sqlx::query_with(AssertSqlSafe(sql), args)
             .execute(x)
             .await?;
         Ok(DB::rows_affected(&done))
@@ -135,14 +152,15 @@ pub(crate) mod run {
     pub(crate) async fn insert_returning_key<'c, DB: Backend>(
         x: impl sqlx::Executor<'c, Database = DB>,
         dialect: Dialect,
-        st: Statement,
+        sql: Arc<str>,
+        values: Vec<Value>,
         key: &'static str,
     ) -> Result<i64>
     where
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
-        let args = DB::arguments(st.values)?;
-        let query = sqlx::query_with(AssertSqlSafe(st.sql), args);
+        let args = DB::arguments(values)?;
+        let query = sqlx::query_with(AssertSqlSafe(sql), args);
         if dialect.has_returning() {
             let row = DB::wrap_row(query.fetch_one(x).await?);
             generated_key(&row, key)

@@ -12,7 +12,7 @@ use futures_core::stream::BoxStream;
 
 pub use executor::Executor;
 pub(crate) use executor::{StatementSettings, run, traced};
-pub use options::DatabaseOptions;
+pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
 pub use transaction::Transaction;
 
 use crate::{Dialect, Result, Row, Statement};
@@ -96,6 +96,7 @@ impl Database {
                 url: crate::redact_url(&options.url),
                 settings: StatementSettings {
                     slow_threshold: options.slow_statement_threshold,
+                    log_values: options.log_values,
                 },
             }),
         })
@@ -148,12 +149,14 @@ impl Database {
 
     /// Starts a transaction on a connection of its own. See [`Transaction`].
     pub async fn begin(&self) -> Result<Transaction> {
-        Transaction::begin(
-            &self.inner.pool,
-            self.inner.dialect,
-            self.inner.settings.clone(),
-        )
-        .await
+        self.begin_with(TransactionOptions::default()).await
+    }
+
+    /// Starts a transaction with an isolation level or read-only. See
+    /// [`TransactionOptions`].
+    pub async fn begin_with(&self, options: TransactionOptions) -> Result<Transaction> {
+        let inner = &*self.inner;
+        Transaction::start(&inner.pool, inner.dialect, inner.settings.clone(), options).await
     }
 
     /// Runs `work` in a transaction: commits when it returns `Ok`, rolls back when it
@@ -189,17 +192,51 @@ impl Database {
     where
         F: AsyncFnOnce(&Transaction) -> Result<T>,
     {
-        let tx = self.begin().await?;
-        match work(&tx).await {
-            Ok(value) => {
-                tx.commit().await?;
-                Ok(value)
-            }
-            Err(e) => {
-                // The error that ended the work matters more than a failed rollback; a
-                // connection whose rollback failed is closed by sqlx, not reused.
-                let _ = tx.rollback().await;
-                Err(e)
+        transaction::finish(self.begin().await?, work).await
+    }
+
+    /// [`Database::transaction`] with an isolation level, read-only, or retries.
+    ///
+    /// With [`TransactionOptions::retries`], a transaction that fails with a transient
+    /// error ([`Error::is_transient`](crate::Error::is_transient): a serialization
+    /// failure, a deadlock, a lock timeout) is rolled back and `work` runs again from the
+    /// start, after a growing pause. Each attempt runs a fresh clone of `work`, so `work`
+    /// is `Clone`: a closure that borrows (or clones what it moves in) is; state that must
+    /// outlive an attempt belongs outside it.
+    ///
+    /// ```
+    /// use orm_core::prelude::*;
+    /// use orm_core::db::{IsolationLevel, TransactionOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// let options = TransactionOptions::new().isolation(IsolationLevel::Serializable).retries(3);
+    /// let n = db.transaction_with(options, async |tx| {
+    ///     let rows: Vec<(i64,)> = raw("SELECT 41 + 1").fetch_as(tx).await?;
+    ///     Ok(rows[0].0)
+    /// }).await?;
+    /// assert_eq!(n, 42);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction_with<T, F>(&self, options: TransactionOptions, work: F) -> Result<T>
+    where
+        F: AsyncFnOnce(&Transaction) -> Result<T> + Clone,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = match self.begin_with(options.clone()).await {
+                Ok(tx) => transaction::finish(tx, work.clone()).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Err(e) if e.is_transient() && attempt <= options.retries => {
+                    tracing::debug!(attempt, error = %e, "transient failure, retrying the transaction");
+                    tokio::time::sleep(options.backoff(attempt)).await;
+                }
+                result => return result,
             }
         }
     }
@@ -220,30 +257,41 @@ impl Executor for Database {
     }
 
     async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
-        let sql = st.sql.clone();
-        let fut = async { with_pool!(&self.inner.pool, p => run::fetch_all(p, st).await) };
-        traced(self.inner.dialect, &self.inner.settings, &sql, fut).await
+        let inner = &*self.inner;
+        traced(
+            inner.dialect,
+            &inner.settings,
+            st,
+            async |sql, values| with_pool!(&inner.pool, p => run::fetch_all(p, sql, values).await),
+        )
+        .await
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
-        let sql = st.sql.clone();
-        let fut = async { with_pool!(&self.inner.pool, p => run::fetch_optional(p, st).await) };
-        traced(self.inner.dialect, &self.inner.settings, &sql, fut).await
+        let inner = &*self.inner;
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            with_pool!(&inner.pool, p => run::fetch_optional(p, sql, values).await)
+        })
+        .await
     }
 
     async fn execute(&self, st: Statement) -> Result<u64> {
-        let sql = st.sql.clone();
-        let fut = async { with_pool!(&self.inner.pool, p => run::execute(p, st).await) };
-        traced(self.inner.dialect, &self.inner.settings, &sql, fut).await
+        let inner = &*self.inner;
+        traced(
+            inner.dialect,
+            &inner.settings,
+            st,
+            async |sql, values| with_pool!(&inner.pool, p => run::execute(p, sql, values).await),
+        )
+        .await
     }
 
     async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
-        let sql = st.sql.clone();
-        let dialect = self.inner.dialect;
-        let fut = async {
-            with_pool!(&self.inner.pool, p => run::insert_returning_key(p, dialect, st, key).await)
-        };
-        traced(dialect, &self.inner.settings, &sql, fut).await
+        let inner = &*self.inner;
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            with_pool!(&inner.pool, p => run::insert_returning_key(p, inner.dialect, sql, values, key).await)
+        })
+        .await
     }
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {

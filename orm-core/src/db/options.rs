@@ -33,6 +33,7 @@ pub struct DatabaseOptions {
     pub(crate) test_before_acquire: bool,
     pub(crate) slow_statement_threshold: Duration,
     pub(crate) sqlite_busy_timeout: Duration,
+    pub(crate) log_values: bool,
 }
 
 impl std::fmt::Debug for DatabaseOptions {
@@ -61,6 +62,7 @@ impl DatabaseOptions {
             test_before_acquire: false,
             slow_statement_threshold: Duration::from_secs(1),
             sqlite_busy_timeout: Duration::from_secs(5),
+            log_values: false,
         }
     }
 
@@ -112,6 +114,13 @@ impl DatabaseOptions {
         self
     }
 
+    /// Records the bound values of each statement in its `tracing` span (default: off,
+    /// since values may be passwords or personal data).
+    pub fn log_values(mut self, on: bool) -> Self {
+        self.log_values = on;
+        self
+    }
+
     /// How long SQLite waits for a lock held by another connection (default: 5 s).
     pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
         self.sqlite_busy_timeout = timeout;
@@ -121,5 +130,115 @@ impl DatabaseOptions {
     /// Opens the pool and checks that the database answers.
     pub async fn connect(self) -> Result<Database> {
         Database::connect_with(self).await
+    }
+}
+
+/// The isolation level of a transaction.
+///
+/// SQLite runs every transaction serializably, which satisfies any level asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsolationLevel {
+    /// `READ UNCOMMITTED`
+    ReadUncommitted,
+    /// `READ COMMITTED` (PostgreSQL's default)
+    ReadCommitted,
+    /// `REPEATABLE READ` (MySQL's default)
+    RepeatableRead,
+    /// `SERIALIZABLE`
+    Serializable,
+}
+
+impl IsolationLevel {
+    pub(crate) fn as_sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+}
+
+/// How [`Database::begin_with`] and [`Database::transaction_with`] run a transaction.
+///
+/// ```
+/// use std::time::Duration;
+/// use orm_core::db::{IsolationLevel, TransactionOptions};
+///
+/// let options = TransactionOptions::new()
+///     .isolation(IsolationLevel::Serializable)
+///     .read_only(false)
+///     .retries(5)
+///     .backoff_base(Duration::from_millis(10));
+/// assert_eq!(options.max_attempts(), 6);
+/// ```
+#[derive(Debug, Clone)]
+pub struct TransactionOptions {
+    pub(crate) isolation: Option<IsolationLevel>,
+    pub(crate) read_only: bool,
+    pub(crate) retries: u32,
+    pub(crate) backoff_base: Duration,
+}
+
+impl Default for TransactionOptions {
+    fn default() -> Self {
+        TransactionOptions {
+            isolation: None,
+            read_only: false,
+            retries: 0,
+            backoff_base: Duration::from_millis(20),
+        }
+    }
+}
+
+impl TransactionOptions {
+    /// The backend's default isolation, read-write, no retries.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs at `level` instead of the backend's default.
+    pub fn isolation(mut self, level: IsolationLevel) -> Self {
+        self.isolation = Some(level);
+        self
+    }
+
+    /// A read-only transaction: writes fail. (Not supported on SQLite:
+    /// [`Error::Config`](crate::Error::Config).)
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    /// How many times [`Database::transaction_with`] runs the work again after a
+    /// transient failure (default: 0).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// The pause before the first retry; it doubles with each one (default: 20 ms), with
+    /// up to half of it added at random so that conflicting transactions drift apart.
+    pub fn backoff_base(mut self, base: Duration) -> Self {
+        self.backoff_base = base;
+        self
+    }
+
+    /// The most times the work runs.
+    pub fn max_attempts(&self) -> u32 {
+        self.retries.saturating_add(1)
+    }
+
+    /// The pause after failed attempt number `attempt` (1-based).
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let exponential = self
+            .backoff_base
+            .saturating_mul(1 << attempt.saturating_sub(1).min(10));
+        // Jitter from the clock: cheap, and enough to break the lockstep of two retriers.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        exponential + exponential.mul_f64(f64::from(nanos % 1000) / 2000.0)
     }
 }

@@ -91,6 +91,9 @@ pub(crate) enum BinOp {
     Sub,
     Mul,
     Div,
+    /// Division of integers, truncating toward zero on every backend (MySQL's `/` would
+    /// return a decimal).
+    IntDiv,
 }
 
 impl BinOp {
@@ -108,6 +111,7 @@ impl BinOp {
             BinOp::Sub => " - ",
             BinOp::Mul => " * ",
             BinOp::Div => " / ",
+            BinOp::IntDiv => " / ",
         }
     }
 }
@@ -223,15 +227,20 @@ impl<T> Operand<T> for TypedExpr<T> {
 }
 
 /// Numeric types: arithmetic and `sum`/`avg` apply to their columns.
-pub trait Numeric {}
+pub trait Numeric {
+    /// Whether the type is an integer (its division truncates).
+    #[doc(hidden)]
+    const INTEGER: bool;
+}
 
 macro_rules! numeric {
-    ($($t:ty),*) => {$(
-        impl Numeric for $t {}
-        impl Numeric for Option<$t> {}
+    ($integer:literal: $($t:ty),*) => {$(
+        impl Numeric for $t { const INTEGER: bool = $integer; }
+        impl Numeric for Option<$t> { const INTEGER: bool = $integer; }
     )*};
 }
-numeric!(i8, i16, i32, i64, u8, u16, u32, f32, f64);
+numeric!(true: i8, i16, i32, i64, u8, u16, u32);
+numeric!(false: f32, f64);
 
 fn binary<T>(lhs: Node, op: BinOp, rhs: impl Operand<T>) -> Node {
     Node::Binary(Box::new(lhs), op, Box::new(rhs.into_operand().0))
@@ -321,9 +330,11 @@ macro_rules! operators {
             pub fn mul(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Mul, value))
             }
-            /// `self / value` (integer division for integer types on PostgreSQL and SQLite).
+            /// `self / value`; for integer types, integer division truncating toward zero
+            /// on every backend (`DIV` on MySQL, whose `/` would return a decimal).
             pub fn div(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
-                TypedExpr::new(binary($node(self), BinOp::Div, value))
+                let op = if T::INTEGER { BinOp::IntDiv } else { BinOp::Div };
+                TypedExpr::new(binary($node(self), op, value))
             }
         }
     };

@@ -22,7 +22,7 @@ fn precedence(node: &Node) -> u8 {
         | Node::Between(..)
         | Node::Like { .. } => 4,
         Node::Binary(_, BinOp::Add | BinOp::Sub, _) => 5,
-        Node::Binary(_, BinOp::Mul | BinOp::Div, _) => 6,
+        Node::Binary(_, BinOp::Mul | BinOp::Div | BinOp::IntDiv, _) => 6,
         Node::Column(_) | Node::Value(_) | Node::Not(_) | Node::Aggregate(..) | Node::Cast(..) => 9,
     }
 }
@@ -65,7 +65,10 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             };
             let left = if p == 4 { 5 } else { p };
             expr_at(w, lhs, left);
-            w.push(op.sql());
+            w.push(match (op, w.dialect) {
+                (BinOp::IntDiv, Dialect::MySql) => " DIV ",
+                _ => op.sql(),
+            });
             expr_at(w, rhs, right);
         }
         Node::Not(inner) => {

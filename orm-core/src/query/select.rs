@@ -178,9 +178,9 @@ impl<M: Model, S: Selection> Select<M, S> {
         rows.iter().map(S::decode).collect()
     }
 
-    /// The first matching row, if any (adds `LIMIT 1`).
+    /// The first matching row, if any (adds `LIMIT 1`, or keeps a `limit(0)`).
     pub async fn first<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
-        self.stmt.limit = Some(1);
+        self.stmt.limit = Some(self.stmt.limit.map_or(1, |l| l.min(1)));
         let row = exec.fetch_optional(self.to_sql(exec.dialect())).await?;
         row.as_ref().map(S::decode).transpose()
     }

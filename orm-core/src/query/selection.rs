@@ -190,6 +190,14 @@ impl<M, T> Column<M, T> {
 }
 
 /// A type and its `Option`: `MIN`/`MAX` of either is an `Option<Inner>`.
+///
+/// Implemented for the types every backend can take the minimum of: numbers, text and
+/// dates and times. (PostgreSQL has no `MIN` of `BOOLEAN`, `BYTEA` or `UUID`.)
+#[diagnostic::on_unimplemented(
+    message = "`MIN`/`MAX` do not apply to a column of type `{Self}` on every backend",
+    label = "no `MIN`/`MAX` for this type",
+    note = "`min` and `max` apply to numbers, text, and dates and times"
+)]
 pub trait Nullable {
     /// The type without `Option`.
     type Inner: SqlValue;
@@ -210,20 +218,7 @@ macro_rules! nullable {
         impl Nullable for Option<$t> { type Inner = $t; }
     )*};
 }
-nullable!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    f32,
-    f64,
-    String,
-    Vec<u8>
-);
+nullable!(i8, i16, i32, i64, u8, u16, u32, f32, f64, String);
 #[cfg(feature = "chrono")]
 nullable!(
     chrono::NaiveDate,
@@ -231,8 +226,6 @@ nullable!(
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::Utc>
 );
-#[cfg(feature = "uuid")]
-nullable!(uuid::Uuid);
 
 macro_rules! summable {
     ($sum:ty, $float:literal: $($t:ty),*) => {$(
