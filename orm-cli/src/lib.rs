@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{Args, Command};
-pub use config::Config;
+pub use config::{Config, DEFAULT_DATABASE_URL};
 
 /// Parses the arguments, runs the command, prints any error, and returns the exit code.
 pub async fn main() -> ExitCode {
