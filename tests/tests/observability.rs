@@ -66,7 +66,10 @@ fn capture_logs(body: impl AsyncFnOnce()) -> String {
 
 async fn write_and_read_a_secret(db: &Database) {
     db.create_tables(&[Secret::table_def()]).await.unwrap();
-    let mut s = Secret { id: 0, value: "hunter2-value".into() };
+    let mut s = Secret {
+        id: 0,
+        value: "hunter2-value".into(),
+    };
     s.insert(db).await.unwrap();
     let found = Secret::query()
         .filter(Secret::value.eq("hunter2-value"))
@@ -88,13 +91,20 @@ fn statements_are_traced_with_sql_but_not_values() {
         logs.contains(r#"SELECT \"id\", \"value\" FROM \"obs_secrets\" WHERE \"value\" = ?"#),
         "{logs}"
     );
-    assert!(!logs.contains("hunter2-value"), "a bound value was logged:\n{logs}");
+    assert!(
+        !logs.contains("hunter2-value"),
+        "a bound value was logged:\n{logs}"
+    );
 }
 
 #[test]
 fn values_are_recorded_only_when_asked() {
     let logs = capture_logs(async || {
-        let db = Database::options("sqlite::memory:").log_values(true).connect().await.unwrap();
+        let db = Database::options("sqlite::memory:")
+            .log_values(true)
+            .connect()
+            .await
+            .unwrap();
         write_and_read_a_secret(&db).await;
     });
     assert!(logs.contains("hunter2-value"), "{logs}");
@@ -110,7 +120,9 @@ fn slow_statements_are_logged_at_warn() {
             .unwrap();
         raw("SELECT 1").execute(&db).await.unwrap();
     });
-    let warn = logs.lines().find(|l| l.contains("WARN") && l.contains("slow statement"));
+    let warn = logs
+        .lines()
+        .find(|l| l.contains("WARN") && l.contains("slow statement"));
     assert!(warn.is_some_and(|l| l.contains("SELECT 1")), "{logs}");
 
     let quiet = capture_logs(async || {
@@ -144,6 +156,9 @@ fn passwords_appear_in_no_error_and_no_log() {
         }
     });
     for text in shown.iter().chain([&logs]) {
-        assert!(!text.contains("hunter2-password"), "the password leaked: {text}");
+        assert!(
+            !text.contains("hunter2-password"),
+            "the password leaked: {text}"
+        );
     }
 }

@@ -154,7 +154,7 @@ async fn comparison_operators(db: Database) -> TestResult {
         ["Milk"]
     );
     assert_eq!(
-        names(&db, Product::id.eq(&products[2].id)).await?,
+        names(&db, Product::name.eq(&products[2].name)).await?,
         ["Banana"]
     );
     // A nullable column compares with plain values.
@@ -428,6 +428,11 @@ async fn arithmetic_in_filters(db: Database) -> TestResult {
         names(&db, (Product::price / (Product::price / 2.0)).eq(2.0)).await?,
         ALL
     );
+    // 25 * (25 / 4) = 25 * 6, not (25 * 25) / 4 = 156.
+    assert_eq!(
+        names(&db, (Product::stock * (Product::sold / 4)).eq(150)).await?,
+        ["Banana"]
+    );
     // Integer division truncates on every backend: 10 / 4 = 2, 12 / 5 = 2.
     assert_eq!(names(&db, Product::stock.div(4).eq(2)).await?, ["Apple"]);
     assert_eq!(
@@ -674,6 +679,38 @@ async fn terminal_methods(db: Database) -> TestResult {
             .await?,
         2
     );
+    // Columns selected twice (MySQL refuses duplicate names in a derived table).
+    assert_eq!(
+        Product::query()
+            .select((
+                Product::category,
+                Product::category,
+                count_all(),
+                count_all()
+            ))
+            .group_by(Product::category)
+            .count(&db)
+            .await?,
+        3
+    );
+    assert!(
+        Product::query()
+            .select((Product::stock, Product::stock))
+            .distinct()
+            .exists(&db)
+            .await?
+    );
+    // An aggregate over every row is one row.
+    let total = Product::query().select(Product::stock.sum());
+    assert_eq!(total.clone().count(&db).await?, 1);
+    assert_eq!(
+        total
+            .clone()
+            .filter(Product::name.eq("nothing"))
+            .count(&db)
+            .await?,
+        1
+    );
     // Grouped: the number of groups.
     let groups = categories.group_by(Product::category);
     assert_eq!(groups.clone().count(&db).await?, 3);
@@ -685,6 +722,12 @@ async fn terminal_methods(db: Database) -> TestResult {
     assert!(Product::query().offset(6).exists(&db).await?);
     assert!(!Product::query().offset(7).exists(&db).await?);
     assert!(!fruit().limit(0).exists(&db).await?);
+    assert!(
+        total
+            .filter(Product::name.eq("nothing"))
+            .exists(&db)
+            .await?
+    );
     assert!(
         Product::query()
             .select(Product::category)
@@ -1043,6 +1086,62 @@ async fn update_by_filter(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Every `set` reads the row as it was before the update, on every backend (MySQL
+/// alone would read values assigned earlier in the same statement).
+async fn update_reads_the_row_as_it_was(db: Database) -> TestResult {
+    seed(&db).await?;
+    let apple = || Product::query().filter(Product::name.eq("Apple"));
+    let stock_and_sold = async || {
+        apple()
+            .select((Product::stock, Product::sold))
+            .one(&db)
+            .await
+    };
+    assert_eq!(stock_and_sold().await?, (10, 4));
+    apple()
+        .update()
+        .set(Product::stock, Product::stock + 1)
+        .set(Product::sold, Product::stock)
+        .execute(&db)
+        .await?;
+    assert_eq!(stock_and_sold().await?, (11, 10));
+    apple()
+        .update()
+        .set(Product::stock, 10)
+        .set(Product::sold, Product::stock * 2)
+        .execute(&db)
+        .await?;
+    assert_eq!(stock_and_sold().await?, (10, 22));
+    // Setting a column twice: the last value wins.
+    apple()
+        .update()
+        .set(Product::stock, 1)
+        .set(Product::stock, 2)
+        .execute(&db)
+        .await?;
+    assert_eq!(stock_and_sold().await?, (2, 22));
+
+    // A swap reads both old values; MySQL cannot express it, and refuses it.
+    let swap = apple()
+        .update()
+        .set(Product::stock, Product::sold)
+        .set(Product::sold, Product::stock)
+        .execute(&db)
+        .await;
+    match db.dialect() {
+        Dialect::MySql => {
+            let err = swap.unwrap_err();
+            assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
+            assert_eq!(stock_and_sold().await?, (2, 22));
+        }
+        _ => {
+            assert_eq!(swap?, 1);
+            assert_eq!(stock_and_sold().await?, (22, 2));
+        }
+    }
+    Ok(())
+}
+
 async fn delete_by_filter(db: Database) -> TestResult {
     seed(&db).await?;
     let n = Product::query()
@@ -1279,6 +1378,7 @@ backend_tests!(
     aggregates,
     group_by_and_having,
     update_by_filter,
+    update_reads_the_row_as_it_was,
     delete_by_filter,
     paged_or_ordered_writes_are_refused,
     keyword_and_quote_identifiers,

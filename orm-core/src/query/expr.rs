@@ -187,6 +187,10 @@ impl<T> TypedExpr<T> {
 
 /// Something that can stand on either side of a comparison with a `T`: a value of type `T`
 /// (or a borrowed form of it), a column of type `T`, or a [`TypedExpr<T>`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be compared with or assigned to a column of type `{T}`",
+    label = "expected a value, a column or an expression of type `{T}`"
+)]
 pub trait Operand<T> {
     /// The operand as an expression node.
     #[doc(hidden)]
@@ -225,6 +229,18 @@ impl<T> Operand<T> for TypedExpr<T> {
         Expr(self.node)
     }
 }
+
+/// The values of a subquery that a column of type `T` can be looked up in with
+/// `in_query`: `T` itself, or `T` with or without `Option` (a NULL never matches).
+#[diagnostic::on_unimplemented(
+    message = "a subquery returning `{Self}` cannot be compared with a column of type `{T}`",
+    label = "the subquery selects values of another type",
+    note = "select one column of type `{T}` (or `Option<{T}>`) in the subquery"
+)]
+pub trait SubqueryOf<T> {}
+impl<T> SubqueryOf<T> for T {}
+impl<T> SubqueryOf<Option<T>> for T {}
+impl<T> SubqueryOf<T> for Option<T> {}
 
 /// Numeric types: arithmetic and `sum`/`avg` apply to their columns.
 pub trait Numeric {
@@ -304,17 +320,20 @@ macro_rules! operators {
                 let list = values.into_iter().map(|v| v.into_operand().0).collect();
                 Expr(Node::InList(Box::new($node(self)), list, true))
             }
-            /// `self IN (SELECT …)`: a subquery selecting one column of type `T`.
+            /// `self IN (SELECT …)`: a subquery selecting one column of type `T`, or of
+            /// `T` with or without `Option` (a foreign key in a list of primary keys).
             pub fn in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr
             where
-                S: crate::query::Selection<Output = T>,
+                S: crate::query::Selection,
+                S::Output: SubqueryOf<T>,
             {
                 Expr(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), false))
             }
             /// `self NOT IN (SELECT …)`.
             pub fn not_in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr
             where
-                S: crate::query::Selection<Output = T>,
+                S: crate::query::Selection,
+                S::Output: SubqueryOf<T>,
             {
                 Expr(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), true))
             }

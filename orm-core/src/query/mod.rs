@@ -11,7 +11,7 @@ mod selection;
 mod statement;
 mod update;
 
-pub use expr::{Expr, Numeric, Operand, Text, TypedExpr};
+pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
 pub(crate) use model_sql::{insert_statement, update_statement};
 pub use order::Ordering;
 pub use raw::{Raw, raw};

@@ -57,12 +57,12 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         }
         Node::Binary(lhs, op, rhs) => {
             let p = precedence(node);
-            // AND, OR, + and * are associative; elsewhere the right side binds tighter.
-            let right = if matches!(op, BinOp::And | BinOp::Or | BinOp::Add | BinOp::Mul) {
-                p
-            } else {
-                p + 1
-            };
+            // A right side of the same level needs parentheses, `a - (b - c)`, `a * (b / c)`
+            // (integer division: not `a * b / c`), except under the same associative
+            // operator: `a AND b AND c`, `a + b + c`.
+            let associative = matches!(op, BinOp::And | BinOp::Or | BinOp::Add | BinOp::Mul)
+                && matches!(&**rhs, Node::Binary(_, rhs_op, _) if rhs_op == op);
+            let right = if associative { p } else { p + 1 };
             let left = if p == 4 { 5 } else { p };
             expr_at(w, lhs, left);
             w.push(match (op, w.dialect) {
@@ -206,12 +206,23 @@ fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
 }
 
 pub(crate) fn select_into(w: &mut SqlWriter, s: &SelectStatement) {
+    select_with(w, s, false);
+}
+
+/// A `SELECT`; with `alias_columns`, its columns are named `c1`, `c2`… so that it can be
+/// a derived table (MySQL refuses two columns of the same name there).
+fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool) {
     w.push(if s.distinct {
         "SELECT DISTINCT "
     } else {
         "SELECT "
     });
-    w.comma_list(&s.columns, expr);
+    w.comma_list(s.columns.iter().enumerate(), |w, (i, column)| {
+        expr(w, column);
+        if alias_columns {
+            w.push(" AS ").ident(&format!("c{}", i + 1));
+        }
+    });
     w.push(" FROM ").ident(s.table);
     where_clause(w, &s.filter);
     if !s.group_by.is_empty() {
@@ -252,20 +263,24 @@ pub(crate) fn select(s: &SelectStatement, dialect: Dialect) -> Statement {
     w.finish()
 }
 
-/// Whether counting or testing the query needs it as a subquery.
+/// Whether counting or testing the query needs it as a subquery: whether it returns
+/// other rows than its filter matches (an aggregate without `GROUP BY` returns one row).
 fn needs_subquery(s: &SelectStatement) -> bool {
     s.distinct
         || !s.group_by.is_empty()
         || s.having.is_some()
         || s.limit.is_some()
         || s.offset.is_some()
+        || s.columns
+            .iter()
+            .any(|c| any_node(c, &|n| matches!(n, Node::Aggregate(..))))
 }
 
 pub(crate) fn count(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     if needs_subquery(s) {
         w.push("SELECT COUNT(*) FROM (");
-        select_into(&mut w, s);
+        select_with(&mut w, s, true);
         w.push(") AS ").ident("counted");
     } else {
         w.push("SELECT COUNT(*) FROM ").ident(s.table);
@@ -278,7 +293,7 @@ pub(crate) fn exists(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     if needs_subquery(s) {
         w.push("SELECT 1 FROM (");
-        select_into(&mut w, s);
+        select_with(&mut w, s, true);
         w.push(") AS ").ident("tested");
     } else {
         w.push("SELECT 1 FROM ").ident(s.table);
@@ -317,14 +332,76 @@ pub(crate) fn update(
             "an update needs at least one `set`".into(),
         ));
     }
+    let ordered = match dialect {
+        Dialect::MySql => mysql_assignment_order(assignments)?,
+        Dialect::Sqlite | Dialect::Postgres => assignments.iter().collect(),
+    };
     let mut w = SqlWriter::new(dialect);
     w.push("UPDATE ").ident(s.table).push(" SET ");
-    w.comma_list(assignments, |w, (column, value)| {
+    w.comma_list(ordered, |w, (column, value)| {
         w.ident(column).push(" = ");
         expr(w, value);
     });
     where_clause(&mut w, &s.filter);
     Ok(w.finish())
+}
+
+/// Whether `node` or a node inside it (outside subqueries, which read their own table)
+/// satisfies `f`.
+fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
+    let any = |nodes: &[&Node]| nodes.iter().any(|n| any_node(n, f));
+    f(node)
+        || match node {
+            Node::Column(_) | Node::Value(_) => false,
+            Node::Binary(l, _, r) => any(&[l, r]),
+            Node::Not(n) | Node::IsNull(n, _) | Node::Cast(n, _) | Node::InSelect(n, _, _) => {
+                any_node(n, f)
+            }
+            Node::InList(n, list, _) => any_node(n, f) || list.iter().any(|i| any_node(i, f)),
+            Node::Between(n, low, high, _) => any(&[n, low, high]),
+            Node::Like { expr, pattern, .. } => any(&[expr, pattern]),
+            Node::Aggregate(_, arg) => arg.as_deref().is_some_and(|a| any_node(a, f)),
+        }
+}
+
+/// Whether `node` reads column `name`.
+fn reads_column(node: &Node, name: &str) -> bool {
+    any_node(node, &|n| matches!(n, Node::Column(c) if *c == name))
+}
+
+/// The assignments in an order in which MySQL gives them SQL's meaning.
+///
+/// Every expression of an `UPDATE … SET` reads the row as it was, on SQLite and
+/// PostgreSQL; MySQL assigns left to right and later expressions see the new values
+/// (`SET a = a + 1, b = a` sets `b` to the new `a`). So an assignment to a column comes
+/// after every other assignment that reads it, the given order kept otherwise; when the
+/// reads form a cycle (`SET a = b, b = a`) no order works, and the update is refused.
+fn mysql_assignment_order<'a>(
+    assignments: &'a [(&'static str, Node)],
+) -> Result<Vec<&'a (&'static str, Node)>> {
+    let mut left: Vec<&(&'static str, Node)> = assignments.iter().collect();
+    let mut ordered = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        // The first assignment whose column no other remaining assignment still reads.
+        let ready = (0..left.len()).find(|&i| {
+            let column = left[i].0;
+            left.iter()
+                .enumerate()
+                .all(|(j, (_, value))| j == i || !reads_column(value, column))
+        });
+        match ready {
+            Some(i) => ordered.push(left.remove(i)),
+            None => {
+                let columns: Vec<String> = left.iter().map(|(c, _)| format!("`{c}`")).collect();
+                return Err(Error::InvalidQuery(format!(
+                    "the values set to {} read each other's columns, which MySQL would read \
+                     as already updated: split the update in two",
+                    columns.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(ordered)
 }
 
 /// `INSERT` of one row of `columns`/`values`; `returning` names a generated key to hand back.
@@ -354,4 +431,89 @@ pub(crate) fn insert(
         w.push(" RETURNING ").ident(key);
     }
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    //! `count` and `exists` are not public: their SQL is snapshot here, on statements
+    //! built by hand. (`tests/render.rs` snapshots everything public.)
+
+    use super::*;
+    use crate::query::expr::Aggregate;
+
+    /// `SELECT "id", "name" FROM "items" WHERE "id" > 1`.
+    fn items() -> SelectStatement {
+        SelectStatement {
+            table: "items",
+            columns: vec![Node::Column("id"), Node::Column("name")],
+            distinct: false,
+            filter: Some(Node::Binary(
+                Box::new(Node::Column("id")),
+                BinOp::Gt,
+                Box::new(Node::Value(Value::I64(Some(1)))),
+            )),
+            group_by: Vec::new(),
+            having: None,
+            order_by: vec![Ordering::asc(Node::Column("name"))],
+            limit: None,
+            offset: None,
+        }
+    }
+
+    fn count_and_exists(s: &SelectStatement) -> String {
+        Dialect::ALL
+            .map(|d| {
+                let (c, e) = (count(s, d), exists(s, d));
+                format!(
+                    "{d} count: {}\n    {:?}\n{d} exists: {}\n    {:?}",
+                    c.sql, c.values, e.sql, e.values
+                )
+            })
+            .join("\n")
+    }
+
+    #[test]
+    fn count_and_exists_of_a_filter() {
+        insta::assert_snapshot!(count_and_exists(&items()));
+    }
+
+    /// Paged, distinct, grouped or aggregated queries are counted as derived tables,
+    /// whose columns get names of their own (MySQL refuses duplicates there).
+    #[test]
+    fn count_and_exists_as_derived_tables() {
+        let paged = SelectStatement {
+            limit: Some(10),
+            offset: Some(20),
+            ..items()
+        };
+        let distinct = SelectStatement {
+            columns: vec![Node::Column("name"), Node::Column("name")],
+            distinct: true,
+            ..items()
+        };
+        let count_all = Node::Aggregate(Aggregate::Count, None);
+        let grouped = SelectStatement {
+            columns: vec![Node::Column("name"), count_all.clone()],
+            group_by: vec![Node::Column("name")],
+            having: Some(Node::Binary(
+                Box::new(count_all.clone()),
+                BinOp::Gt,
+                Box::new(Node::Value(Value::I64(Some(2)))),
+            )),
+            order_by: Vec::new(),
+            ..items()
+        };
+        let aggregated = SelectStatement {
+            columns: vec![count_all],
+            order_by: Vec::new(),
+            ..items()
+        };
+        insta::assert_snapshot!(
+            [paged, distinct, grouped, aggregated]
+                .iter()
+                .map(count_and_exists)
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        );
+    }
 }

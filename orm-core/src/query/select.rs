@@ -206,7 +206,8 @@ impl<M: Model, S: Selection> Select<M, S> {
         }
     }
 
-    /// The number of matching rows.
+    /// The number of rows the query returns: as many as [`Select::all`] would, with
+    /// `distinct`, grouping and paging applied (and one for an aggregate over all rows).
     pub async fn count<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         let statement = render::count(&self.stmt, exec.dialect());
         let row = exec
@@ -217,7 +218,7 @@ impl<M: Model, S: Selection> Select<M, S> {
         u64::try_from(n).map_err(|e| Error::Encode(e.to_string()))
     }
 
-    /// Whether any row matches.
+    /// Whether the query returns any row (whether [`Select::all`] would return some).
     pub async fn exists<E: Executor + ?Sized>(self, exec: &E) -> Result<bool> {
         let statement = render::exists(&self.stmt, exec.dialect());
         Ok(exec.fetch_optional(statement).await?.is_some())
@@ -229,8 +230,23 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// `distinct` is refused with [`Error::InvalidQuery`] rather than deleting more than
     /// the query would select.
     pub async fn delete<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
-        let statement = render::delete(&self.stmt, exec.dialect())?;
+        let statement = self.delete_sql(exec.dialect())?;
         exec.execute(statement).await
+    }
+
+    /// The SQL and bound values [`Select::delete`] runs as on `dialect`, to inspect or log
+    /// before deleting; [`Error::InvalidQuery`] for a query that `delete` refuses.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, done: bool }
+    /// let delete = Task::query().filter(Task::done.eq(true)).delete_sql(Dialect::Postgres)?;
+    /// assert_eq!(delete.sql, r#"DELETE FROM "task" WHERE "done" = $1"#);
+    /// assert!(Task::query().limit(1).delete_sql(Dialect::Postgres).is_err());
+    /// # Ok::<(), orm_core::Error>(())
+    /// ```
+    pub fn delete_sql(&self, dialect: Dialect) -> Result<Statement> {
+        render::delete(&self.stmt, dialect)
     }
 
     /// An `UPDATE` of the matching rows; add assignments with [`Update::set`].

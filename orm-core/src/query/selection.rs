@@ -193,11 +193,6 @@ impl<M, T> Column<M, T> {
 ///
 /// Implemented for the types every backend can take the minimum of: numbers, text and
 /// dates and times. (PostgreSQL has no `MIN` of `BOOLEAN`, `BYTEA` or `UUID`.)
-#[diagnostic::on_unimplemented(
-    message = "`MIN`/`MAX` do not apply to a column of type `{Self}` on every backend",
-    label = "no `MIN`/`MAX` for this type",
-    note = "`min` and `max` apply to numbers, text, and dates and times"
-)]
 pub trait Nullable {
     /// The type without `Option`.
     type Inner: SqlValue;

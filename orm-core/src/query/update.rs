@@ -49,9 +49,21 @@ impl<M: Model> Update<M> {
 
     /// Sets `column` to `value`: a value of the column's type, another column, or an
     /// expression such as `Counter::hits.add(1)`.
+    ///
+    /// Every expression reads the row as it was before the update, on every backend
+    /// (`set(a, b).set(b, a)` swaps on SQLite and PostgreSQL; MySQL, which reads values
+    /// already assigned, gets the assignments in an order that keeps this meaning, and
+    /// refuses a swap). Setting the same column again replaces the earlier value.
     pub fn set<T>(mut self, column: Column<M, T>, value: impl Operand<T>) -> Self {
-        self.assignments
-            .push((column.name(), value.into_operand().0));
+        let value = value.into_operand().0;
+        match self
+            .assignments
+            .iter_mut()
+            .find(|(c, _)| *c == column.name())
+        {
+            Some(assignment) => assignment.1 = value,
+            None => self.assignments.push((column.name(), value)),
+        }
         self
     }
 

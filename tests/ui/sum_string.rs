@@ -1,0 +1,13 @@
+//! `sum` applies to numeric columns only.
+use orm_core::prelude::*;
+
+#[derive(Model)]
+struct User {
+    #[orm(primary_key)]
+    id: i64,
+    name: String,
+}
+
+fn main() {
+    let _ = User::query().select(User::name.sum());
+}
