@@ -119,6 +119,15 @@ impl<M: Model, S: Selection> Select<M, S> {
     }
 
     /// Keeps rows that match `condition`; several filters are AND-ed.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query().filter(Task::done.eq(false)).filter(Task::title.like("t%"));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
+    ///     r#"SELECT "id", "title", "done", "hours" FROM "task" WHERE "done" = ? AND "title" LIKE ?"#);
+    /// ```
     pub fn filter(mut self, condition: Expr) -> Self {
         self.stmt.filter = Some(match self.stmt.filter.take() {
             Some(previous) => (Expr(previous).and(condition)).0,
@@ -129,30 +138,113 @@ impl<M: Model, S: Selection> Select<M, S> {
 
     /// Sorts by `ordering` (a column sorts ascending; see [`Ordering`] for `desc` and
     /// NULL placement). Several calls sort by each in turn.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query().order_by(Task::hours.desc().nulls_last()).order_by(Task::id);
+    /// assert_eq!(q.to_sql(Dialect::Postgres).sql,
+    ///     r#"SELECT "id", "title", "done", "hours" FROM "task" ORDER BY "hours" DESC NULLS LAST, "id" ASC"#);
+    /// ```
     pub fn order_by(mut self, ordering: impl Into<Ordering>) -> Self {
         self.stmt.order_by.push(ordering.into());
         self
     }
 
     /// Returns at most `n` rows.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let page = Task::query().order_by(Task::id).limit(2).all(&db).await?;
+    /// assert_eq!(page.len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn limit(mut self, n: u64) -> Self {
         self.stmt.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let rest = Task::query().order_by(Task::id).offset(1).all(&db).await?;
+    /// assert_eq!(rest[0].title, "test");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn offset(mut self, n: u64) -> Self {
         self.stmt.offset = Some(n);
         self
     }
 
     /// Removes duplicate rows (`SELECT DISTINCT`).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let states: Vec<bool> = Task::query().select(Task::done).distinct().order_by(Task::done).all(&db).await?;
+    /// assert_eq!(states, [false, true]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn distinct(mut self) -> Self {
         self.stmt.distinct = true;
         self
     }
 
     /// Groups rows by `expr` (usually with aggregates in [`Select::select`]).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// use orm_core::query::count_all;
+    /// let per_state: Vec<(bool, i64)> = Task::query()
+    ///     .select((Task::done, count_all()))
+    ///     .group_by(Task::done)
+    ///     .having(count_all().gt(1))
+    ///     .all(&db)
+    ///     .await?;
+    /// assert_eq!(per_state, [(false, 2)]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_by(mut self, expr: impl crate::query::SelectItem) -> Self {
         self.stmt.group_by.push(expr.into_expr().0);
         self
@@ -168,17 +260,61 @@ impl<M: Model, S: Selection> Select<M, S> {
     }
 
     /// The SQL and bound values this query runs as on `dialect`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query().filter(Task::id.eq(7));
+    /// let st = q.to_sql(Dialect::MySql);
+    /// assert_eq!(st.sql, "SELECT `id`, `title`, `done`, `hours` FROM `task` WHERE `id` = ?");
+    /// assert_eq!(st.values, [orm_core::Value::I64(Some(7))]);
+    /// ```
     pub fn to_sql(&self, dialect: Dialect) -> Statement {
         render::select(&self.stmt, dialect)
     }
 
     /// Every matching row.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let open = Task::query().filter(Task::done.eq(false)).all(&db).await?;
+    /// assert_eq!(open.len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn all<E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<S::Output>> {
         let rows = exec.fetch_all(self.to_sql(exec.dialect())).await?;
         rows.iter().map(S::decode).collect()
     }
 
     /// The first matching row, if any (adds `LIMIT 1`, or keeps a `limit(0)`).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let first = Task::query().order_by(Task::title).first(&db).await?;
+    /// assert_eq!(first.map(|t| t.title), Some("ship".to_string()));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn first<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
         self.stmt.limit = Some(self.stmt.limit.map_or(1, |l| l.min(1)));
         let row = exec.fetch_optional(self.to_sql(exec.dialect())).await?;
@@ -187,11 +323,47 @@ impl<M: Model, S: Selection> Select<M, S> {
 
     /// Exactly one matching row: [`Error::NotFound`] when there is none,
     /// [`Error::MultipleRows`] when there are several.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let ship = Task::query().filter(Task::title.eq("ship")).one(&db).await?;
+    /// assert_eq!(ship.hours, Some(1));
+    /// let err = Task::query().filter(Task::done.eq(false)).one(&db).await.unwrap_err();
+    /// assert!(matches!(err, Error::MultipleRows));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn one<E: Executor + ?Sized>(self, exec: &E) -> Result<S::Output> {
         self.one_or_none(exec).await?.ok_or(Error::NotFound)
     }
 
     /// The matching row if there is one: [`Error::MultipleRows`] when there are several.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let none = Task::query().filter(Task::title.eq("nap")).one_or_none(&db).await?;
+    /// assert_eq!(none, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn one_or_none<E: Executor + ?Sized>(
         mut self,
         exec: &E,
@@ -208,6 +380,22 @@ impl<M: Model, S: Selection> Select<M, S> {
 
     /// The number of rows the query returns: as many as [`Select::all`] would, with
     /// `distinct`, grouping and paging applied (and one for an aggregate over all rows).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// assert_eq!(Task::query().filter(Task::hours.is_null()).count(&db).await?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn count<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         let statement = render::count(&self.stmt, exec.dialect());
         let row = exec
@@ -219,6 +407,22 @@ impl<M: Model, S: Selection> Select<M, S> {
     }
 
     /// Whether the query returns any row (whether [`Select::all`] would return some).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// assert!(Task::query().filter(Task::done.eq(true)).exists(&db).await?);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn exists<E: Executor + ?Sized>(self, exec: &E) -> Result<bool> {
         let statement = render::exists(&self.stmt, exec.dialect());
         Ok(exec.fetch_optional(statement).await?.is_some())
@@ -229,6 +433,25 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// Only `filter` applies to a delete: a query with ordering, paging, grouping or
     /// `distinct` is refused with [`Error::InvalidQuery`] rather than deleting more than
     /// the query would select.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let deleted = Task::query().filter(Task::done.eq(true)).delete(&db).await?;
+    /// assert_eq!(deleted, 1);
+    /// let refused = Task::query().limit(1).delete(&db).await;
+    /// assert!(matches!(refused, Err(Error::InvalidQuery(_))));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         let statement = self.delete_sql(exec.dialect())?;
         exec.execute(statement).await
@@ -250,12 +473,56 @@ impl<M: Model, S: Selection> Select<M, S> {
     }
 
     /// An `UPDATE` of the matching rows; add assignments with [`Update::set`].
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let changed = Task::query()
+    ///     .filter(Task::hours.is_not_null())
+    ///     .update()
+    ///     .set(Task::hours, Task::hours.add(1))
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(changed, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(self) -> Update<M> {
         Update::new(self.stmt)
     }
 
     /// The rows as a stream, decoded one at a time, so memory stays flat however many
     /// rows match.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)]
+    /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// use futures_util::TryStreamExt;
+    /// let mut rows = Task::query().order_by(Task::id).stream(&db);
+    /// let mut hours = 0;
+    /// while let Some(task) = rows.try_next().await? {
+    ///     hours += task.hours.unwrap_or(0);
+    /// }
+    /// assert_eq!(hours, 4);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stream<'e, E: Executor + ?Sized>(
         self,
         exec: &'e E,
