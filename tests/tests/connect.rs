@@ -89,3 +89,22 @@ async fn sqlite_memory_database_survives_between_statements() {
     let n: Vec<(i64,)> = raw("SELECT COUNT(*) FROM t").fetch_as(&db).await.unwrap();
     assert_eq!(n, [(3,)]);
 }
+
+/// `postgresql://` and `mariadb://` name the same backends as `postgres://` and `mysql://`.
+#[tokio::test]
+async fn alternative_schemes_reach_the_same_servers() {
+    for (backend, from, to) in [
+        (Backend::Postgres, "postgres://", "postgresql://"),
+        (Backend::MySql, "mysql://", "mariadb://"),
+    ] {
+        let Some(url) = backend.server_url() else {
+            eprintln!("SKIPPED {backend:?}: no server URL");
+            continue;
+        };
+        let url = url.replacen(from, to, 1);
+        let db = Database::connect(&url).await.unwrap();
+        let one: Vec<(i32,)> = raw("SELECT 1").fetch_as(&db).await.unwrap();
+        assert_eq!(one, [(1,)], "{url}");
+        db.close().await;
+    }
+}
