@@ -41,6 +41,11 @@
 //! The backend is a cargo feature (`sqlite`, on by default; `postgres`; `mysql`), as are
 //! the optional types (`chrono`, `uuid`, `json`, on by default).
 
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!(
+    "orm-core needs at least one backend: enable the feature `sqlite` (the default), `postgres` or `mysql`"
+);
+
 mod column;
 pub mod db;
 mod error;

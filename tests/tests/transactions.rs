@@ -338,6 +338,54 @@ async fn without_retries_the_conflict_is_a_typed_transient_error(db: Database) -
     Ok(())
 }
 
+/// Two transactions lock two rows in opposite orders: the server picks a victim, whose
+/// error is `Deadlock` (SQLite has one writer at a time, so it cannot deadlock: its
+/// contention is `Busy`, tested above).
+async fn opposite_lock_orders_deadlock_with_a_typed_error(db: Database) -> TestResult {
+    setup(&db).await?;
+    if db.dialect() == Dialect::Sqlite {
+        return Ok(());
+    }
+    Counter { id: 1, value: 0 }.insert(&db).await?;
+    Counter { id: 2, value: 0 }.insert(&db).await?;
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let run = |db: Database, barrier: Arc<tokio::sync::Barrier>, first: i64, second: i64| {
+        tokio::spawn(async move {
+            db.transaction(async |tx| {
+                let bump = |id: i64| {
+                    Counter::query()
+                        .filter(Counter::id.eq(id))
+                        .update()
+                        .set(Counter::value, Counter::value + 1)
+                };
+                bump(first).execute(tx).await?;
+                barrier.wait().await;
+                bump(second).execute(tx).await?;
+                Ok(())
+            })
+            .await
+        })
+    };
+    let a = run(db.clone(), barrier.clone(), 1, 2);
+    let b = run(db.clone(), barrier, 2, 1);
+    let results = [a.await?, b.await?];
+    let victims: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(victims.len(), 1, "{results:?}");
+    assert!(
+        matches!(victims[0], Error::Deadlock { .. }),
+        "{:?}",
+        victims[0]
+    );
+    // The survivor's work is whole: both rows bumped once.
+    let values: Vec<i64> = Counter::all(&db)
+        .await?
+        .into_iter()
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(values, [1, 1]);
+    Ok(())
+}
+
 async fn constraint_violations_are_typed(db: Database) -> TestResult {
     let q = |name: &str| db.dialect().quoted(name);
     let create = format!(
@@ -429,6 +477,7 @@ backend_tests!(
     read_only_transactions_refuse_writes,
     retries_turn_a_real_conflict_into_success,
     without_retries_the_conflict_is_a_typed_transient_error,
+    opposite_lock_orders_deadlock_with_a_typed_error,
     constraint_violations_are_typed,
     an_exhausted_pool_times_out_with_a_typed_error,
 );
