@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 /// Where the database and the models are.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct ConnectArgs {
     /// Database URL (sqlite://app.db, postgres://…, mysql://…). Defaults to the
     /// DATABASE_URL environment variable, then DATABASE_URL in ./.env, then sqlite://app.db.
@@ -61,4 +61,15 @@ pub struct DropAllArgs {
     /// Print the DDL instead of running it.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+impl std::fmt::Debug for ConnectArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = self.database_url.as_deref().map(orm_core::redact_url);
+        f.debug_struct("ConnectArgs")
+            .field("database_url", &url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("models", &self.models)
+            .finish()
+    }
 }

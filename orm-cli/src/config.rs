@@ -12,7 +12,6 @@ use crate::args::Args;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://app.db";
 
 /// What a command needs.
-#[derive(Debug)]
 pub struct Config {
     /// The database URL (may hold a password: print [`Config::redacted_url`] instead).
     pub database_url: String,
@@ -22,6 +21,17 @@ pub struct Config {
     pub models: PathBuf,
     /// How long to wait for the database.
     pub connect_timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.redacted_url())
+            .field("dialect", &self.dialect)
+            .field("models", &self.models)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
 }
 
 impl Config {

@@ -49,7 +49,7 @@ pub enum Error {
     NotNullViolation {
         /// The table, where the backend says.
         table: Option<String>,
-        /// The column, where the backend says.
+        /// The constraint, or on SQLite the column, where the backend says.
         constraint: Option<String>,
         /// The backend's message.
         message: String,
@@ -173,6 +173,17 @@ impl Error {
         )
     }
 
+    /// Names the database in a connection error that does not say which one yet.
+    pub(crate) fn with_url(self, redacted_url: &str) -> Self {
+        match self {
+            Error::Connection { url, message } if url.is_empty() => Error::Connection {
+                url: redacted_url.to_owned(),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// A decode failure of column `index`, named after the model's column when known.
     pub(crate) fn from_decode(
         e: sqlx::Error,
@@ -202,6 +213,15 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::PoolTimedOut => Error::PoolTimedOut,
             sqlx::Error::Database(db) => classify(db.as_ref()),
             sqlx::Error::Encode(e) => Error::Encode(e.to_string()),
+            // The connection broke or the pool was closed: `with_url` names the database.
+            e @ (sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::PoolClosed) => Error::Connection {
+                url: String::new(),
+                message: e.to_string(),
+            },
             other => Error::Driver(other),
         }
     }
@@ -225,6 +245,7 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         // PostgreSQL SQLSTATE
         Some("40001") => return Error::SerializationFailure { message },
         Some("40P01") => return Error::Deadlock { message },
+        Some("55P03") => return Error::Busy { message },
         // MySQL: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT.
         Some("1213") => return Error::Deadlock { message },
         Some("1205") => return Error::Busy { message },
@@ -289,9 +310,18 @@ fn names_in_message(message: &str) -> (Option<String>, Option<String>) {
         let table = between(message, "`.`", '`').map(str::to_owned);
         return (table, Some(c.to_owned()));
     }
-    if let Some((_, columns)) = message.split_once("constraint failed: ") {
-        let table = columns.split_once('.').map(|(t, _)| t.to_owned());
-        return (table, None);
+    if let Some((kind, rest)) = message.split_once(" constraint failed: ") {
+        return match kind {
+            // "CHECK constraint failed: <name or expression>"
+            "CHECK" => (None, Some(rest.to_owned())),
+            // "NOT NULL constraint failed: table.column"
+            "NOT NULL" => match rest.split_once('.') {
+                Some((t, c)) => (Some(t.to_owned()), Some(c.to_owned())),
+                None => (None, None),
+            },
+            // "UNIQUE constraint failed: table.a, table.b": the table, not a constraint name.
+            _ => (rest.split_once('.').map(|(t, _)| t.to_owned()), None),
+        };
     }
     (None, None)
 }
@@ -304,19 +334,46 @@ fn names_in_message(message: &str) -> (Option<String>, Option<String>) {
 ///     "postgres://app:***@db:5432/prod"
 /// );
 /// assert_eq!(orm_core::redact_url("sqlite://app.db"), "sqlite://app.db");
+/// assert_eq!(
+///     orm_core::redact_url("postgres://app@db/prod?password=s3cret&sslmode=require"),
+///     "postgres://app@db/prod?password=***&sslmode=require"
+/// );
 /// ```
 pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            // Setting a password only fails for URLs that cannot have one.
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        Ok(_) => url.to_owned(),
+    const SECRET_KEYS: [&str; 4] = ["password", "pass", "pwd", "sslpassword"];
+    let Ok(mut u) = url::Url::parse(url) else {
         // Unparseable: keep the scheme only, the rest may hold a secret.
-        Err(_) => match url.split_once("://") {
+        return match url.split_once("://") {
             Some((scheme, _)) => format!("{scheme}://<redacted>"),
             None => "<redacted>".to_owned(),
-        },
+        };
+    };
+    let secret_query = u
+        .query_pairs()
+        .any(|(k, _)| SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str()));
+    if u.password().is_none() && !secret_query {
+        return url.to_owned();
     }
+    if u.password().is_some() {
+        // Setting a password only fails for URLs that cannot have one.
+        let _ = u.set_password(Some("***"));
+    }
+    if secret_query {
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str());
+                (
+                    k.into_owned(),
+                    if secret {
+                        "***".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    u.to_string()
 }

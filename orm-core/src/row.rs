@@ -85,7 +85,12 @@ impl Row {
     }
 
     /// Whether the column at `index` is NULL.
-    pub fn is_null(&self, index: usize) -> Result<bool, sqlx::Error> {
+    pub fn is_null(&self, index: usize) -> crate::Result<bool> {
+        self.is_null_raw(index)
+            .map_err(|e| crate::Error::from_decode(e, None, index))
+    }
+
+    pub(crate) fn is_null_raw(&self, index: usize) -> Result<bool, sqlx::Error> {
         with_row!(self, r => Ok(r.try_get_raw(index)?.is_null()))
     }
 

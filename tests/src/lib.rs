@@ -2,8 +2,8 @@
 //!
 //! [`backend_tests!`] turns each `async fn name(db: Database) -> TestResult` into a test
 //! per backend (`sqlite::name`, `postgres::name`, `mysql::name`). Each test gets a database
-//! of its own: an in-memory SQLite database, a PostgreSQL schema, or a MySQL database named
-//! after the test, so tests run in parallel without meeting.
+//! of its own: an SQLite file, a PostgreSQL schema, or a MySQL database named after the
+//! test and the process, so tests (and test runs) proceed in parallel without meeting.
 //!
 //! PostgreSQL and MySQL are reached through `ORM_TEST_POSTGRES_URL` and
 //! `ORM_TEST_MYSQL_URL`. Without one, that backend's tests print that they are skipped
@@ -149,10 +149,14 @@ async fn raw_admin(admin: &Database, sql: String) {
     }
 }
 
-/// `orm_test_<test>` in lower case letters, digits and `_` (PostgreSQL folds the unquoted
-/// `search_path` to lower case), short enough for every backend's identifier limit.
+/// `orm_<hash>_<pid>_<test>`: lower case letters, digits and `_` (PostgreSQL folds the
+/// unquoted `search_path` to lower case), at most 60 characters. The hash of the full
+/// name keeps two long names apart, the process id two runs on one server.
 fn database_name(test: &str) -> String {
-    let test: String = test
+    let hash = test.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let readable: String = test
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -162,7 +166,11 @@ fn database_name(test: &str) -> String {
             }
         })
         .collect();
-    let mut name = format!("orm_test_{test}");
+    let mut name = format!(
+        "orm_{:08x}_{}_{readable}",
+        hash & 0xffff_ffff,
+        std::process::id()
+    );
     name.truncate(60);
     name
 }

@@ -221,18 +221,62 @@ async fn savepoints_undo_only_their_own_work(db: Database) -> TestResult {
     Ok(())
 }
 
-async fn a_statement_on_an_ended_savepoint_is_refused(db: Database) -> TestResult {
+async fn open_savepoints_guard_the_outer_transaction(db: Database) -> TestResult {
     setup(&db).await?;
     let tx = db.begin().await?;
     let sp = tx.begin().await?;
-    // Committing the outer transaction first rolls back the savepoint left open...
-    let sp_item = item(1, "in savepoint").insert(&sp).await;
-    assert!(sp_item.is_ok());
+    item(1, "in savepoint").insert(&sp).await?;
+    // While the savepoint is open, the outer level refuses statements and new savepoints
+    // instead of running them inside the savepoint.
+    let outer = item(2, "outer").insert(&tx).await.unwrap_err();
+    assert!(matches!(outer, Error::InvalidQuery(_)), "{outer:?}");
+    assert!(matches!(tx.begin().await, Err(Error::InvalidQuery(_))));
+    // Committing the outer transaction keeps the open savepoint's work, as COMMIT does...
     tx.commit().await?;
-    // ...and the savepoint cannot run statements outside any transaction afterwards.
-    let err = item(2, "late").insert(&sp).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
-    assert_eq!(names(&db).await?, Vec::<String>::new());
+    // ...and the savepoint's handle refuses statements once its level has ended.
+    let late = item(3, "late").insert(&sp).await.unwrap_err();
+    assert!(matches!(late, Error::InvalidQuery(_)), "{late:?}");
+    assert_eq!(names(&db).await?, ["in savepoint"]);
+    Ok(())
+}
+
+/// A savepoint's handle acts on its own level only, never on a later one at its depth.
+async fn savepoint_handles_act_on_their_own_level(db: Database) -> TestResult {
+    setup(&db).await?;
+    let tx = db.begin().await?;
+    let first = tx.begin().await?;
+    item(1, "first").insert(&first).await?;
+    first.rollback().await?;
+    let second = tx.begin().await?;
+    item(1, "second").insert(&second).await?;
+    second.commit().await?;
+    tx.commit().await?;
+    assert_eq!(names(&db).await?, ["second"]);
+    Ok(())
+}
+
+/// A stream open on a transaction makes other statements on it fail at once instead of
+/// waiting forever for a stream that cannot move on.
+async fn a_statement_while_a_transaction_streams_is_refused(db: Database) -> TestResult {
+    use futures_util::StreamExt;
+    setup(&db).await?;
+    for i in 0..200 {
+        item(i, "row").insert(&db).await?;
+    }
+    let tx = db.begin().await?;
+    let mut rows = Item::query().stream(&tx);
+    let first = rows.next().await.expect("a row")?;
+    let refused = Item::query().count(&tx).await.unwrap_err();
+    assert!(matches!(refused, Error::InvalidQuery(_)), "{refused:?}");
+    drop(rows);
+    // Dropping the stream frees the transaction.
+    assert_eq!(Item::query().count(&tx).await?, 200);
+    Item::query()
+        .filter(Item::id.eq(first.id))
+        .delete(&tx)
+        .await?;
+    tx.commit().await?;
+    assert_eq!(Item::query().count(&db).await?, 199);
     Ok(())
 }
 
@@ -473,7 +517,9 @@ backend_tests!(
     panic_rolls_back_and_the_pool_survives,
     cancellation_never_leaves_half_a_unit,
     savepoints_undo_only_their_own_work,
-    a_statement_on_an_ended_savepoint_is_refused,
+    open_savepoints_guard_the_outer_transaction,
+    savepoint_handles_act_on_their_own_level,
+    a_statement_while_a_transaction_streams_is_refused,
     read_only_transactions_refuse_writes,
     retries_turn_a_real_conflict_into_success,
     without_retries_the_conflict_is_a_typed_transient_error,

@@ -56,6 +56,8 @@ pub(crate) struct StatementSettings {
     pub(crate) slow_threshold: std::time::Duration,
     /// Whether spans record the bound values (off by default: they may be secrets).
     pub(crate) log_values: bool,
+    /// The database's URL, password redacted, for connection errors.
+    pub(crate) url: Arc<str>,
 }
 
 /// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values
@@ -79,7 +81,8 @@ pub(crate) async fn traced<T>(
     let start = Instant::now();
     let result = run(Arc::clone(&sql), st.values)
         .instrument(span.clone())
-        .await;
+        .await
+        .map_err(|e| e.with_url(&settings.url));
     let elapsed = start.elapsed();
     let _entered = span.enter();
     if elapsed >= settings.slow_threshold {
@@ -96,6 +99,39 @@ pub(crate) async fn traced<T>(
         );
     }
     result
+}
+
+/// `rows` in a `tracing` span carrying the statement's SQL, entered while each row is read.
+pub(crate) fn traced_stream<'a>(
+    dialect: Dialect,
+    sql: &str,
+    rows: BoxStream<'a, Result<Row>>,
+) -> BoxStream<'a, Result<Row>> {
+    let span = tracing::debug_span!(
+        "orm.statement",
+        db.system = dialect.name(),
+        db.statement = sql,
+        stream = true
+    );
+    Box::pin(TracedStream { rows, span })
+}
+
+struct TracedStream<'a> {
+    rows: BoxStream<'a, Result<Row>>,
+    span: tracing::Span,
+}
+
+impl futures_core::Stream for TracedStream<'_> {
+    type Item = Result<Row>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        this.rows.poll_next_unpin(cx)
+    }
 }
 
 /// The statement runners, generic over the driver and over sqlx's executors (a pool or a

@@ -97,6 +97,7 @@ impl Database {
                 settings: StatementSettings {
                     slow_threshold: options.slow_statement_threshold,
                     log_values: options.log_values,
+                    url: crate::redact_url(&options.url).into(),
                 },
             }),
         })
@@ -295,6 +296,8 @@ impl Executor for Database {
     }
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
-        with_pool!(&self.inner.pool, p => run::fetch_stream(p, st))
+        let sql = st.sql.clone();
+        let rows = with_pool!(&self.inner.pool, p => run::fetch_stream(p, st));
+        executor::traced_stream(self.inner.dialect, &sql, rows)
     }
 }

@@ -67,7 +67,10 @@ impl DatabaseOptions {
     }
 
     /// The most connections the pool opens (default: 10; 1 for an in-memory SQLite
-    /// database, whose connections would otherwise lock each other's tables).
+    /// database, whose connections would otherwise lock each other's tables). With one
+    /// connection, a statement on the `Database` while a transaction (or a stream) holds
+    /// it waits for it, and fails with `PoolTimedOut` after the acquire timeout: run it
+    /// on the transaction instead.
     pub fn max_connections(mut self, n: u32) -> Self {
         self.max_connections = Some(n);
         self
@@ -239,6 +242,6 @@ impl TransactionOptions {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
-        exponential + exponential.mul_f64(f64::from(nanos % 1000) / 2000.0)
+        exponential.saturating_add(exponential.mul_f64(f64::from(nanos % 1000) / 2000.0))
     }
 }

@@ -62,7 +62,8 @@ pub enum Value {
     /// `serde_json::Value` and [`Json<T>`](crate::Json)
     #[cfg(feature = "json")]
     Json(Option<serde_json::Value>),
-    /// `rust_decimal::Decimal`
+    /// `rust_decimal::Decimal`. SQLite has no decimal type: values are stored as exact
+    /// text, so SQL comparisons and `ORDER BY` on them compare text there.
     #[cfg(feature = "decimal")]
     Decimal(Option<rust_decimal::Decimal>),
     /// `time::Date`
@@ -234,7 +235,7 @@ impl<T: SqlValue> SqlValue for Option<T> {
         T::null()
     }
     fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-        if row.is_null(index)? {
+        if row.is_null_raw(index)? {
             Ok(None)
         } else {
             T::decode(row, index).map(Some)

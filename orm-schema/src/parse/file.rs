@@ -41,6 +41,9 @@ pub fn parse_file(source: &str) -> syn::Result<Vec<ModelDef>> {
 fn collect_models(items: &[Item], models: &mut Vec<ModelDef>, errors: &mut Option<syn::Error>) {
     for item in items {
         match item {
+            // Test-only models are not part of what the program links.
+            Item::Struct(s) if is_cfg_test(&s.attrs) => {}
+            Item::Mod(m) if is_cfg_test(&m.attrs) => {}
             Item::Struct(s) if derives_model(&s.attrs) => {
                 match parse_model(&DeriveInput::from(s.clone())) {
                     Ok(model) => models.push(model),
@@ -58,6 +61,14 @@ fn collect_models(items: &[Item], models: &mut Vec<ModelDef>, errors: &mut Optio
             _ => {}
         }
     }
+}
+
+/// Whether `#[cfg(test)]` is among `attrs`.
+fn is_cfg_test(attrs: &[Attribute]) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("cfg")).any(|a| {
+        a.parse_args::<syn::Ident>()
+            .is_ok_and(|ident| ident == "test")
+    })
 }
 
 /// Whether a `#[derive(...)]` lists `Model` or a path ending in `Model`.

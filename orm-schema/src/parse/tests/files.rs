@@ -23,6 +23,16 @@ const BLOG: &str = r#"
     #[derive(Debug)]
     struct NotAModel { x: u64 }
     fn f() {}
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(Model)]
+        struct OnlyInTests { #[orm(primary_key)] id: i64 }
+    }
+
+    #[cfg(test)]
+    #[derive(Model)]
+    struct AlsoOnlyInTests { #[orm(primary_key)] id: i64 }
 "#;
 
 #[test]
