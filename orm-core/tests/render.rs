@@ -165,6 +165,44 @@ fn in_subquery() {
     ]));
 }
 
+/// On MySQL an IN subquery reads a derived table, which MySQL materializes (its LIMIT
+/// makes sure): that lifts MySQL's refusals of a LIMIT in an IN subquery and of a
+/// subquery reading the table that an UPDATE or DELETE writes.
+#[test]
+fn in_subquery_with_limit_and_on_the_written_table() {
+    let oldest = User::query()
+        .order_by(User::age.desc())
+        .limit(2)
+        .select(User::id);
+    let adults = User::query().filter(User::age.ge(18)).select(User::id);
+    insta::assert_snapshot!(
+        [
+            filters([User::id.in_query(oldest)]),
+            delete(User::query().filter(User::id.in_query(adults.clone()))),
+            update(
+                User::query()
+                    .filter(User::id.not_in_query(adults))
+                    .update()
+                    .set(User::age, 18)
+            ),
+        ]
+        .join("\n\n")
+    );
+}
+
+/// Columns are qualified by their table, so a column of another model does not read this
+/// table's column of the same name: the database refuses the statement.
+#[test]
+fn columns_of_another_model_stay_qualified() {
+    insta::assert_snapshot!(
+        [
+            delete(User::query().filter(Team::id.eq(1))),
+            filters([User::name.eq(Team::name)]),
+        ]
+        .join("\n\n")
+    );
+}
+
 #[test]
 fn like_and_ilike() {
     insta::assert_snapshot!(filters([
@@ -173,6 +211,8 @@ fn like_and_ilike() {
         User::name.ilike("A%"),
         User::email.ilike("%@EXAMPLE.com").not(),
         User::name.like(User::name),
+        // A backslash escapes a wildcard on every backend (SQLite is told so by ESCAPE).
+        User::name.like("100\\%"),
     ]));
 }
 

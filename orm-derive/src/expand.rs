@@ -189,7 +189,7 @@ fn column_handles(model: &ModelDef) -> TokenStream {
         let doc = format!("Column `{column}` of `{table}`.");
         quote! {
             #[doc = #doc]
-            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#column);
+            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column);
         }
     });
     quote! {

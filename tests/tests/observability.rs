@@ -88,7 +88,9 @@ fn statements_are_traced_with_sql_but_not_values() {
     assert!(logs.contains("orm.statement"), "{logs}");
     // The formatter escapes the quotes of identifiers.
     assert!(
-        logs.contains(r#"SELECT \"id\", \"value\" FROM \"obs_secrets\" WHERE \"value\" = ?"#),
+        logs.contains(
+            r#"SELECT \"obs_secrets\".\"id\", \"obs_secrets\".\"value\" FROM \"obs_secrets\" WHERE \"obs_secrets\".\"value\" = ?"#
+        ),
         "{logs}"
     );
     assert!(

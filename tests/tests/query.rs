@@ -264,6 +264,126 @@ async fn in_subqueries(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A subquery may be paged (MySQL refuses a LIMIT in an IN subquery: it reads a derived
+/// table instead), and subqueries nest.
+async fn in_subqueries_with_limit(db: Database) -> TestResult {
+    seed(&db).await?;
+    let two_dearest = Product::query()
+        .order_by(Product::price.desc())
+        .limit(2)
+        .select(Product::id);
+    assert_eq!(
+        names(&db, Product::id.in_query(two_dearest.clone())).await?,
+        ["apricot", "Cheese"]
+    );
+    assert_eq!(
+        names(&db, Product::id.not_in_query(two_dearest)).await?,
+        ["Apple", "Banana", "Carrot", "cabbage", "Milk"]
+    );
+    let second_featured = Featured::query()
+        .order_by(Featured::rank)
+        .limit(1)
+        .offset(1)
+        .select(Featured::product);
+    assert_eq!(
+        names(&db, Product::name.in_query(second_featured)).await?,
+        ["Cheese"]
+    );
+    // A subquery inside a subquery, each paged: the featured products among the three
+    // best sellers (Milk, Banana, Carrot).
+    let best_sellers = Product::query()
+        .order_by(Product::sold.desc())
+        .limit(3)
+        .select(Product::name);
+    let featured_best_sellers = Featured::query()
+        .filter(Featured::product.in_query(best_sellers))
+        .order_by(Featured::rank)
+        .limit(5)
+        .select(Featured::product);
+    assert_eq!(
+        names(&db, Product::name.in_query(featured_best_sellers)).await?,
+        ["Banana"]
+    );
+    Ok(())
+}
+
+/// An update or delete may filter by a subquery on its own table (MySQL refuses that
+/// unless the subquery reads a materialized derived table).
+async fn writes_by_a_subquery_on_their_own_table(db: Database) -> TestResult {
+    seed(&db).await?;
+    let low_stock = Product::query()
+        .filter(Product::stock.lt(5))
+        .select(Product::id);
+    let n = Product::query()
+        .filter(Product::id.in_query(low_stock))
+        .update()
+        .set(Product::stock, Product::stock + 100)
+        .execute(&db)
+        .await?;
+    assert_eq!(n, 2, "apricot and Cheese");
+    assert_eq!(
+        names(&db, Product::stock.ge(100)).await?,
+        ["apricot", "Cheese"]
+    );
+    let fruit = Product::query()
+        .filter(Product::category.eq("fruit"))
+        .select(Product::id);
+    let n = Product::query()
+        .filter(Product::id.in_query(fruit))
+        .delete(&db)
+        .await?;
+    assert_eq!(n, 3);
+    // Paged as well: the first two of what is left, by key.
+    let first_two = Product::query()
+        .order_by(Product::id)
+        .limit(2)
+        .select(Product::id);
+    let n = Product::query()
+        .filter(Product::id.in_query(first_two))
+        .delete(&db)
+        .await?;
+    assert_eq!(n, 2, "Carrot and cabbage");
+    assert_eq!(
+        names_of(&db, Product::query().order_by(Product::id)).await?,
+        ["Milk", "Cheese"]
+    );
+    Ok(())
+}
+
+/// A column of another model in a filter fails at the database (columns are qualified by
+/// their table) instead of reading this table's column of the same name.
+async fn columns_of_another_model_are_refused(db: Database) -> TestResult {
+    seed(&db).await?;
+    let apple_id = Product::query()
+        .filter(Product::name.eq("Apple"))
+        .select(Product::id)
+        .one(&db)
+        .await?;
+    // `Featured::id` is not `Product::id`, though both columns are named `id`.
+    let deleted = Product::query()
+        .filter(Featured::id.eq(apple_id))
+        .delete(&db)
+        .await;
+    assert!(deleted.is_err(), "{deleted:?}");
+    let updated = Product::query()
+        .filter(Featured::id.eq(apple_id))
+        .update()
+        .set(Product::stock, 0)
+        .execute(&db)
+        .await;
+    assert!(updated.is_err(), "{updated:?}");
+    let selected = Product::query()
+        .filter(Featured::id.eq(apple_id))
+        .all(&db)
+        .await;
+    assert!(selected.is_err(), "{selected:?}");
+    // Nothing was deleted or changed.
+    assert_eq!(Product::query().count(&db).await?, 7);
+    assert_eq!(names(&db, Product::stock.eq(0)).await?, ["apricot"]);
+    assert_eq!(Featured::query().count(&db).await?, 3);
+    Ok(())
+}
+
 async fn like_is_case_sensitive(db: Database) -> TestResult {
     seed(&db).await?;
     assert_eq!(names(&db, Product::name.like("A%")).await?, ["Apple"]);
@@ -300,6 +420,43 @@ async fn ilike_ignores_case(db: Database) -> TestResult {
     assert_eq!(
         names(&db, Product::name.ilike("c%").not()).await?,
         ["Apple", "apricot", "Banana", "Milk"]
+    );
+    Ok(())
+}
+
+/// A backslash makes `%`, `_` and itself literal in a pattern, on every backend.
+async fn like_escapes_with_a_backslash(db: Database) -> TestResult {
+    let products = seed(&db).await?;
+    let mut odd = Product {
+        id: 0,
+        name: r"C:\temp_1".into(),
+        ..products[0].clone()
+    };
+    odd.insert(&db).await?;
+    // Only Milk's note holds a `%`.
+    assert_eq!(names(&db, Product::note.like(r"%\%%")).await?, ["Milk"]);
+    assert_eq!(names(&db, Product::note.like(r"50\% off")).await?, ["Milk"]);
+    assert_eq!(
+        names(&db, Product::note.ilike(r"50\% OFF")).await?,
+        ["Milk"]
+    );
+    assert_eq!(
+        names(&db, Product::note.not_like(r"%\%%")).await?,
+        ["apricot", "Carrot"]
+    );
+    // `_` is literal when escaped; `\\` is a backslash.
+    assert_eq!(names(&db, Product::name.like("Appl_")).await?, ["Apple"]);
+    assert_eq!(
+        names(&db, Product::name.like(r"Appl\_")).await?,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(&db, Product::name.like(r"%\_%")).await?,
+        [r"C:\temp_1"]
+    );
+    assert_eq!(
+        names(&db, Product::name.like(r"C:\\temp%")).await?,
+        [r"C:\temp_1"]
     );
     Ok(())
 }
@@ -1363,7 +1520,11 @@ backend_tests!(
     null_comparisons,
     in_lists,
     in_subqueries,
+    in_subqueries_with_limit,
+    writes_by_a_subquery_on_their_own_table,
+    columns_of_another_model_are_refused,
     like_is_case_sensitive,
+    like_escapes_with_a_backslash,
     ilike_ignores_case,
     not_like,
     between,

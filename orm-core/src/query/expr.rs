@@ -25,7 +25,7 @@ use crate::value::IntoValue;
 /// let sql = Book::query().filter(long_or_dune).to_sql(Dialect::Postgres);
 /// assert_eq!(
 ///     sql.sql,
-///     r#"SELECT "id", "title", "pages" FROM "book" WHERE "pages" > $1 OR "title" = $2"#
+///     r#"SELECT "book"."id", "book"."title", "book"."pages" FROM "book" WHERE "book"."pages" > $1 OR "book"."title" = $2"#
 /// );
 /// ```
 ///
@@ -37,7 +37,12 @@ pub struct Expr(pub(crate) Node);
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
-    Column(&'static str),
+    /// A column, qualified by its table: `"users"."id"`. (Written unqualified only where
+    /// SQL requires it: the targets of `UPDATE … SET` and the column list of `INSERT`.)
+    Column {
+        table: &'static str,
+        name: &'static str,
+    },
     Value(Value),
     Binary(Box<Node>, BinOp, Box<Node>),
     Not(Box<Node>),
@@ -53,6 +58,13 @@ pub(crate) enum Node {
     },
     Aggregate(Aggregate, Option<Box<Node>>),
     Cast(Box<Node>, CastType),
+}
+
+impl Node {
+    /// Column `name` of `table`.
+    pub(crate) fn column(table: &'static str, name: &'static str) -> Node {
+        Node::Column { table, name }
+    }
 }
 
 /// Target types of the casts that make aggregates decode the same on every backend
@@ -148,7 +160,7 @@ impl Expr {
         Expr(Node::Not(Box::new(self.0)))
     }
 
-    /// Every condition of `conditions` (true when there are none).
+    /// Every condition of `conditions` (`None` when there are none).
     pub fn all(conditions: impl IntoIterator<Item = Expr>) -> Option<Expr> {
         conditions.into_iter().reduce(Expr::and)
     }
@@ -218,9 +230,19 @@ value_operand! {
     impl<> Operand<Vec<u8>> for &[u8];
 }
 
+impl<M, T> Column<M, T> {
+    /// The column as an expression node, qualified by its table.
+    pub(crate) fn node(self) -> Node {
+        Node::Column {
+            table: self.table(),
+            name: self.name(),
+        }
+    }
+}
+
 impl<M, T> Operand<T> for Column<M, T> {
     fn into_operand(self) -> Expr {
-        Expr(Node::Column(self.name()))
+        Expr(self.node())
     }
 }
 
@@ -359,7 +381,7 @@ macro_rules! operators {
     };
 }
 
-operators!(Column<M, T>, |c: Column<M, T>| Node::Column(c.name()));
+operators!(Column<M, T>, |c: Column<M, T>| c.node());
 operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);
 
 /// `+ - * /` between a numeric column or expression and an operand of its type:
@@ -391,7 +413,9 @@ arithmetic_ops!(TypedExpr<T>);
 macro_rules! text_operators {
     ($ty:ident <$($gen:ident),*>, $node:expr) => {
         impl<$($gen),*> $ty<$($gen),*> where T: Text {
-            /// `self LIKE pattern`, case-sensitive on every backend (`%` and `_` are wildcards).
+            /// `self LIKE pattern`, case-sensitive on every backend: `%` and `_` are
+            /// wildcards, and a backslash makes the next character literal on every
+            /// backend (`"100\\%"` matches `100%` only).
             pub fn like(self, pattern: impl Operand<T>) -> Expr {
                 self.like_node(pattern, false, false)
             }
@@ -420,5 +444,5 @@ pub trait Text {}
 impl Text for String {}
 impl Text for Option<String> {}
 
-text_operators!(Column<M, T>, |c: Column<M, T>| Node::Column(c.name()));
+text_operators!(Column<M, T>, |c: Column<M, T>| c.node());
 text_operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);

@@ -18,18 +18,17 @@ pub(crate) fn insert_statement<M: Model>(dialect: Dialect, model: &M) -> Stateme
 
 /// `UPDATE` of every non-key column, by primary key.
 pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Statement {
-    let is_key = |c: &&str| M::PRIMARY_KEY.contains(c);
-    let mut set: Vec<_> = M::COLUMNS
+    let is_key = |c: &str| M::PRIMARY_KEY.contains(&c);
+    // A model of key columns only sets the key to itself: that still tells whether the
+    // row exists (by the affected-row count).
+    let only_key = M::COLUMNS.iter().all(|c| is_key(c));
+    let set = M::COLUMNS
         .iter()
         .zip(model.values())
-        .filter(|(c, _)| !is_key(c))
-        .collect();
-    if set.is_empty() {
-        // A model of key columns only: setting the key to itself still tells whether the
-        // row exists (by the affected-row count).
-        set = M::PRIMARY_KEY.iter().zip(model.key_values()).collect();
-    }
+        .filter(|(c, _)| only_key || !is_key(c));
     let mut w = SqlWriter::new(dialect);
+    // The targets of `SET` are unqualified; the key columns of `WHERE` are qualified like
+    // every column a condition reads.
     w.push("UPDATE ").ident(M::TABLE).push(" SET ");
     w.comma_list(set, |w, (column, value)| {
         w.ident(column).push(" = ").value(value);
@@ -39,7 +38,11 @@ pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Stateme
         if i > 0 {
             w.push(" AND ");
         }
-        w.ident(column).push(" = ").value(value);
+        w.ident(M::TABLE)
+            .push(".")
+            .ident(column)
+            .push(" = ")
+            .value(value);
     }
     w.finish()
 }

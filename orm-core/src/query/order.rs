@@ -64,5 +64,5 @@ macro_rules! directions {
     };
 }
 
-directions!(Column<M, T>, |c: Column<M, T>| Node::Column(c.name()));
+directions!(Column<M, T>, |c: Column<M, T>| c.node());
 directions!(TypedExpr<T>, |e: TypedExpr<T>| e.node);

@@ -23,7 +23,11 @@ fn precedence(node: &Node) -> u8 {
         | Node::Like { .. } => 4,
         Node::Binary(_, BinOp::Add | BinOp::Sub, _) => 5,
         Node::Binary(_, BinOp::Mul | BinOp::Div | BinOp::IntDiv, _) => 6,
-        Node::Column(_) | Node::Value(_) | Node::Not(_) | Node::Aggregate(..) | Node::Cast(..) => 9,
+        Node::Column { .. }
+        | Node::Value(_)
+        | Node::Not(_)
+        | Node::Aggregate(..)
+        | Node::Cast(..) => 9,
     }
 }
 
@@ -40,8 +44,11 @@ fn expr_at(w: &mut SqlWriter, node: &Node, min: u8) {
 
 pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
     match node {
-        Node::Column(name) => {
-            w.ident(name);
+        // Qualified, so that a column of another model fails at the database ("no such
+        // column", "missing FROM-clause entry") instead of reading this table's column of
+        // the same name.
+        Node::Column { table, name } => {
+            w.ident(table).push(".").ident(name);
         }
         Node::Value(v) => {
             w.value(v.clone());
@@ -94,7 +101,17 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         Node::InSelect(inner, select, negated) => {
             expr_at(w, inner, 5);
             w.push(if *negated { " NOT IN (" } else { " IN (" });
-            select_into(w, select);
+            if w.dialect == Dialect::MySql {
+                // MySQL refuses a LIMIT in an IN subquery (error 1235), and a subquery that
+                // reads the table an UPDATE or DELETE writes (error 1093). Both restrictions
+                // are lifted for a derived table that is materialized, which its LIMIT
+                // guarantees (a merged one would be the subquery again).
+                w.push("SELECT ").ident("c1").push(" FROM (");
+                select_with(w, select, true, true);
+                w.push(") AS ").ident("sub");
+            } else {
+                select_into(w, select);
+            }
             w.push(")");
         }
         Node::Between(inner, low, high, negated) => {
@@ -145,6 +162,8 @@ fn is_null_value(node: &Node) -> bool {
     matches!(node, Node::Value(v) if v.is_null())
 }
 
+/// `LIKE` (or its case-blind form), with a backslash escaping `%`, `_` and itself in the
+/// pattern on every backend.
 fn like(w: &mut SqlWriter, inner: &Node, pattern: &Node, case_insensitive: bool, negated: bool) {
     let not = if negated { " NOT" } else { "" };
     match (case_insensitive, w.dialect) {
@@ -165,6 +184,12 @@ fn like(w: &mut SqlWriter, inner: &Node, pattern: &Node, case_insensitive: bool,
             w.push(not).push(" LIKE ");
             expr_at(w, pattern, 5);
         }
+    }
+    // PostgreSQL and MySQL escape `%`, `_` and `\` in a pattern with a backslash by
+    // default; SQLite has no escape character unless told. (Only SQLite gets the clause:
+    // `'\'` is not a complete string literal in MySQL's syntax.)
+    if w.dialect == Dialect::Sqlite {
+        w.push(r" ESCAPE '\'");
     }
 }
 
@@ -206,12 +231,14 @@ fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
 }
 
 pub(crate) fn select_into(w: &mut SqlWriter, s: &SelectStatement) {
-    select_with(w, s, false);
+    select_with(w, s, false, false);
 }
 
 /// A `SELECT`; with `alias_columns`, its columns are named `c1`, `c2`… so that it can be
-/// a derived table (MySQL refuses two columns of the same name there).
-fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool) {
+/// a derived table (MySQL refuses two columns of the same name there). With
+/// `always_limit`, it has a `LIMIT` even when the query has none (MySQL materializes a
+/// derived table with a `LIMIT` rather than merge it into the outer query).
+fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, always_limit: bool) {
     w.push(if s.distinct {
         "SELECT DISTINCT "
     } else {
@@ -244,16 +271,18 @@ fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool) {
                 w.push(" OFFSET ").value(count_value(offset));
             }
         }
-        (None, Some(offset)) => {
+        (None, offset) if offset.is_some() || always_limit => {
             // SQLite and MySQL accept OFFSET only after a LIMIT.
             match w.dialect {
                 Dialect::Sqlite => w.push(" LIMIT -1"),
                 Dialect::MySql => w.push(" LIMIT 18446744073709551615"),
                 Dialect::Postgres => w,
             };
-            w.push(" OFFSET ").value(count_value(offset));
+            if let Some(offset) = offset {
+                w.push(" OFFSET ").value(count_value(offset));
+            }
         }
-        (None, None) => {}
+        (None, _) => {}
     }
 }
 
@@ -280,7 +309,7 @@ pub(crate) fn count(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     if needs_subquery(s) {
         w.push("SELECT COUNT(*) FROM (");
-        select_with(&mut w, s, true);
+        select_with(&mut w, s, true, false);
         w.push(") AS ").ident("counted");
     } else {
         w.push("SELECT COUNT(*) FROM ").ident(s.table);
@@ -293,7 +322,7 @@ pub(crate) fn exists(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     if needs_subquery(s) {
         w.push("SELECT 1 FROM (");
-        select_with(&mut w, s, true);
+        select_with(&mut w, s, true, false);
         w.push(") AS ").ident("tested");
     } else {
         w.push("SELECT 1 FROM ").ident(s.table);
@@ -333,11 +362,12 @@ pub(crate) fn update(
         ));
     }
     let ordered = match dialect {
-        Dialect::MySql => mysql_assignment_order(assignments)?,
+        Dialect::MySql => mysql_assignment_order(s.table, assignments)?,
         Dialect::Sqlite | Dialect::Postgres => assignments.iter().collect(),
     };
     let mut w = SqlWriter::new(dialect);
     w.push("UPDATE ").ident(s.table).push(" SET ");
+    // The targets are unqualified: `SET "users"."name" = …` is not SQL everywhere.
     w.comma_list(ordered, |w, (column, value)| {
         w.ident(column).push(" = ");
         expr(w, value);
@@ -352,7 +382,7 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
     let any = |nodes: &[&Node]| nodes.iter().any(|n| any_node(n, f));
     f(node)
         || match node {
-            Node::Column(_) | Node::Value(_) => false,
+            Node::Column { .. } | Node::Value(_) => false,
             Node::Binary(l, _, r) => any(&[l, r]),
             Node::Not(n) | Node::IsNull(n, _) | Node::Cast(n, _) | Node::InSelect(n, _, _) => {
                 any_node(n, f)
@@ -364,9 +394,12 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
         }
 }
 
-/// Whether `node` reads column `name`.
-fn reads_column(node: &Node, name: &str) -> bool {
-    any_node(node, &|n| matches!(n, Node::Column(c) if *c == name))
+/// Whether `node` reads column `name` of `table`.
+fn reads_column(node: &Node, table: &str, name: &str) -> bool {
+    any_node(
+        node,
+        &|n| matches!(n, Node::Column { table: t, name: c } if *t == table && *c == name),
+    )
 }
 
 /// The assignments in an order in which MySQL gives them SQL's meaning.
@@ -377,6 +410,7 @@ fn reads_column(node: &Node, name: &str) -> bool {
 /// after every other assignment that reads it, the given order kept otherwise; when the
 /// reads form a cycle (`SET a = b, b = a`) no order works, and the update is refused.
 fn mysql_assignment_order<'a>(
+    table: &str,
     assignments: &'a [(&'static str, Node)],
 ) -> Result<Vec<&'a (&'static str, Node)>> {
     let mut left: Vec<&(&'static str, Node)> = assignments.iter().collect();
@@ -387,7 +421,7 @@ fn mysql_assignment_order<'a>(
             let column = left[i].0;
             left.iter()
                 .enumerate()
-                .all(|(j, (_, value))| j == i || !reads_column(value, column))
+                .all(|(j, (_, value))| j == i || !reads_column(value, table, column))
         });
         match ready {
             Some(i) => ordered.push(left.remove(i)),
@@ -445,16 +479,16 @@ mod tests {
     fn items() -> SelectStatement {
         SelectStatement {
             table: "items",
-            columns: vec![Node::Column("id"), Node::Column("name")],
+            columns: vec![Node::column("items", "id"), Node::column("items", "name")],
             distinct: false,
             filter: Some(Node::Binary(
-                Box::new(Node::Column("id")),
+                Box::new(Node::column("items", "id")),
                 BinOp::Gt,
                 Box::new(Node::Value(Value::I64(Some(1)))),
             )),
             group_by: Vec::new(),
             having: None,
-            order_by: vec![Ordering::asc(Node::Column("name"))],
+            order_by: vec![Ordering::asc(Node::column("items", "name"))],
             limit: None,
             offset: None,
         }
@@ -487,14 +521,14 @@ mod tests {
             ..items()
         };
         let distinct = SelectStatement {
-            columns: vec![Node::Column("name"), Node::Column("name")],
+            columns: vec![Node::column("items", "name"), Node::column("items", "name")],
             distinct: true,
             ..items()
         };
         let count_all = Node::Aggregate(Aggregate::Count, None);
         let grouped = SelectStatement {
-            columns: vec![Node::Column("name"), count_all.clone()],
-            group_by: vec![Node::Column("name")],
+            columns: vec![Node::column("items", "name"), count_all.clone()],
+            group_by: vec![Node::column("items", "name")],
             having: Some(Node::Binary(
                 Box::new(count_all.clone()),
                 BinOp::Gt,

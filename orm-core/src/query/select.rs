@@ -85,7 +85,10 @@ impl<M: Model> Select<M, M> {
         Select {
             stmt: SelectStatement {
                 table: M::TABLE,
-                columns: M::COLUMNS.iter().map(|c| Node::Column(c)).collect(),
+                columns: M::COLUMNS
+                    .iter()
+                    .map(|c| Node::column(M::TABLE, c))
+                    .collect(),
                 distinct: false,
                 filter: None,
                 group_by: Vec::new(),
@@ -107,7 +110,7 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// # use orm_core::prelude::*;
     /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String }
     /// let q = Task::query().select((Task::id, Task::title));
-    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "id", "title" FROM "task""#);
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id", "task"."title" FROM "task""#);
     /// ```
     pub fn select<S2: Selection>(self, selection: S2) -> Select<M, S2> {
         let mut stmt = self.stmt;
@@ -126,7 +129,7 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
     /// let q = Task::query().filter(Task::done.eq(false)).filter(Task::title.like("t%"));
     /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
-    ///     r#"SELECT "id", "title", "done", "hours" FROM "task" WHERE "done" = ? AND "title" LIKE ?"#);
+    ///     r#"SELECT "task"."id", "task"."title", "task"."done", "task"."hours" FROM "task" WHERE "task"."done" = ? AND "task"."title" LIKE ? ESCAPE '\'"#);
     /// ```
     pub fn filter(mut self, condition: Expr) -> Self {
         self.stmt.filter = Some(match self.stmt.filter.take() {
@@ -145,7 +148,7 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
     /// let q = Task::query().order_by(Task::hours.desc().nulls_last()).order_by(Task::id);
     /// assert_eq!(q.to_sql(Dialect::Postgres).sql,
-    ///     r#"SELECT "id", "title", "done", "hours" FROM "task" ORDER BY "hours" DESC NULLS LAST, "id" ASC"#);
+    ///     r#"SELECT "task"."id", "task"."title", "task"."done", "task"."hours" FROM "task" ORDER BY "task"."hours" DESC NULLS LAST, "task"."id" ASC"#);
     /// ```
     pub fn order_by(mut self, ordering: impl Into<Ordering>) -> Self {
         self.stmt.order_by.push(ordering.into());
@@ -267,7 +270,10 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// # struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
     /// let q = Task::query().filter(Task::id.eq(7));
     /// let st = q.to_sql(Dialect::MySql);
-    /// assert_eq!(st.sql, "SELECT `id`, `title`, `done`, `hours` FROM `task` WHERE `id` = ?");
+    /// assert_eq!(
+    ///     st.sql,
+    ///     "SELECT `task`.`id`, `task`.`title`, `task`.`done`, `task`.`hours` FROM `task` WHERE `task`.`id` = ?"
+    /// );
     /// assert_eq!(st.values, [orm_core::Value::I64(Some(7))]);
     /// ```
     pub fn to_sql(&self, dialect: Dialect) -> Statement {
@@ -403,7 +409,12 @@ impl<M: Model, S: Selection> Select<M, S> {
             .await?
             .ok_or(Error::NotFound)?;
         let n: i64 = row.get(0)?;
-        u64::try_from(n).map_err(|e| Error::Encode(e.to_string()))
+        // A count that does not fit is a value from the database we cannot decode.
+        u64::try_from(n).map_err(|e| Error::Decode {
+            model: "count",
+            column: "COUNT(*)".into(),
+            source: Box::new(e),
+        })
     }
 
     /// Whether the query returns any row (whether [`Select::all`] would return some).
@@ -464,7 +475,7 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// # use orm_core::prelude::*;
     /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, done: bool }
     /// let delete = Task::query().filter(Task::done.eq(true)).delete_sql(Dialect::Postgres)?;
-    /// assert_eq!(delete.sql, r#"DELETE FROM "task" WHERE "done" = $1"#);
+    /// assert_eq!(delete.sql, r#"DELETE FROM "task" WHERE "task"."done" = $1"#);
     /// assert!(Task::query().limit(1).delete_sql(Dialect::Postgres).is_err());
     /// # Ok::<(), orm_core::Error>(())
     /// ```
@@ -541,7 +552,7 @@ impl<M: Model> Select<M, M> {
             .zip(values)
             .map(|(column, value)| {
                 Expr(Node::Binary(
-                    Box::new(Node::Column(column)),
+                    Box::new(Node::column(M::TABLE, column)),
                     crate::query::expr::BinOp::Eq,
                     Box::new(Node::Value(value)),
                 ))
@@ -556,7 +567,9 @@ impl<M: Model> Select<M, M> {
     /// Orders by the primary key.
     pub(crate) fn order_by_key(mut self) -> Self {
         for column in M::PRIMARY_KEY {
-            self.stmt.order_by.push(Ordering::asc(Node::Column(column)));
+            self.stmt
+                .order_by
+                .push(Ordering::asc(Node::column(M::TABLE, column)));
         }
         self
     }

@@ -23,7 +23,10 @@ impl<M: Model> Selection for M {
     type Output = M;
 
     fn columns(self) -> Vec<Expr> {
-        M::COLUMNS.iter().map(|c| Expr(Node::Column(c))).collect()
+        M::COLUMNS
+            .iter()
+            .map(|c| Expr(Node::column(M::TABLE, c)))
+            .collect()
     }
 
     fn decode(row: &Row) -> Result<M> {
@@ -44,7 +47,7 @@ pub trait SelectItem: Send + 'static {
 impl<M: 'static, T: SqlValue> SelectItem for Column<M, T> {
     type Value = T;
     fn into_expr(self) -> Expr {
-        Expr(Node::Column(self.name()))
+        Expr(self.node())
     }
 }
 
@@ -130,7 +133,7 @@ impl<M, T> Column<M, T> {
     pub fn count(self) -> TypedExpr<i64> {
         TypedExpr::new(Node::Aggregate(
             Aggregate::Count,
-            Some(Box::new(Node::Column(self.name()))),
+            Some(Box::new(self.node())),
         ))
     }
 
@@ -138,7 +141,7 @@ impl<M, T> Column<M, T> {
     pub fn count_distinct(self) -> TypedExpr<i64> {
         TypedExpr::new(Node::Aggregate(
             Aggregate::CountDistinct,
-            Some(Box::new(Node::Column(self.name()))),
+            Some(Box::new(self.node())),
         ))
     }
 
@@ -147,10 +150,7 @@ impl<M, T> Column<M, T> {
     where
         T: Nullable,
     {
-        TypedExpr::new(Node::Aggregate(
-            Aggregate::Min,
-            Some(Box::new(Node::Column(self.name()))),
-        ))
+        TypedExpr::new(Node::Aggregate(Aggregate::Min, Some(Box::new(self.node()))))
     }
 
     /// `MAX(column)`: NULL (`None`) over no rows.
@@ -158,10 +158,7 @@ impl<M, T> Column<M, T> {
     where
         T: Nullable,
     {
-        TypedExpr::new(Node::Aggregate(
-            Aggregate::Max,
-            Some(Box::new(Node::Column(self.name()))),
-        ))
+        TypedExpr::new(Node::Aggregate(Aggregate::Max, Some(Box::new(self.node()))))
     }
 
     /// `SUM(column)`, as `i64` for integer columns and `f64` for floating ones; NULL
@@ -170,7 +167,7 @@ impl<M, T> Column<M, T> {
     where
         T: Summable,
     {
-        let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(Node::Column(self.name()))));
+        let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(self.node())));
         let to = if T::FLOAT {
             CastType::Double
         } else {
@@ -184,7 +181,7 @@ impl<M, T> Column<M, T> {
     where
         T: Summable,
     {
-        let avg = Node::Aggregate(Aggregate::Avg, Some(Box::new(Node::Column(self.name()))));
+        let avg = Node::Aggregate(Aggregate::Avg, Some(Box::new(self.node())));
         TypedExpr::new(Node::Cast(Box::new(avg), CastType::Double))
     }
 }

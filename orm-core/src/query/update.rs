@@ -25,7 +25,7 @@ use crate::{Dialect, Model, Result, Statement};
 ///     .set(Counter::hits, Counter::hits.add(1));
 /// assert_eq!(
 ///     update.to_sql(Dialect::Postgres)?.sql,
-///     r#"UPDATE "counter" SET "hits" = "hits" + $1 WHERE "name" = $2"#
+///     r#"UPDATE "counter" SET "hits" = "counter"."hits" + $1 WHERE "counter"."name" = $2"#
 /// );
 /// # Ok::<(), orm_core::Error>(())
 /// ```

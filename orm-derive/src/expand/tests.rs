@@ -87,7 +87,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
 
     let handles = quote!(#(#items)*).to_string();
     assert!(handles.contains(
-        r#"pub (crate) const email : :: orm_core :: Column < User , Option < String > > = :: orm_core :: Column :: new ("email")"#
+        r#"pub (crate) const email : :: orm_core :: Column < User , Option < String > > = :: orm_core :: Column :: new ("users" , "email")"#
     ));
     assert!(!handles.contains("const cache"));
 }
