@@ -46,8 +46,8 @@ fn not_compiled(dialect: Dialect) -> Error {
     ))
 }
 
-pub(crate) async fn connect(o: &DatabaseOptions) -> Result<Pool> {
-    match Dialect::from_url(&o.url)? {
+pub(crate) async fn connect(o: &DatabaseOptions, dialect: Dialect) -> Result<Pool> {
+    match dialect {
         Dialect::Sqlite => sqlite(o).await,
         Dialect::Postgres => postgres(o).await,
         Dialect::MySql => mysql(o).await,

@@ -88,7 +88,7 @@ impl Database {
 
     pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
         let dialect = Dialect::from_url(&options.url)?;
-        let pool = connect::connect(&options).await?;
+        let pool = connect::connect(&options, dialect).await?;
         Ok(Database {
             inner: Arc::new(Inner {
                 pool,

@@ -161,3 +161,26 @@ fn input_that_is_not_an_item_is_an_error() {
     .to_string();
     assert!(output.contains("compile_error"), "{output}");
 }
+
+/// The whole expansion of a model using most attributes, pretty-printed: a change to the
+/// generated code shows up as a reviewable diff.
+#[test]
+fn expansion_snapshot() {
+    let output = expand(quote! {
+        #[orm(table = "posts", index(columns("author_id", "created_at")))]
+        pub struct Post {
+            #[orm(primary_key)]
+            pub id: i64,
+            #[orm(references(User), on_delete = "cascade")]
+            pub author_id: i64,
+            #[orm(unique, max_length = 200, column = "post_title")]
+            pub title: String,
+            pub body: Option<String>,
+            pub created_at: chrono::DateTime<chrono::Utc>,
+            #[orm(skip)]
+            pub cached_words: usize,
+        }
+    });
+    let file: syn::File = syn::parse2(output).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
