@@ -9,6 +9,7 @@ pub(crate) mod render;
 mod select;
 mod selection;
 mod statement;
+mod terminal;
 mod update;
 
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
