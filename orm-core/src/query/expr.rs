@@ -1,5 +1,7 @@
 //! The expression AST: conditions for `filter`, and value expressions built from columns.
 
+use std::marker::PhantomData;
+
 use crate::Value;
 use crate::column::Column;
 use crate::query::select::SelectStatement;
@@ -30,10 +32,35 @@ use crate::value::IntoValue;
 /// ```
 ///
 /// `Book::pages.eq("many")` does not compile: a column compares only with values (or
-/// columns, or expressions) of its own type.
-#[derive(Debug, Clone, PartialEq)]
+/// columns, or expressions) of its own type. The expression is typed by the model `M`
+/// whose columns it reads, so a query over `Book` cannot filter on another model's
+/// column either.
 #[must_use = "an expression does nothing until a query uses it"]
-pub struct Expr(pub(crate) Node);
+pub struct Expr<M>(pub(crate) Node, PhantomData<fn() -> M>);
+
+impl<M> Expr<M> {
+    pub(crate) fn new(node: Node) -> Self {
+        Expr(node, PhantomData)
+    }
+}
+
+impl<M> Clone for Expr<M> {
+    fn clone(&self) -> Self {
+        Expr::new(self.0.clone())
+    }
+}
+
+impl<M> PartialEq for Expr<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<M> std::fmt::Debug for Expr<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Expr").field(&self.0).finish()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
@@ -139,10 +166,10 @@ pub(crate) enum Aggregate {
     Max,
 }
 
-impl Expr {
+impl<M> Expr<M> {
     /// Both this condition and `other`.
-    pub fn and(self, other: Expr) -> Expr {
-        Expr(Node::Binary(
+    pub fn and(self, other: Expr<M>) -> Expr<M> {
+        Expr::new(Node::Binary(
             Box::new(self.0),
             BinOp::And,
             Box::new(other.0),
@@ -150,30 +177,30 @@ impl Expr {
     }
 
     /// This condition, or `other`.
-    pub fn or(self, other: Expr) -> Expr {
-        Expr(Node::Binary(Box::new(self.0), BinOp::Or, Box::new(other.0)))
+    pub fn or(self, other: Expr<M>) -> Expr<M> {
+        Expr::new(Node::Binary(Box::new(self.0), BinOp::Or, Box::new(other.0)))
     }
 
     /// The negation of this condition. (`!expr` works too.)
     #[allow(clippy::should_implement_trait)] // `Not` is implemented as well; this reads better in chains
-    pub fn not(self) -> Expr {
-        Expr(Node::Not(Box::new(self.0)))
+    pub fn not(self) -> Expr<M> {
+        Expr::new(Node::Not(Box::new(self.0)))
     }
 
     /// Every condition of `conditions` (`None` when there are none).
-    pub fn all(conditions: impl IntoIterator<Item = Expr>) -> Option<Expr> {
+    pub fn all(conditions: impl IntoIterator<Item = Expr<M>>) -> Option<Expr<M>> {
         conditions.into_iter().reduce(Expr::and)
     }
 
     /// Any condition of `conditions` (`None` when there are none).
-    pub fn any(conditions: impl IntoIterator<Item = Expr>) -> Option<Expr> {
+    pub fn any(conditions: impl IntoIterator<Item = Expr<M>>) -> Option<Expr<M>> {
         conditions.into_iter().reduce(Expr::or)
     }
 }
 
-impl std::ops::Not for Expr {
-    type Output = Expr;
-    fn not(self) -> Expr {
+impl<M> std::ops::Not for Expr<M> {
+    type Output = Expr<M>;
+    fn not(self) -> Expr<M> {
         Expr::not(self)
     }
 }
@@ -181,41 +208,54 @@ impl std::ops::Not for Expr {
 /// A value expression of Rust type `T`: a column, a value, or arithmetic on them.
 ///
 /// What `Column::add` and friends return; it compares like a column does.
-#[derive(Debug, Clone, PartialEq)]
 #[must_use = "an expression does nothing until a query uses it"]
-pub struct TypedExpr<T> {
+pub struct TypedExpr<M, T> {
     pub(crate) node: Node,
-    _type: std::marker::PhantomData<fn() -> T>,
+    _type: PhantomData<fn() -> (M, T)>,
 }
 
-impl<T> TypedExpr<T> {
+impl<M, T> TypedExpr<M, T> {
     pub(crate) fn new(node: Node) -> Self {
         TypedExpr {
             node,
-            _type: std::marker::PhantomData,
+            _type: PhantomData,
         }
     }
 }
 
-/// Something that can stand on either side of a comparison with a `T`: a value of type `T`
-/// (or a borrowed form of it), a column of type `T`, or a [`TypedExpr<T>`].
+impl<M, T> Clone for TypedExpr<M, T> {
+    fn clone(&self) -> Self {
+        TypedExpr::new(self.node.clone())
+    }
+}
+
+impl<M, T> std::fmt::Debug for TypedExpr<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("TypedExpr").field(&self.node).finish()
+    }
+}
+
+/// Something that can stand on either side of a comparison with a `T` in an expression
+/// over model `M`: a value of type `T` (or a borrowed form of it), a column of `M` of type
+/// `T`, or a [`TypedExpr<M, T>`].
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be compared with or assigned to a column of type `{T}`",
-    label = "expected a value, a column or an expression of type `{T}`"
+    message = "`{Self}` cannot be compared with or assigned to a column of type `{T}` of `{M}`",
+    label = "expected a value of type `{T}`, or a column or an expression of `{M}` of that type",
+    note = "a column of another model does not fit: the expression is over `{M}`"
 )]
-pub trait Operand<T> {
-    /// The operand as an expression node.
+pub trait Operand<M, T> {
+    /// The operand as an expression.
     #[doc(hidden)]
-    fn into_operand(self) -> Expr;
+    fn into_operand(self) -> Expr<M>;
 }
 
 /// Values are operands through the same conversions as [`IntoValue`]. (One blanket impl
 /// over `IntoValue` would collide with the column impl under the orphan rules.)
 macro_rules! value_operand {
     ($(impl<$($g:ident),*> Operand<$t:ty> for $v:ty $(where $w:ty: $bound:path)?;)*) => {$(
-        impl<$($g: crate::SqlValue),*> Operand<$t> for $v $(where $w: $bound)? {
-            fn into_operand(self) -> Expr {
-                Expr(Node::Value(IntoValue::<$t>::into_value(self)))
+        impl<M, $($g: crate::SqlValue),*> Operand<M, $t> for $v $(where $w: $bound)? {
+            fn into_operand(self) -> Expr<M> {
+                Expr::new(Node::Value(IntoValue::<$t>::into_value(self)))
             }
         }
     )*};
@@ -240,15 +280,15 @@ impl<M, T> Column<M, T> {
     }
 }
 
-impl<M, T> Operand<T> for Column<M, T> {
-    fn into_operand(self) -> Expr {
-        Expr(self.node())
+impl<M, T> Operand<M, T> for Column<M, T> {
+    fn into_operand(self) -> Expr<M> {
+        Expr::new(self.node())
     }
 }
 
-impl<T> Operand<T> for TypedExpr<T> {
-    fn into_operand(self) -> Expr {
-        Expr(self.node)
+impl<M, T> Operand<M, T> for TypedExpr<M, T> {
+    fn into_operand(self) -> Expr<M> {
+        Expr::new(self.node)
     }
 }
 
@@ -280,7 +320,7 @@ macro_rules! numeric {
 numeric!(true: i8, i16, i32, i64, u8, u16, u32);
 numeric!(false: f32, f64);
 
-fn binary<T>(lhs: Node, op: BinOp, rhs: impl Operand<T>) -> Node {
+fn binary<M, T>(lhs: Node, op: BinOp, rhs: impl Operand<M, T>) -> Node {
     Node::Binary(Box::new(lhs), op, Box::new(rhs.into_operand().0))
 }
 
@@ -292,40 +332,40 @@ macro_rules! operators {
         #[allow(clippy::should_implement_trait)]
         impl<$($gen),*> $ty<$($gen),*> {
             /// `self = value`; comparing with a NULL value renders `IS NULL`.
-            pub fn eq(self, value: impl Operand<T>) -> Expr {
-                Expr(binary($node(self), BinOp::Eq, value))
+            pub fn eq(self, value: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(binary($node(self), BinOp::Eq, value))
             }
             /// `self <> value`; comparing with a NULL value renders `IS NOT NULL`.
-            pub fn ne(self, value: impl Operand<T>) -> Expr {
-                Expr(binary($node(self), BinOp::Ne, value))
+            pub fn ne(self, value: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(binary($node(self), BinOp::Ne, value))
             }
             /// `self < value`
-            pub fn lt(self, value: impl Operand<T>) -> Expr {
-                Expr(binary($node(self), BinOp::Lt, value))
+            pub fn lt(self, value: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(binary($node(self), BinOp::Lt, value))
             }
             /// `self <= value`
-            pub fn le(self, value: impl Operand<T>) -> Expr {
-                Expr(binary($node(self), BinOp::Le, value))
+            pub fn le(self, value: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(binary($node(self), BinOp::Le, value))
             }
             /// `self > value`
-            pub fn gt(self, value: impl Operand<T>) -> Expr {
-                Expr(binary($node(self), BinOp::Gt, value))
+            pub fn gt(self, value: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(binary($node(self), BinOp::Gt, value))
             }
             /// `self >= value`
-            pub fn ge(self, value: impl Operand<T>) -> Expr {
-                Expr(binary($node(self), BinOp::Ge, value))
+            pub fn ge(self, value: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(binary($node(self), BinOp::Ge, value))
             }
             /// `self IS NULL`
-            pub fn is_null(self) -> Expr {
-                Expr(Node::IsNull(Box::new($node(self)), false))
+            pub fn is_null(self) -> Expr<M> {
+                Expr::new(Node::IsNull(Box::new($node(self)), false))
             }
             /// `self IS NOT NULL`
-            pub fn is_not_null(self) -> Expr {
-                Expr(Node::IsNull(Box::new($node(self)), true))
+            pub fn is_not_null(self) -> Expr<M> {
+                Expr::new(Node::IsNull(Box::new($node(self)), true))
             }
             /// `self BETWEEN low AND high` (both ends included).
-            pub fn between(self, low: impl Operand<T>, high: impl Operand<T>) -> Expr {
-                Expr(Node::Between(
+            pub fn between(self, low: impl Operand<M, T>, high: impl Operand<M, T>) -> Expr<M> {
+                Expr::new(Node::Between(
                     Box::new($node(self)),
                     Box::new(low.into_operand().0),
                     Box::new(high.into_operand().0),
@@ -333,47 +373,47 @@ macro_rules! operators {
                 ))
             }
             /// `self IN (values…)`; an empty list matches nothing.
-            pub fn is_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+            pub fn is_in<V: Operand<M, T>>(self, values: impl IntoIterator<Item = V>) -> Expr<M> {
                 let list = values.into_iter().map(|v| v.into_operand().0).collect();
-                Expr(Node::InList(Box::new($node(self)), list, false))
+                Expr::new(Node::InList(Box::new($node(self)), list, false))
             }
             /// `self NOT IN (values…)`; an empty list matches everything.
-            pub fn not_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+            pub fn not_in<V: Operand<M, T>>(self, values: impl IntoIterator<Item = V>) -> Expr<M> {
                 let list = values.into_iter().map(|v| v.into_operand().0).collect();
-                Expr(Node::InList(Box::new($node(self)), list, true))
+                Expr::new(Node::InList(Box::new($node(self)), list, true))
             }
             /// `self IN (SELECT …)`: a subquery selecting one column of type `T`, or of
             /// `T` with or without `Option` (a foreign key in a list of primary keys).
-            pub fn in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr
+            pub fn in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr<M>
             where
-                S: crate::query::Selection,
+                S: crate::query::Selection<M2>,
                 S::Output: SubqueryOf<T>,
             {
-                Expr(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), false))
+                Expr::new(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), false))
             }
             /// `self NOT IN (SELECT …)`.
-            pub fn not_in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr
+            pub fn not_in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr<M>
             where
-                S: crate::query::Selection,
+                S: crate::query::Selection<M2>,
                 S::Output: SubqueryOf<T>,
             {
-                Expr(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), true))
+                Expr::new(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), true))
             }
             /// `self + value`
-            pub fn add(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+            pub fn add(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Add, value))
             }
             /// `self - value`
-            pub fn sub(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+            pub fn sub(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Sub, value))
             }
             /// `self * value`
-            pub fn mul(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+            pub fn mul(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Mul, value))
             }
             /// `self / value`; for integer types, integer division truncating toward zero
             /// on every backend (`DIV` on MySQL, whose `/` would return a decimal).
-            pub fn div(self, value: impl Operand<T>) -> TypedExpr<T> where T: Numeric {
+            pub fn div(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 let op = if T::INTEGER { BinOp::IntDiv } else { BinOp::Div };
                 TypedExpr::new(binary($node(self), op, value))
             }
@@ -382,7 +422,7 @@ macro_rules! operators {
 }
 
 operators!(Column<M, T>, |c: Column<M, T>| c.node());
-operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);
+operators!(TypedExpr<M, T>, |e: TypedExpr<M, T>| e.node);
 
 /// `+ - * /` between a numeric column or expression and an operand of its type:
 /// `Counter::hits + 1` is `Counter::hits.add(1)`.
@@ -394,12 +434,12 @@ macro_rules! arithmetic_ops {
         arithmetic_ops!(@op $ty<$($gen),*>, Div, div);
     };
     (@op $ty:ident <$($gen:ident),*>, $trait:ident, $method:ident) => {
-        impl<$($gen,)* R: Operand<T>> std::ops::$trait<R> for $ty<$($gen),*>
+        impl<$($gen,)* R: Operand<M, T>> std::ops::$trait<R> for $ty<$($gen),*>
         where
             T: Numeric,
         {
-            type Output = TypedExpr<T>;
-            fn $method(self, rhs: R) -> TypedExpr<T> {
+            type Output = TypedExpr<M, T>;
+            fn $method(self, rhs: R) -> TypedExpr<M, T> {
                 $ty::$method(self, rhs)
             }
         }
@@ -407,7 +447,7 @@ macro_rules! arithmetic_ops {
 }
 
 arithmetic_ops!(Column<M, T>);
-arithmetic_ops!(TypedExpr<T>);
+arithmetic_ops!(TypedExpr<M, T>);
 
 /// Pattern matching, for text columns.
 macro_rules! text_operators {
@@ -416,19 +456,19 @@ macro_rules! text_operators {
             /// `self LIKE pattern`, case-sensitive on every backend: `%` and `_` are
             /// wildcards, and a backslash makes the next character literal on every
             /// backend (`"100\\%"` matches `100%` only).
-            pub fn like(self, pattern: impl Operand<T>) -> Expr {
+            pub fn like(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, false, false)
             }
             /// `self NOT LIKE pattern`
-            pub fn not_like(self, pattern: impl Operand<T>) -> Expr {
+            pub fn not_like(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, false, true)
             }
             /// `LIKE`, ignoring case on every backend (PostgreSQL's `ILIKE`).
-            pub fn ilike(self, pattern: impl Operand<T>) -> Expr {
+            pub fn ilike(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, true, false)
             }
-            fn like_node(self, pattern: impl Operand<T>, case_insensitive: bool, negated: bool) -> Expr {
-                Expr(Node::Like {
+            fn like_node(self, pattern: impl Operand<M, T>, case_insensitive: bool, negated: bool) -> Expr<M> {
+                Expr::new(Node::Like {
                     expr: Box::new($node(self)),
                     pattern: Box::new(pattern.into_operand().0),
                     case_insensitive,
@@ -445,4 +485,4 @@ impl Text for String {}
 impl Text for Option<String> {}
 
 text_operators!(Column<M, T>, |c: Column<M, T>| c.node());
-text_operators!(TypedExpr<T>, |e: TypedExpr<T>| e.node);
+text_operators!(TypedExpr<M, T>, |e: TypedExpr<M, T>| e.node);

@@ -1,7 +1,7 @@
 //! Rendering: a pure function from a statement and a dialect to SQL text and bound values.
 
 use crate::query::expr::{Aggregate, BinOp, Node};
-use crate::query::order::{Nulls, Ordering};
+use crate::query::order::{Nulls, OrderItem};
 use crate::query::select::SelectStatement;
 use crate::query::statement::SqlWriter;
 use crate::{Dialect, Error, Result, Statement, Value};
@@ -193,7 +193,7 @@ fn like(w: &mut SqlWriter, inner: &Node, pattern: &Node, case_insensitive: bool,
     }
 }
 
-fn ordering(w: &mut SqlWriter, o: &Ordering) {
+fn ordering(w: &mut SqlWriter, o: &OrderItem) {
     let direction = if o.descending { " DESC" } else { " ASC" };
     match (o.nulls, w.dialect) {
         // MySQL has no NULLS FIRST/LAST: sort on `IS NULL` (0 or 1) first.
@@ -488,7 +488,7 @@ mod tests {
             )),
             group_by: Vec::new(),
             having: None,
-            order_by: vec![Ordering::asc(Node::column("items", "name"))],
+            order_by: vec![OrderItem::asc(Node::column("items", "name"))],
             limit: None,
             offset: None,
         }

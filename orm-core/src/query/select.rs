@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use crate::query::expr::{Expr, Node};
-use crate::query::order::Ordering;
+use crate::query::order::{OrderItem, Ordering};
 use crate::query::render;
 use crate::query::selection::Selection;
 use crate::{Dialect, Model, Statement, Value};
@@ -73,7 +73,7 @@ pub(crate) struct SelectStatement {
     pub(crate) filter: Option<Node>,
     pub(crate) group_by: Vec<Node>,
     pub(crate) having: Option<Node>,
-    pub(crate) order_by: Vec<Ordering>,
+    pub(crate) order_by: Vec<OrderItem>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
 }
@@ -100,7 +100,7 @@ impl<M: Model> Select<M, M> {
     }
 }
 
-impl<M: Model, S: Selection> Select<M, S> {
+impl<M: Model, S: Selection<M>> Select<M, S> {
     /// Returns chosen columns or expressions instead of whole models: a column, or a
     /// tuple of them, decoded as their Rust types.
     ///
@@ -110,7 +110,7 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// let q = Task::query().select((Task::id, Task::title));
     /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id", "task"."title" FROM "task""#);
     /// ```
-    pub fn select<S2: Selection>(self, selection: S2) -> Select<M, S2> {
+    pub fn select<S2: Selection<M>>(self, selection: S2) -> Select<M, S2> {
         let mut stmt = self.stmt;
         stmt.columns = selection.columns().into_iter().map(|e| e.0).collect();
         Select {
@@ -129,9 +129,9 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
     ///     r#"SELECT "task"."id", "task"."title", "task"."done", "task"."hours" FROM "task" WHERE "task"."done" = ? AND "task"."title" LIKE ? ESCAPE '\'"#);
     /// ```
-    pub fn filter(mut self, condition: Expr) -> Self {
+    pub fn filter(mut self, condition: Expr<M>) -> Self {
         self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(previous) => (Expr(previous).and(condition)).0,
+            Some(previous) => (Expr::<M>::new(previous).and(condition)).0,
             None => condition.0,
         });
         self
@@ -148,8 +148,8 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// assert_eq!(q.to_sql(Dialect::Postgres).sql,
     ///     r#"SELECT "task"."id", "task"."title", "task"."done", "task"."hours" FROM "task" ORDER BY "task"."hours" DESC NULLS LAST, "task"."id" ASC"#);
     /// ```
-    pub fn order_by(mut self, ordering: impl Into<Ordering>) -> Self {
-        self.stmt.order_by.push(ordering.into());
+    pub fn order_by(mut self, ordering: impl Into<Ordering<M>>) -> Self {
+        self.stmt.order_by.push(ordering.into().item);
         self
     }
 
@@ -246,15 +246,15 @@ impl<M: Model, S: Selection> Select<M, S> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn group_by(mut self, expr: impl crate::query::SelectItem) -> Self {
+    pub fn group_by(mut self, expr: impl crate::query::SelectItem<M>) -> Self {
         self.stmt.group_by.push(expr.into_expr().0);
         self
     }
 
     /// Keeps groups that match `condition`; several are AND-ed.
-    pub fn having(mut self, condition: Expr) -> Self {
+    pub fn having(mut self, condition: Expr<M>) -> Self {
         self.stmt.having = Some(match self.stmt.having.take() {
-            Some(previous) => (Expr(previous).and(condition)).0,
+            Some(previous) => (Expr::<M>::new(previous).and(condition)).0,
             None => condition.0,
         });
         self
@@ -286,7 +286,7 @@ impl<M: Model> Select<M, M> {
             .iter()
             .zip(values)
             .map(|(column, value)| {
-                Expr(Node::Binary(
+                Expr::<M>::new(Node::Binary(
                     Box::new(Node::column(M::TABLE, column)),
                     crate::query::expr::BinOp::Eq,
                     Box::new(Node::Value(value)),
@@ -304,7 +304,7 @@ impl<M: Model> Select<M, M> {
         for column in M::PRIMARY_KEY {
             self.stmt
                 .order_by
-                .push(Ordering::asc(Node::column(M::TABLE, column)));
+                .push(OrderItem::asc(Node::column(M::TABLE, column)));
         }
         self
     }

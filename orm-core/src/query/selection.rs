@@ -6,26 +6,26 @@ use crate::{Error, Model, Result, Row, SqlValue};
 
 /// The columns a query selects and how its rows decode. Implemented for models, for
 /// columns and typed expressions, and for tuples of those (up to 8).
-pub trait Selection: Send + 'static {
+pub trait Selection<M>: Send + 'static {
     /// What one row decodes to.
     type Output: Send + 'static;
 
     /// The selected expressions.
     #[doc(hidden)]
-    fn columns(self) -> Vec<Expr>;
+    fn columns(self) -> Vec<Expr<M>>;
 
     /// Decodes one row.
     #[doc(hidden)]
     fn decode(row: &Row) -> Result<Self::Output>;
 }
 
-impl<M: Model> Selection for M {
+impl<M: Model> Selection<M> for M {
     type Output = M;
 
-    fn columns(self) -> Vec<Expr> {
+    fn columns(self) -> Vec<Expr<M>> {
         M::COLUMNS
             .iter()
-            .map(|c| Expr(Node::column(M::TABLE, c)))
+            .map(|c| Expr::new(Node::column(M::TABLE, c)))
             .collect()
     }
 
@@ -35,26 +35,26 @@ impl<M: Model> Selection for M {
 }
 
 /// One selected column or expression of Rust type [`SelectItem::Value`].
-pub trait SelectItem: Send + 'static {
+pub trait SelectItem<M>: Send + 'static {
     /// The Rust type of its values.
     type Value: SqlValue;
 
     /// The expression.
     #[doc(hidden)]
-    fn into_expr(self) -> Expr;
+    fn into_expr(self) -> Expr<M>;
 }
 
-impl<M: 'static, T: SqlValue> SelectItem for Column<M, T> {
+impl<M: 'static, T: SqlValue> SelectItem<M> for Column<M, T> {
     type Value = T;
-    fn into_expr(self) -> Expr {
-        Expr(self.node())
+    fn into_expr(self) -> Expr<M> {
+        Expr::new(self.node())
     }
 }
 
-impl<T: SqlValue> SelectItem for TypedExpr<T> {
+impl<M: 'static, T: SqlValue> SelectItem<M> for TypedExpr<M, T> {
     type Value = T;
-    fn into_expr(self) -> Expr {
-        Expr(self.node)
+    fn into_expr(self) -> Expr<M> {
+        Expr::new(self.node)
     }
 }
 
@@ -62,9 +62,9 @@ fn decode_at<T: SqlValue>(row: &Row, index: usize) -> Result<T> {
     T::decode(row, index).map_err(|e| Error::from_decode(e, None, index))
 }
 
-impl<M: 'static, T: SqlValue> Selection for Column<M, T> {
+impl<M: 'static, T: SqlValue> Selection<M> for Column<M, T> {
     type Output = T;
-    fn columns(self) -> Vec<Expr> {
+    fn columns(self) -> Vec<Expr<M>> {
         vec![self.into_expr()]
     }
     fn decode(row: &Row) -> Result<T> {
@@ -72,9 +72,9 @@ impl<M: 'static, T: SqlValue> Selection for Column<M, T> {
     }
 }
 
-impl<T: SqlValue> Selection for TypedExpr<T> {
+impl<M: 'static, T: SqlValue> Selection<M> for TypedExpr<M, T> {
     type Output = T;
-    fn columns(self) -> Vec<Expr> {
+    fn columns(self) -> Vec<Expr<M>> {
         vec![self.into_expr()]
     }
     fn decode(row: &Row) -> Result<T> {
@@ -97,9 +97,9 @@ impl<M: Model> FromRow for M {
 
 macro_rules! tuple_selection {
     ($($item:ident $index:tt),+) => {
-        impl<$($item: SelectItem),+> Selection for ($($item,)+) {
+        impl<M, $($item: SelectItem<M>),+> Selection<M> for ($($item,)+) {
             type Output = ($($item::Value,)+);
-            fn columns(self) -> Vec<Expr> {
+            fn columns(self) -> Vec<Expr<M>> {
                 vec![$(self.$index.into_expr()),+]
             }
             fn decode(row: &Row) -> Result<Self::Output> {
@@ -124,13 +124,13 @@ tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 /// `COUNT(*)`: the number of rows (of each group).
-pub fn count_all() -> TypedExpr<i64> {
+pub fn count_all<M>() -> TypedExpr<M, i64> {
     TypedExpr::new(Node::Aggregate(Aggregate::Count, None))
 }
 
 impl<M, T> Column<M, T> {
     /// `COUNT(column)`: the number of non-NULL values.
-    pub fn count(self) -> TypedExpr<i64> {
+    pub fn count(self) -> TypedExpr<M, i64> {
         TypedExpr::new(Node::Aggregate(
             Aggregate::Count,
             Some(Box::new(self.node())),
@@ -138,7 +138,7 @@ impl<M, T> Column<M, T> {
     }
 
     /// `COUNT(DISTINCT column)`.
-    pub fn count_distinct(self) -> TypedExpr<i64> {
+    pub fn count_distinct(self) -> TypedExpr<M, i64> {
         TypedExpr::new(Node::Aggregate(
             Aggregate::CountDistinct,
             Some(Box::new(self.node())),
@@ -146,7 +146,7 @@ impl<M, T> Column<M, T> {
     }
 
     /// `MIN(column)`: NULL (`None`) over no rows.
-    pub fn min(self) -> TypedExpr<Option<T::Inner>>
+    pub fn min(self) -> TypedExpr<M, Option<T::Inner>>
     where
         T: Nullable,
     {
@@ -154,7 +154,7 @@ impl<M, T> Column<M, T> {
     }
 
     /// `MAX(column)`: NULL (`None`) over no rows.
-    pub fn max(self) -> TypedExpr<Option<T::Inner>>
+    pub fn max(self) -> TypedExpr<M, Option<T::Inner>>
     where
         T: Nullable,
     {
@@ -163,7 +163,7 @@ impl<M, T> Column<M, T> {
 
     /// `SUM(column)`, as `i64` for integer columns and `f64` for floating ones; NULL
     /// (`None`) over no rows.
-    pub fn sum(self) -> TypedExpr<Option<T::Sum>>
+    pub fn sum(self) -> TypedExpr<M, Option<T::Sum>>
     where
         T: Summable,
     {
@@ -177,7 +177,7 @@ impl<M, T> Column<M, T> {
     }
 
     /// `AVG(column)` as `f64`; NULL (`None`) over no rows.
-    pub fn avg(self) -> TypedExpr<Option<f64>>
+    pub fn avg(self) -> TypedExpr<M, Option<f64>>
     where
         T: Summable,
     {

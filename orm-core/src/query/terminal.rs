@@ -7,7 +7,7 @@ use crate::query::selection::Selection;
 use crate::query::update::Update;
 use crate::{Dialect, Error, Model, Result, Statement};
 
-impl<M: Model, S: Selection> Select<M, S> {
+impl<M: Model, S: Selection<M>> Select<M, S> {
     /// Every matching row.
     ///
     /// ```

@@ -54,7 +54,7 @@ impl<M: Model> Update<M> {
     /// (`set(a, b).set(b, a)` swaps on SQLite and PostgreSQL; MySQL, which reads values
     /// already assigned, gets the assignments in an order that keeps this meaning, and
     /// refuses a swap). Setting the same column again replaces the earlier value.
-    pub fn set<T>(mut self, column: Column<M, T>, value: impl Operand<T>) -> Self {
+    pub fn set<T>(mut self, column: Column<M, T>, value: impl Operand<M, T>) -> Self {
         let value = value.into_operand().0;
         match self
             .assignments
