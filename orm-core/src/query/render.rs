@@ -254,7 +254,7 @@ fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, alwa
     where_clause(w, &s.filter);
     if !s.group_by.is_empty() {
         w.push(" GROUP BY ");
-        w.comma_list(&s.group_by, expr);
+        w.comma_list(&s.group_by, |w, g| group_item(w, g, &s.columns));
     }
     if let Some(h) = &s.having {
         w.push(" HAVING ");
@@ -290,6 +290,32 @@ pub(crate) fn select(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     select_into(&mut w, s);
     w.finish()
+}
+
+/// A `GROUP BY` item. One that holds a bound value and is also selected is written as
+/// the selected column's position: PostgreSQL numbers each placeholder apart, and would
+/// not see that `price * $1` and `price * $2` are the same expression.
+fn group_item(w: &mut SqlWriter, g: &Node, columns: &[Node]) {
+    match columns.iter().position(|c| c == g) {
+        Some(i) if holds_value(g) => {
+            w.push(&(i + 1).to_string());
+        }
+        _ => expr(w, g),
+    }
+}
+
+/// Whether `node` binds a value somewhere inside it.
+fn holds_value(node: &Node) -> bool {
+    match node {
+        Node::Value(_) => true,
+        Node::Column { .. } | Node::InSelect(..) => false,
+        Node::Binary(a, _, b) => holds_value(a) || holds_value(b),
+        Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) => holds_value(a),
+        Node::InList(a, list, _) => holds_value(a) || list.iter().any(holds_value),
+        Node::Between(a, b, c, _) => holds_value(a) || holds_value(b) || holds_value(c),
+        Node::Like { expr, pattern, .. } => holds_value(expr) || holds_value(pattern),
+        Node::Aggregate(_, arg) => arg.as_deref().is_some_and(holds_value),
+    }
 }
 
 /// Whether counting or testing the query needs it as a subquery: whether it returns
