@@ -364,33 +364,19 @@ impl Transaction {
     /// transaction, part of the enclosing one for a savepoint. As SQL's `COMMIT` does, it
     /// keeps the work of savepoints still open inside it (their handles then refuse
     /// statements).
-    pub async fn commit(mut self) -> Result<()> {
-        let mut state = self.lock().await?;
-        if state.in_doubt {
-            return Err(abandoned());
-        }
-        if !state.is_open(&self) {
-            return Err(ended());
-        }
-        // Innermost first: release open savepoints, then this level.
-        let keep = self.depth - 1;
-        while state.levels.len() > keep {
-            state
-                .settle(async |conn| {
-                    with_conn!(conn, c, DB => Manager::<DB>::commit(c).await?);
-                    Ok(())
-                })
-                .await?;
-            state.levels.pop();
-        }
-        drop(state);
-        self.finished = true;
-        Ok(())
+    pub async fn commit(self) -> Result<()> {
+        self.end(true).await
     }
 
     /// Undoes the transaction's changes (for a savepoint, only its own), with those of
     /// any savepoint still open inside it.
-    pub async fn rollback(mut self) -> Result<()> {
+    pub async fn rollback(self) -> Result<()> {
+        self.end(false).await
+    }
+
+    /// Commits or rolls back this level and the levels still open inside it, innermost
+    /// first and one at a time, so that the driver's own count stays right.
+    async fn end(mut self, commit: bool) -> Result<()> {
         let mut state = self.lock().await?;
         if state.in_doubt {
             return Err(abandoned());
@@ -398,12 +384,15 @@ impl Transaction {
         if !state.is_open(&self) {
             return Err(ended());
         }
-        // Level by level, innermost first, so the driver's own count stays right.
         let keep = self.depth - 1;
         while state.levels.len() > keep {
             state
                 .settle(async |conn| {
-                    with_conn!(conn, c, DB => Manager::<DB>::rollback(c).await?);
+                    with_conn!(conn, c, DB => if commit {
+                        Manager::<DB>::commit(c).await?
+                    } else {
+                        Manager::<DB>::rollback(c).await?
+                    });
                     Ok(())
                 })
                 .await?;
