@@ -1,0 +1,247 @@
+//! Real-world data: the Chinook sample database (MIT licence), loaded on every backend from
+//! its dialect's script in `shared/datasets/chinook/` (or `ORM_CHINOOK_DIR`), then queried
+//! through the ORM and checked against plain SQL over the same tables.
+//!
+//! The scripts name things differently (`track.album_id` on PostgreSQL, `Track.AlbumId`
+//! elsewhere), so the models read views with one naming on every backend.
+
+use futures_util::TryStreamExt;
+use orm_core::prelude::*;
+use orm_core::query::count_all;
+use orm_tests::{TestResult, backend_tests};
+use sqlx::AssertSqlSafe;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "chinook_artist")]
+struct Artist {
+    #[orm(primary_key)]
+    artist_id: i32,
+    name: Option<String>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "chinook_album")]
+struct Album {
+    #[orm(primary_key)]
+    album_id: i32,
+    title: String,
+    artist_id: i32,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "chinook_track")]
+struct Track {
+    #[orm(primary_key)]
+    track_id: i32,
+    name: String,
+    album_id: Option<i32>,
+    genre_id: Option<i32>,
+    composer: Option<String>,
+    milliseconds: i32,
+}
+
+/// The views, by table: the columns the models read.
+const VIEWS: [(&str, &[&str]); 3] = [
+    ("artist", &["artist_id", "name"]),
+    ("album", &["album_id", "title", "artist_id"]),
+    (
+        "track",
+        &[
+            "track_id",
+            "name",
+            "album_id",
+            "genre_id",
+            "composer",
+            "milliseconds",
+        ],
+    ),
+];
+
+/// A table or column as the dialect's script names it: `track_id` on PostgreSQL,
+/// `TrackId` on the others.
+fn native(dialect: Dialect, name: &str) -> String {
+    if dialect == Dialect::Postgres {
+        return name.to_owned();
+    }
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or(String::new(), |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+/// `native` quoted by the dialect.
+fn q(dialect: Dialect, name: &str) -> String {
+    dialect.quoted(&native(dialect, name))
+}
+
+/// The dataset's script for `dialect`, without its database-level statements (the test
+/// has a database of its own); `None` when the dataset is not on this machine.
+fn script(dialect: Dialect) -> Option<String> {
+    let dir = std::env::var("ORM_CHINOOK_DIR").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/datasets/chinook").to_owned()
+    });
+    let file = match dialect {
+        Dialect::Postgres => "Chinook_PostgreSql.sql",
+        Dialect::MySql => "Chinook_MySql.sql",
+        _ => "Chinook_Sqlite.sql",
+    };
+    let text = std::fs::read_to_string(std::path::Path::new(&dir).join(file)).ok()?;
+    // The PostgreSQL and MySQL scripts create and enter a database of their own first.
+    let start = ["\\c chinook;", "USE `Chinook`;"]
+        .iter()
+        .find_map(|marker| text.find(marker).map(|i| i + marker.len()))
+        .unwrap_or(0);
+    Some(text[start..].to_owned())
+}
+
+/// Loads Chinook and creates the views; `false` (after saying so) without the dataset.
+async fn load(db: &Database) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let dialect = db.dialect();
+    let Some(script) = script(dialect) else {
+        if std::env::var_os("CI").is_some() {
+            return Err("the Chinook dataset is missing: set ORM_CHINOOK_DIR".into());
+        }
+        eprintln!("SKIPPED: the Chinook dataset is not at ../shared/datasets/chinook");
+        return Ok(false);
+    };
+    let script = AssertSqlSafe(script);
+    if let Some(pool) = db.sqlite_pool() {
+        sqlx::raw_sql(script).execute(pool).await?;
+    } else if let Some(pool) = db.postgres_pool() {
+        sqlx::raw_sql(script).execute(pool).await?;
+    } else if let Some(pool) = db.mysql_pool() {
+        sqlx::raw_sql(script).execute(pool).await?;
+    }
+    for (table, columns) in VIEWS {
+        let select: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{} AS {}", q(dialect, c), dialect.quoted(c)))
+            .collect();
+        let sql = format!(
+            "CREATE VIEW {} AS SELECT {} FROM {}",
+            dialect.quoted(&format!("chinook_{table}")),
+            select.join(", "),
+            q(dialect, table)
+        );
+        Raw::dynamic(sql).execute(db).await?;
+    }
+    Ok(true)
+}
+
+/// A count by plain SQL over the script's own tables.
+async fn raw_count(db: &Database, table: &str, condition: Option<String>) -> orm_core::Result<u64> {
+    let mut sql = format!("SELECT COUNT(*) FROM {}", q(db.dialect(), table));
+    if let Some(c) = condition {
+        sql.push_str(" WHERE ");
+        sql.push_str(&c);
+    }
+    let rows: Vec<(i64,)> = Raw::dynamic(sql).fetch_as(db).await?;
+    Ok(u64::try_from(rows[0].0).unwrap_or(0))
+}
+
+async fn chinook_queries_agree_with_plain_sql(db: Database) -> TestResult {
+    if !load(&db).await? {
+        return Ok(());
+    }
+    let d = db.dialect();
+
+    // Counts, including through a stream of every track.
+    assert_eq!(
+        Artist::query().count(&db).await?,
+        raw_count(&db, "artist", None).await?
+    );
+    assert_eq!(
+        Album::query().count(&db).await?,
+        raw_count(&db, "album", None).await?
+    );
+    let tracks = raw_count(&db, "track", None).await?;
+    assert!(tracks > 3000, "the whole dataset is loaded: {tracks}");
+    let streamed = Track::query()
+        .stream(&db)
+        .try_fold(0u64, async |n, _| Ok(n + 1))
+        .await?;
+    assert_eq!(streamed, tracks);
+
+    // Long tracks: a comparison, against the same filter in SQL.
+    let long = Track::query()
+        .filter(Track::milliseconds.gt(600_000))
+        .count(&db)
+        .await?;
+    let condition = format!("{} > 600000", q(d, "milliseconds"));
+    assert_eq!(long, raw_count(&db, "track", Some(condition)).await?);
+
+    // Case-insensitive search, against LOWER(..) LIKE in SQL.
+    let love = Track::query()
+        .filter(Track::name.ilike("%LOVE%"))
+        .count(&db)
+        .await?;
+    let condition = format!("LOWER({}) LIKE '%love%'", q(d, "name"));
+    assert_eq!(love, raw_count(&db, "track", Some(condition)).await?);
+    assert!(love > 0);
+
+    // AC/DC's albums and their tracks, through nested IN subqueries.
+    let acdc = || {
+        Artist::query()
+            .filter(Artist::name.eq("AC/DC"))
+            .select(Artist::artist_id)
+    };
+    let albums: Vec<String> = Album::query()
+        .filter(Album::artist_id.in_query(acdc()))
+        .order_by(Album::title)
+        .select(Album::title)
+        .all(&db)
+        .await?;
+    assert_eq!(
+        albums,
+        ["For Those About To Rock We Salute You", "Let There Be Rock"]
+    );
+    let acdc_tracks = Track::query()
+        .filter(
+            Track::album_id.in_query(
+                Album::query()
+                    .filter(Album::artist_id.in_query(acdc()))
+                    .select(Album::album_id),
+            ),
+        )
+        .count(&db)
+        .await?;
+    assert_eq!(acdc_tracks, 18);
+
+    // Tracks per genre, the five largest, against GROUP BY in SQL.
+    let top: Vec<(Option<i32>, i64)> = Track::query()
+        .select((Track::genre_id, count_all()))
+        .group_by(Track::genre_id)
+        .order_by(count_all().desc())
+        .order_by(Track::genre_id)
+        .limit(5)
+        .all(&db)
+        .await?;
+    let sql = format!(
+        "SELECT {g}, COUNT(*) FROM {t} GROUP BY {g} ORDER BY COUNT(*) DESC, {g} LIMIT 5",
+        g = q(d, "genre_id"),
+        t = q(d, "track")
+    );
+    let expected: Vec<(Option<i32>, i64)> = Raw::dynamic(sql).fetch_as(&db).await?;
+    assert_eq!(top, expected);
+
+    // The composers with the most tracks (NULLs kept apart), and paging through them.
+    let composers = || {
+        Track::query()
+            .filter(Track::composer.is_not_null())
+            .select((Track::composer, count_all()))
+            .group_by(Track::composer)
+            .order_by(count_all().desc())
+            .order_by(Track::composer)
+    };
+    let first_page = composers().limit(3).all(&db).await?;
+    let second_page = composers().limit(3).offset(3).all(&db).await?;
+    let both = composers().limit(6).all(&db).await?;
+    assert_eq!([first_page, second_page].concat(), both);
+    Ok(())
+}
+
+backend_tests!(chinook_queries_agree_with_plain_sql);
