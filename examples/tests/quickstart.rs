@@ -34,3 +34,35 @@ async fn quickstart_runs_on_every_backend() {
         drop_database(backend, &test).await;
     }
 }
+
+#[tokio::test]
+async fn transfers_keep_the_total_on_every_backend() {
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        let test = format!("transfers_{backend:?}");
+        let Some(url) = fresh_database_url(backend, &test).await else {
+            continue;
+        };
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_transfers"))
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("the example runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in [
+            "total before: 40000 cents",
+            "8 concurrent transfers of 25.00 done",
+            "an overdraft was refused and rolled back",
+            "total after: 40000 cents",
+        ] {
+            assert!(
+                stdout.contains(line),
+                "{backend:?} missing `{line}` in:\n{stdout}"
+            );
+        }
+        drop_database(backend, &test).await;
+    }
+}
