@@ -160,14 +160,19 @@ use proc_macro::TokenStream;
 /// | `Option<T>` | the type of `T`, NULL-able; every other type is NOT NULL |
 ///
 /// Types are recognized by name, as written: a type alias is not seen through, so name its
-/// SQL type with `sql_type`. Any other type is a compile error that says so.
+/// SQL type with `sql_type`. A type the table does not list (an enum with
+/// `#[derive(DbEnum)]`, say) is stored as text and must implement `orm_core::TextValue`;
+/// for any other, the compile error at the field says what to write. Generic types and
+/// primitives no backend holds exactly (`u64`, `usize`, `i128`…) are errors at once.
 ///
 /// # Generated items
 ///
 /// - `impl orm_core::Model for User`: `NAME`, `TABLE`, `COLUMNS`, `PRIMARY_KEY`,
 ///   `AUTO_INCREMENT`, `Key`, `table_def()`, row decoding and the values of a row.
 /// - `User::<field>`: an `orm_core::Column<User, FieldType>` per column, with the
-///   field's visibility.
+///   field's visibility. A field named like a method of `Model` (`get`, `all`, `query`,
+///   `insert`, `update`, `delete`) makes the path `User::update` name the column; call
+///   the method as `user.update(&db)` or `<User as Model>::update(&user, &db)`.
 /// - A registration that `Database::create_all` finds.
 ///
 /// # Errors
