@@ -1,4 +1,5 @@
-//! A user and their posts: the models of the quickstart.
+//! The models of the examples: a user and their posts (the quickstart), and bank
+//! accounts (the transfers).
 
 use orm_core::Model;
 
@@ -33,4 +34,18 @@ pub struct Post {
     pub title: String,
     /// When it was written.
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A bank account.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "transfer_accounts")]
+pub struct Account {
+    /// The account number.
+    #[orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    /// The owner.
+    #[orm(max_length = 40)]
+    pub owner: String,
+    /// The balance in cents; never negative.
+    pub balance: i64,
 }

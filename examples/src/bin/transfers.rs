@@ -10,22 +10,9 @@
 //! $ DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo run -p examples --bin transfers
 //! ```
 
+use examples::models::Account;
 use orm_core::db::{IsolationLevel, TransactionOptions};
 use orm_core::prelude::*;
-
-/// A bank account.
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "transfer_accounts")]
-pub struct Account {
-    /// The account number.
-    #[orm(primary_key, auto_increment = false)]
-    pub id: i64,
-    /// The owner.
-    #[orm(max_length = 40)]
-    pub owner: String,
-    /// The balance in cents; never negative.
-    pub balance: i64,
-}
 
 /// Why a transfer was refused.
 const INSUFFICIENT_FUNDS: &str = "insufficient funds";
