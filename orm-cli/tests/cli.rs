@@ -149,53 +149,37 @@ fn drop_all_needs_confirmation() {
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
 }
 
-#[test]
-fn no_models_is_a_clear_error() {
+/// `create-all --dry-run` over a directory holding one source file, which must fail
+/// with exit code 1; returns what it printed on stderr.
+fn dry_run_fails_on(file: &str, source: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("lib.rs"),
-        "pub struct NotAModel { x: i32 }\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join(file), source).unwrap();
     let out = cli(dir.path())
         .args(["create-all", "--dry-run", "--models", "."])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no models found"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    stderr(&out)
+}
+
+#[test]
+fn no_models_is_a_clear_error() {
+    let err = dry_run_fails_on("lib.rs", "pub struct NotAModel { x: i32 }\n");
+    assert!(err.contains("no models found"), "{err}");
 }
 
 #[test]
 fn a_source_that_does_not_parse_names_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("broken.rs"),
-        "\n\nstruct Broken {\n  x: i32,,\n}\n",
-    )
-    .unwrap();
-    let out = cli(dir.path())
-        .args(["create-all", "--dry-run", "--models", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = dry_run_fails_on("broken.rs", "\n\nstruct Broken {\n  x: i32,,\n}\n");
     assert!(err.contains("broken.rs:4:"), "{err}");
 }
 
 #[test]
 fn an_invalid_model_in_the_sources_is_reported_like_the_derive_does() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("models.rs"),
+    let err = dry_run_fails_on(
+        "models.rs",
         "#[derive(Model)]\nstruct NoKey {\n    name: String,\n}\n",
-    )
-    .unwrap();
-    let out = cli(dir.path())
-        .args(["create-all", "--dry-run", "--models", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    );
     assert!(
         err.contains("models.rs:") && err.contains("primary"),
         "{err}"
