@@ -52,12 +52,24 @@ where
     let Some(db) = fresh_database(backend, test).await else {
         return;
     };
-    if let Err(e) = body(db.clone()).await {
-        panic!("{test} failed on {backend:?}: {e}");
+    match tokio::time::timeout(TIME_LIMIT, body(db.clone())).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("{test} failed on {backend:?}: {e}"),
+        Err(_) => panic!("{test} did not finish within {TIME_LIMIT:?} on {backend:?}"),
     }
-    db.close().await;
+    // Every connection must come back: a pool that cannot close has lost one.
+    if tokio::time::timeout(CLOSE_LIMIT, db.close()).await.is_err() {
+        panic!("{test}: the pool did not close within {CLOSE_LIMIT:?} on {backend:?}");
+    }
     drop_database(backend, test).await;
 }
+
+/// The longest a test body may run: a hang fails its test, by name, instead of stalling
+/// the whole run.
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The longest closing a test's pool may take.
+const CLOSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A connection to a fresh, empty database of `backend` for `test`; `None` (after saying
 /// so) when the backend is not configured.

@@ -211,7 +211,7 @@ pub(crate) mod run {
     }
 
     pub(crate) fn fetch_stream<'e, DB: Backend>(
-        x: impl sqlx::Executor<'e, Database = DB> + 'e,
+        x: impl sqlx::Executor<'e, Database = DB>,
         st: Statement,
     ) -> BoxStream<'e, Result<Row>>
     where

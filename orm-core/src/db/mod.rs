@@ -3,6 +3,8 @@
 mod backend;
 mod connect;
 mod executor;
+#[cfg(feature = "mysql")]
+mod interrupt;
 mod options;
 mod transaction;
 
@@ -66,6 +68,28 @@ macro_rules! with_pool {
             Pool::Postgres($p) => $body,
             #[cfg(feature = "mysql")]
             Pool::MySql($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$x` bound to an sqlx executor for one statement: the pool itself, or
+/// on MySQL a connection taken from it that is closed if the statement is dropped half-way
+/// (see [`interrupt`]).
+macro_rules! on_pool {
+    ($pool:expr, $x:ident => $body:expr) => {
+        match $pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite($x) => $body,
+            #[cfg(feature = "postgres")]
+            Pool::Postgres($x) => $body,
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => {
+                let mut conn = interrupt::CloseIfInterrupted::new(pool.acquire().await?);
+                let $x = conn.connection();
+                let result = $body;
+                conn.completed();
+                result
+            }
         }
     };
 }
@@ -263,7 +287,7 @@ impl Executor for Database {
             inner.dialect,
             &inner.settings,
             st,
-            async |sql, values| with_pool!(&inner.pool, p => run::fetch_all(p, sql, values).await),
+            async |sql, values| on_pool!(&inner.pool, x => run::fetch_all(x, sql, values).await),
         )
         .await
     }
@@ -271,7 +295,7 @@ impl Executor for Database {
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            with_pool!(&inner.pool, p => run::fetch_optional(p, sql, values).await)
+            on_pool!(&inner.pool, x => run::fetch_optional(x, sql, values).await)
         })
         .await
     }
@@ -282,7 +306,7 @@ impl Executor for Database {
             inner.dialect,
             &inner.settings,
             st,
-            async |sql, values| with_pool!(&inner.pool, p => run::execute(p, sql, values).await),
+            async |sql, values| on_pool!(&inner.pool, x => run::execute(x, sql, values).await),
         )
         .await
     }
@@ -290,14 +314,21 @@ impl Executor for Database {
     async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            with_pool!(&inner.pool, p => run::insert_returning_key(p, inner.dialect, sql, values, key).await)
+            on_pool!(&inner.pool, x => run::insert_returning_key(x, inner.dialect, sql, values, key).await)
         })
         .await
     }
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
         let sql = st.sql.clone();
-        let rows = with_pool!(&self.inner.pool, p => run::fetch_stream(p, st));
+        let rows = match &self.inner.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => run::fetch_stream(p, st),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => run::fetch_stream(p, st),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(p) => Box::pin(interrupt::FinishRowOnDrop::new(run::fetch_stream(p, st))),
+        };
         executor::traced_stream(self.inner.dialect, &sql, rows)
     }
 }

@@ -1,0 +1,335 @@
+//! Transactions: one connection, all-or-nothing, nested as savepoints.
+
+mod state;
+mod stream;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_core::stream::BoxStream;
+use sqlx_core::transaction::TransactionManager as _;
+use tokio::sync::Mutex;
+
+use crate::db::options::TransactionOptions;
+use crate::db::{Executor, Pool, StatementSettings, run, traced};
+use crate::{Dialect, Result, Row, Statement, Value};
+use state::{Conn, InFlight, Manager, Shared, State, with_conn};
+
+/// A database transaction: every statement run on it uses its one connection, and its
+/// changes become visible to others only when the outermost transaction commits.
+///
+/// - **Dropping a transaction without committing rolls it back**, also when the future
+///   that owns it is cancelled or panics: the rollback is queued on the connection
+///   (sqlx sends it before anything else), so a connection never returns to the pool
+///   mid-transaction.
+/// - **Nested transactions are savepoints**: [`Transaction::begin`] on a transaction
+///   starts one; committing it keeps its work inside the outer transaction, rolling it
+///   back (or dropping it) undoes only its own work.
+/// - Statements take `&Transaction`, so one transaction can be passed to several calls
+///   in a row; they run one at a time on its connection. While a savepoint is open,
+///   statements go through the savepoint: the outer transaction refuses them (and
+///   another `begin`) with [`Error::InvalidQuery`](crate::Error::InvalidQuery) until the savepoint is committed,
+///   rolled back or dropped.
+/// - While a [`stream`](crate::query::Select::stream) reads on the transaction, other
+///   statements on it fail with [`Error::InvalidQuery`](crate::Error::InvalidQuery) rather than wait for a stream
+///   that cannot move on: read it to the end or drop it first.
+/// - If `commit`, `rollback` or `begin` is cancelled while the database works on it, the
+///   outcome is unknown: the transaction is abandoned (later calls fail) and its
+///   connection is closed instead of going back to the pool.
+/// - If a statement's future is dropped while the statement runs (a timeout, a
+///   `select!`), what it changed is unknown: the transaction then refuses statements and
+///   `commit` with [`Error::InvalidQuery`](crate::Error::InvalidQuery), and `rollback` (or dropping it) undoes the
+///   level the statement ran on. A savepoint rolled back this way leaves its outer
+///   transaction usable, except on MySQL, whose connection cannot be reused after an
+///   interrupted read: there the whole transaction is rolled back by closing it.
+///
+/// ```
+/// use orm_core::prelude::*;
+///
+/// #[derive(Model)]
+/// struct Note {
+///     #[orm(primary_key)]
+///     id: i64,
+///     text: String,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// let db = Database::connect("sqlite::memory:").await?;
+/// db.create_tables(&[Note::table_def()]).await?;
+///
+/// let tx = db.begin().await?;
+/// Note { id: 0, text: "kept".into() }.insert(&tx).await?;
+/// let savepoint = tx.begin().await?;
+/// Note { id: 0, text: "undone".into() }.insert(&savepoint).await?;
+/// savepoint.rollback().await?;
+/// tx.commit().await?;
+/// assert_eq!(Note::query().count(&db).await?, 1);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Transaction {
+    shared: Arc<Shared>,
+    /// Identifies this level among the levels the connection has had open.
+    id: u64,
+    /// 1 for the outermost transaction, 2 for its first savepoint, and so on.
+    depth: usize,
+    finished: bool,
+}
+
+impl Transaction {
+    pub(crate) async fn start(
+        pool: &Pool,
+        dialect: Dialect,
+        settings: StatementSettings,
+        options: TransactionOptions,
+    ) -> Result<Self> {
+        let (before, begin) = state::begin_sql(dialect, &options)?;
+        let conn = match pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(p) => Conn::MySql(p.acquire().await?),
+        };
+        let mut state = State::new(conn);
+        // Marked until BEGIN succeeds, and left marked when it fails: a connection left
+        // with MySQL's pending isolation level, or half-way through BEGIN, is closed
+        // rather than reused.
+        state.in_flight = Some(InFlight::Settle);
+        with_conn!(&mut state.conn, c, DB => {
+            if let Some(sql) = before {
+                run::execute::<DB>(&mut *c, sql.into(), Vec::new()).await?;
+            }
+            let begin = begin.map(|s| sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(s)));
+            Manager::<DB>::begin(c, begin).await?;
+        });
+        state.in_flight = None;
+        state.levels.push(1);
+        state.next_id = 2;
+        Ok(Transaction {
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                dropped: std::sync::Mutex::new(Vec::new()),
+                streaming: AtomicBool::new(false),
+                dialect,
+                settings,
+            }),
+            id: 1,
+            depth: 1,
+            finished: false,
+        })
+    }
+
+    /// Takes the connection's state, after rolling back the levels of dropped handles.
+    async fn lock(&self) -> Result<tokio::sync::MutexGuard<'_, State>> {
+        if self.shared.streaming.load(Ordering::Acquire) {
+            return Err(state::stream_open());
+        }
+        let mut state = self.shared.state.lock().await;
+        state.apply_dropped(&self.shared.dropped);
+        Ok(state)
+    }
+
+    /// Runs one statement on the connection: traced, on the innermost open level, and
+    /// marked in flight while it runs (see [`State::statement`]).
+    async fn on_connection<T>(
+        &self,
+        st: Statement,
+        op: impl AsyncFnOnce(&mut Conn, Arc<str>, Vec<Value>) -> Result<T>,
+    ) -> Result<T> {
+        let shared = &self.shared;
+        traced(shared.dialect, &shared.settings, st, async |sql, values| {
+            let mut state = self.lock().await?;
+            state.check_innermost(self.id, self.depth)?;
+            state
+                .statement(async |conn| op(conn, sql, values).await)
+                .await
+        })
+        .await
+    }
+
+    /// Starts a nested transaction: a savepoint inside this one.
+    pub async fn begin(&self) -> Result<Transaction> {
+        let mut state = self.lock().await?;
+        state.check_innermost(self.id, self.depth)?;
+        state
+            .settle(async |conn| {
+                with_conn!(conn, c, DB => Manager::<DB>::begin(c, None).await?);
+                Ok(())
+            })
+            .await?;
+        let id = state.next_id;
+        state.next_id += 1;
+        state.levels.push(id);
+        Ok(Transaction {
+            shared: Arc::clone(&self.shared),
+            id,
+            depth: self.depth + 1,
+            finished: false,
+        })
+    }
+
+    /// Runs `work` in a nested transaction (a savepoint): released when `work` returns
+    /// `Ok`, rolled back when it returns `Err` or panics. The outer transaction goes on
+    /// either way.
+    pub async fn transaction<T, F>(&self, work: F) -> Result<T>
+    where
+        F: AsyncFnOnce(&Transaction) -> Result<T>,
+    {
+        let nested = self.begin().await?;
+        finish(nested, work).await
+    }
+
+    /// The SQL dialect of the transaction's backend.
+    pub fn dialect(&self) -> Dialect {
+        self.shared.dialect
+    }
+
+    /// Whether this is a savepoint inside another transaction.
+    pub fn is_nested(&self) -> bool {
+        self.depth > 1
+    }
+
+    /// Makes the transaction's changes permanent: visible to others for the outermost
+    /// transaction, part of the enclosing one for a savepoint. As SQL's `COMMIT` does, it
+    /// keeps the work of savepoints still open inside it (their handles then refuse
+    /// statements).
+    pub async fn commit(self) -> Result<()> {
+        self.end(true).await
+    }
+
+    /// Undoes the transaction's changes (for a savepoint, only its own), with those of
+    /// any savepoint still open inside it.
+    pub async fn rollback(self) -> Result<()> {
+        self.end(false).await
+    }
+
+    /// Commits or rolls back this level and the levels still open inside it, innermost
+    /// first and one at a time, so that the driver's own count stays right.
+    async fn end(mut self, commit: bool) -> Result<()> {
+        let mut state = self.lock().await?;
+        if state.in_flight == Some(InFlight::Settle) {
+            return Err(state::abandoned());
+        }
+        if !state.is_open(self.id, self.depth) {
+            return Err(state::ended());
+        }
+        let keep = self.depth - 1;
+        if state.in_flight == Some(InFlight::Statement) && commit {
+            return Err(state::interrupted());
+        }
+        let resumed = state.recover_for_rollback(keep);
+        while resumed && state.levels.len() > keep {
+            state
+                .settle(async |conn| {
+                    with_conn!(conn, c, DB => if commit {
+                        Manager::<DB>::commit(c).await?
+                    } else {
+                        Manager::<DB>::rollback(c).await?
+                    });
+                    Ok(())
+                })
+                .await?;
+            state.levels.pop();
+        }
+        drop(state);
+        self.finished = true;
+        Ok(())
+    }
+}
+
+/// Commits `tx` when `work` succeeds, rolls it back when it fails. A panic in `work`
+/// drops `tx`, which rolls it back.
+pub(crate) async fn finish<T, F>(tx: Transaction, work: F) -> Result<T>
+where
+    F: AsyncFnOnce(&Transaction) -> Result<T>,
+{
+    match work(&tx).await {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The error that ended the work matters more than a failed rollback; a
+            // connection whose rollback failed is not reused.
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        match self.shared.state.try_lock() {
+            Ok(mut state) => {
+                state.apply_dropped(&self.shared.dropped);
+                if state.is_open(self.id, self.depth) {
+                    state.queue_rollback_to(self.depth - 1);
+                }
+            }
+            // The connection is busy (a statement or a stream of another task): the next
+            // user of the state rolls this level back first.
+            Err(_) => self
+                .shared
+                .dropped
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(self.id),
+        }
+    }
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("dialect", &self.shared.dialect)
+            .field("depth", &self.depth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Executor for Transaction {
+    fn dialect(&self) -> Dialect {
+        self.shared.dialect
+    }
+
+    async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
+        self.on_connection(st, async |conn, sql, values| {
+            with_conn!(conn, c, DB => run::fetch_all::<DB>(c, sql, values).await)
+        })
+        .await
+    }
+
+    async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
+        self.on_connection(st, async |conn, sql, values| {
+            with_conn!(conn, c, DB => run::fetch_optional::<DB>(c, sql, values).await)
+        })
+        .await
+    }
+
+    async fn execute(&self, st: Statement) -> Result<u64> {
+        self.on_connection(st, async |conn, sql, values| {
+            with_conn!(conn, c, DB => run::execute::<DB>(c, sql, values).await)
+        })
+        .await
+    }
+
+    async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
+        let dialect = self.shared.dialect;
+        self.on_connection(st, async |conn, sql, values| {
+            with_conn!(conn, c, DB => {
+                run::insert_returning_key::<DB>(c, dialect, sql, values, key).await
+            })
+        })
+        .await
+    }
+
+    fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
+        stream::fetch_stream(self, st)
+    }
+}

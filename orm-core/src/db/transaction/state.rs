@@ -1,0 +1,287 @@
+//! The connection under a transaction and the levels open on it, shared by the handles of
+//! its savepoints, and what a cancelled future leaves behind.
+
+use std::sync::atomic::AtomicBool;
+
+use sqlx_core::transaction::TransactionManager as _;
+use tokio::sync::Mutex;
+
+use crate::db::StatementSettings;
+use crate::db::options::{IsolationLevel, TransactionOptions};
+use crate::{Dialect, Error, Result};
+
+/// What every handle of one transaction shares.
+pub(super) struct Shared {
+    pub(super) state: Mutex<State>,
+    /// Levels whose handle was dropped while the connection was busy; whoever takes the
+    /// state next rolls them back before anything else.
+    pub(super) dropped: std::sync::Mutex<Vec<u64>>,
+    /// Set while a stream reads on the connection.
+    pub(super) streaming: AtomicBool,
+    pub(super) dialect: Dialect,
+    pub(super) settings: StatementSettings,
+}
+
+/// The connection and the levels open on it. The ORM keeps this bookkeeping itself:
+/// sqlx's own count lags behind on SQLite (the connection's worker applies a queued
+/// rollback later), and ids tell a savepoint from a later one at the same depth.
+pub(super) struct State {
+    pub(super) conn: Conn,
+    /// The ids of the open levels, outermost first.
+    pub(super) levels: Vec<u64>,
+    pub(super) next_id: u64,
+    /// What the connection is working on. Set before the work is sent and cleared when
+    /// its result is in, so a mark found afterwards means the future that did the work
+    /// was dropped half-way.
+    pub(super) in_flight: Option<InFlight>,
+}
+
+/// Work whose future, if dropped half-way, leaves the transaction in an unknown state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum InFlight {
+    /// A statement: what it changed is unknown until its level is rolled back.
+    Statement,
+    /// `BEGIN`, `COMMIT`, `ROLLBACK` or a savepoint statement: whether it happened is
+    /// unknown, so the transaction is abandoned.
+    Settle,
+}
+
+/// The pooled connection the transaction runs on.
+pub(super) enum Conn {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
+}
+
+/// Runs `$body` with `$c` bound to the driver's connection and `$db` to its sqlx database.
+macro_rules! with_conn {
+    ($conn:expr, $c:ident, $db:ident => $body:expr) => {
+        match $conn {
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(pooled) => {
+                type $db = sqlx::Sqlite;
+                let $c = &mut **pooled;
+                $body
+            }
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(pooled) => {
+                type $db = sqlx::Postgres;
+                let $c = &mut **pooled;
+                $body
+            }
+            #[cfg(feature = "mysql")]
+            Conn::MySql(pooled) => {
+                type $db = sqlx::MySql;
+                let $c = &mut **pooled;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_conn;
+
+pub(super) type Manager<DB> = <DB as sqlx::Database>::TransactionManager;
+
+impl Conn {
+    /// Whether the driver picks up where a dropped future left off. MySQL's does not (it
+    /// reads a packet's header and body in two steps), so a MySQL connection interrupted
+    /// half-way is closed, never reused.
+    fn resumes_after_cancel(&self) -> bool {
+        match self {
+            #[cfg(feature = "mysql")]
+            Conn::MySql(_) => false,
+            #[allow(unreachable_patterns)]
+            _ => true,
+        }
+    }
+
+    /// Closes the connection when it is dropped instead of returning it to the pool.
+    fn close_on_drop(&mut self) {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(pooled) => pooled.close_on_drop(),
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(pooled) => pooled.close_on_drop(),
+            #[cfg(feature = "mysql")]
+            Conn::MySql(pooled) => pooled.close_on_drop(),
+        }
+    }
+}
+
+pub(super) fn ended() -> Error {
+    Error::InvalidQuery("the transaction has already ended".into())
+}
+
+pub(super) fn savepoint_open() -> Error {
+    Error::InvalidQuery(
+        "a savepoint of this transaction is still open: commit or roll it back first".into(),
+    )
+}
+
+pub(super) fn abandoned() -> Error {
+    Error::InvalidQuery(
+        "the transaction was abandoned: a commit, rollback or savepoint was cancelled while \
+         the database worked on it, so its outcome is unknown"
+            .into(),
+    )
+}
+
+pub(super) fn interrupted() -> Error {
+    Error::InvalidQuery(
+        "a statement of this transaction was cancelled while it ran, so what it changed is \
+         unknown: roll the transaction back"
+            .into(),
+    )
+}
+
+pub(super) fn stream_open() -> Error {
+    Error::InvalidQuery(
+        "a stream is reading on this transaction: read it to the end or drop it first".into(),
+    )
+}
+
+impl State {
+    pub(super) fn new(conn: Conn) -> State {
+        State {
+            conn,
+            levels: Vec::new(),
+            next_id: 1,
+            in_flight: None,
+        }
+    }
+
+    /// Queues the rollback of every level beyond the first `keep`: synchronous, so it can
+    /// run in `Drop`; the driver sends queued rollbacks before the next statement.
+    pub(super) fn queue_rollback_to(&mut self, keep: usize) {
+        while self.levels.len() > keep {
+            with_conn!(&mut self.conn, c, DB => Manager::<DB>::start_rollback(c));
+            self.levels.pop();
+        }
+    }
+
+    /// Rolls back the levels of dropped handles (and the levels inside them).
+    pub(super) fn apply_dropped(&mut self, dropped: &std::sync::Mutex<Vec<u64>>) {
+        let ids = std::mem::take(&mut *dropped.lock().unwrap_or_else(|e| e.into_inner()));
+        for id in ids {
+            if let Some(position) = self.levels.iter().position(|l| *l == id) {
+                self.queue_rollback_to(position);
+            }
+        }
+    }
+
+    /// Whether the level `id` at `depth` is still open.
+    pub(super) fn is_open(&self, id: u64, depth: usize) -> bool {
+        self.levels.get(depth - 1) == Some(&id)
+    }
+
+    /// Checks that statements may run on the level `id` at `depth`: nothing was left
+    /// half-done, and the level is open and innermost.
+    pub(super) fn check_innermost(&self, id: u64, depth: usize) -> Result<()> {
+        match self.in_flight {
+            Some(InFlight::Settle) => Err(abandoned()),
+            Some(InFlight::Statement) => Err(interrupted()),
+            None if !self.is_open(id, depth) => Err(ended()),
+            None if self.levels.len() > depth => Err(savepoint_open()),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `op` (a `BEGIN`, `COMMIT`, `ROLLBACK` or savepoint statement), marked in
+    /// flight: if the future is dropped there, the mark stays and the transaction is
+    /// abandoned.
+    pub(super) async fn settle<T>(
+        &mut self,
+        op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
+    ) -> Result<T> {
+        self.in_flight = Some(InFlight::Settle);
+        let result = op(&mut self.conn).await;
+        self.in_flight = None;
+        result
+    }
+
+    /// Runs the statement `op`, marked in flight: if the future is dropped there, the
+    /// transaction refuses everything but a rollback.
+    pub(super) async fn statement<T>(
+        &mut self,
+        op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
+    ) -> Result<T> {
+        self.in_flight = Some(InFlight::Statement);
+        let result = op(&mut self.conn).await;
+        self.in_flight = None;
+        result
+    }
+
+    /// Makes way for rolling back to `keep` levels after a statement was interrupted.
+    /// Returns whether the rollback can go on as usual: a connection that resumes after
+    /// a cancel can send the `ROLLBACK`, which restores a known state. One that cannot
+    /// (MySQL) stays marked, so that it is closed and the server rolls back everything;
+    /// the levels are dropped from the books and the outer ones refuse statements.
+    pub(super) fn recover_for_rollback(&mut self, keep: usize) -> bool {
+        if self.in_flight != Some(InFlight::Statement) {
+            return true;
+        }
+        if self.conn.resumes_after_cancel() {
+            self.in_flight = None;
+            return true;
+        }
+        self.levels.truncate(keep);
+        false
+    }
+}
+
+impl Drop for State {
+    /// The last owner of the connection is gone: whatever is still open is rolled back
+    /// before the connection returns to the pool, and a connection in an unknown state
+    /// is closed.
+    fn drop(&mut self) {
+        let unknown = match self.in_flight {
+            None => false,
+            Some(InFlight::Settle) => true,
+            Some(InFlight::Statement) => !self.conn.resumes_after_cancel(),
+        };
+        if unknown {
+            self.conn.close_on_drop();
+        }
+        self.queue_rollback_to(0);
+    }
+}
+
+/// The statement that opens a transaction with `options`, and one to run before it.
+pub(super) fn begin_sql(
+    dialect: Dialect,
+    options: &TransactionOptions,
+) -> Result<(Option<String>, Option<String>)> {
+    let level = options.isolation.map(IsolationLevel::as_sql);
+    match dialect {
+        Dialect::Postgres => {
+            let mut sql = String::from("BEGIN");
+            if let Some(level) = level {
+                sql.push_str(" ISOLATION LEVEL ");
+                sql.push_str(level);
+            }
+            if options.read_only {
+                sql.push_str(" READ ONLY");
+            }
+            Ok((None, (sql != "BEGIN").then_some(sql)))
+        }
+        // MySQL sets the level of the next transaction with a statement of its own.
+        Dialect::MySql => Ok((
+            level.map(|l| format!("SET TRANSACTION ISOLATION LEVEL {l}")),
+            options
+                .read_only
+                .then(|| "START TRANSACTION READ ONLY".to_owned()),
+        )),
+        Dialect::Sqlite => {
+            if options.read_only {
+                return Err(Error::Config(
+                    "read-only transactions are not supported on SQLite".into(),
+                ));
+            }
+            // SQLite transactions are serializable, which satisfies every level.
+            Ok((None, None))
+        }
+    }
+}
