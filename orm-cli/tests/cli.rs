@@ -212,7 +212,7 @@ async fn create_and_drop_on_server_backends() {
             continue;
         };
         let dir = tempfile::tempdir().unwrap();
-        for command in [&["create-all"][..], &["create-all"], &["drop-all", "--yes"]] {
+        let run = |command: &[&str]| {
             let out = cli(dir.path())
                 .args(command)
                 .arg("--models")
@@ -225,12 +225,11 @@ async fn create_and_drop_on_server_backends() {
                 "{backend:?} {command:?}: {}",
                 stderr(&out)
             );
-        }
-        // After create-all, create-all again and drop-all, a new create-all works from scratch.
+        };
         let db = orm_core::Database::connect(&url).await.unwrap();
-        db.create_tables(&[User::table_def(), Post::table_def()])
-            .await
-            .unwrap();
+        // Twice: create-all skips what exists.
+        run(&["create-all"]);
+        run(&["create-all"]);
         let mut u = User {
             id: 0,
             username: "cli".into(),
@@ -239,6 +238,17 @@ async fn create_and_drop_on_server_backends() {
         };
         u.insert(&db).await.unwrap();
         assert_eq!(User::all(&db).await.unwrap(), [u]);
+        Post::all(&db).await.unwrap();
+
+        run(&["drop-all", "--yes"]);
+        assert!(
+            User::all(&db).await.is_err(),
+            "{backend:?}: users survived drop-all"
+        );
+        assert!(
+            Post::all(&db).await.is_err(),
+            "{backend:?}: posts survived drop-all"
+        );
         db.close().await;
         drop_database(backend, &test).await;
     }

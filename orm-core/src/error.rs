@@ -253,6 +253,15 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         // SQLITE_BUSY, its other extended codes and SQLITE_LOCKED are lock contention.
         Some("517") => return Error::SerializationFailure { message },
         Some("5" | "6" | "261" | "262" | "773") => return Error::Busy { message },
+        // SQLite reports an ON UPDATE/ON DELETE RESTRICT refusal as SQLITE_CONSTRAINT_TRIGGER
+        // (its foreign-key actions are triggers inside), with the foreign-key message.
+        Some("1811") if message.starts_with("FOREIGN KEY constraint failed") => {
+            return Error::ForeignKeyViolation {
+                table,
+                constraint,
+                message,
+            };
+        }
         _ => {}
     }
     use sqlx::error::ErrorKind;

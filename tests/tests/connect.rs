@@ -31,7 +31,7 @@ async fn unreachable_server_is_a_connection_error_without_password() {
 #[tokio::test]
 async fn wrong_password_is_reported_without_it() {
     let Some(url) = Backend::MySql.server_url() else {
-        eprintln!("SKIPPED: ORM_TEST_MYSQL_URL not set");
+        orm_tests::skip("wrong_password_is_reported_without_it: set ORM_TEST_MYSQL_URL");
         return;
     };
     let url = url.replacen("://root@", "://root:not-the-password@", 1);
@@ -98,7 +98,9 @@ async fn alternative_schemes_reach_the_same_servers() {
         (Backend::MySql, "mysql://", "mariadb://"),
     ] {
         let Some(url) = backend.server_url() else {
-            eprintln!("SKIPPED {backend:?}: no server URL");
+            orm_tests::skip(&format!(
+                "alternative schemes on {backend:?}: no server URL"
+            ));
             continue;
         };
         let url = url.replacen(from, to, 1);

@@ -39,6 +39,15 @@ struct Membership {
     role: String,
 }
 
+/// A UUID key the user gives.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "crud_devices")]
+struct Device {
+    #[orm(primary_key)]
+    id: uuid::Uuid,
+    name: String,
+}
+
 fn user(name: &str) -> User {
     User {
         id: 0,
@@ -142,6 +151,33 @@ async fn text_keys_are_given_by_the_user(db: Database) -> TestResult {
     Ok(())
 }
 
+async fn uuid_keys_are_given_by_the_user(db: Database) -> TestResult {
+    db.create_tables(&[Device::table_def()]).await?;
+    let ids = [
+        uuid::Uuid::from_u128(2),
+        uuid::Uuid::from_u128(u128::MAX),
+        uuid::Uuid::nil(),
+    ];
+    for (i, id) in ids.into_iter().enumerate() {
+        let mut device = Device {
+            id,
+            name: format!("device {i}"),
+        };
+        device.insert(&db).await?;
+        assert_eq!(device.id, id, "a given key is kept");
+    }
+    let mut phone = Device::get(&db, ids[1]).await?.expect("inserted");
+    assert_eq!(phone.name, "device 1");
+    phone.name = "phone".into();
+    phone.update(&db).await?;
+    assert_eq!(Device::get(&db, ids[1]).await?, Some(phone.clone()));
+    assert!(phone.delete(&db).await?);
+    let left: Vec<uuid::Uuid> = Device::all(&db).await?.into_iter().map(|d| d.id).collect();
+    assert_eq!(left.len(), 2);
+    assert!(left.contains(&ids[0]) && left.contains(&ids[2]), "{left:?}");
+    Ok(())
+}
+
 async fn composite_keys(db: Database) -> TestResult {
     db.create_tables(&[Membership::table_def()]).await?;
     for (group_id, user_id, role) in [(1, 10, "owner"), (1, 11, "member"), (2, 10, "member")] {
@@ -207,10 +243,29 @@ backend_tests!(
     update_and_delete_by_key,
     all_returns_rows_in_key_order,
     text_keys_are_given_by_the_user,
+    uuid_keys_are_given_by_the_user,
     composite_keys,
     unique_violation_is_typed_and_writes_nothing,
     decode_errors_name_model_and_column,
 );
+
+/// CRUD on an in-memory SQLite database, the quickest way to try the ORM.
+#[tokio::test]
+async fn crud_on_an_in_memory_sqlite_database() -> TestResult {
+    let db = Database::connect("sqlite::memory:").await?;
+    db.create_tables(&[User::table_def()]).await?;
+    let mut ann = user("ann");
+    ann.insert(&db).await?;
+    assert!(ann.id > 0);
+    ann.email = "ann@example.org".into();
+    ann.update(&db).await?;
+    let found = User::get(&db, ann.id).await?.expect("inserted");
+    assert_eq!(found.email, "ann@example.org");
+    assert_eq!(found.cached_rank, 0, "skipped fields come back as Default");
+    assert!(ann.delete(&db).await?);
+    assert_eq!(User::all(&db).await?, []);
+    Ok(())
+}
 
 /// The same CRUD on an SQLite file, reopened: what was written is still there.
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use orm_core::DatabaseOptions;
 use orm_core::prelude::*;
 use orm_tests::Backend;
 use tracing_subscriber::fmt::MakeWriter;
@@ -79,59 +80,170 @@ async fn write_and_read_a_secret(db: &Database) {
     assert_eq!(found, s);
 }
 
-#[test]
-fn statements_are_traced_with_sql_but_not_values() {
+/// What `body` logs on a fresh database of `backend` connected with `options`; `None`
+/// when the backend is skipped.
+fn logs_of(
+    backend: Backend,
+    test: &str,
+    options: impl FnOnce(DatabaseOptions) -> DatabaseOptions,
+    body: impl AsyncFnOnce(&Database),
+) -> Option<String> {
+    let mut ran = false;
     let logs = capture_logs(async || {
-        let db = Database::connect("sqlite::memory:").await.unwrap();
-        write_and_read_a_secret(&db).await;
+        let Some(url) = orm_tests::fresh_database_url(backend, test).await else {
+            return;
+        };
+        let db = options(Database::options(&url)).connect().await.unwrap();
+        body(&db).await;
+        db.close().await;
+        orm_tests::drop_database(backend, test).await;
+        ran = true;
     });
-    assert!(logs.contains("orm.statement"), "{logs}");
-    // The formatter escapes the quotes of identifiers.
-    assert!(
-        logs.contains(
-            r#"SELECT \"obs_secrets\".\"id\", \"obs_secrets\".\"value\" FROM \"obs_secrets\" WHERE \"obs_secrets\".\"value\" = ?"#
-        ),
-        "{logs}"
-    );
+    ran.then_some(logs)
+}
+
+/// One `#[test]` per backend for each `fn name(backend: Backend)`: these tests need a
+/// subscriber of their own on a current-thread runtime, which `backend_tests!` does not set.
+macro_rules! per_backend {
+    ($($name:ident),* $(,)?) => {
+        per_backend!(@backend sqlite, Sqlite, $($name),*);
+        per_backend!(@backend postgres, Postgres, $($name),*);
+        per_backend!(@backend mysql, MySql, $($name),*);
+    };
+    (@backend $module:ident, $backend:ident, $($name:ident),*) => {
+        mod $module {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(super::Backend::$backend);
+                }
+            )*
+        }
+    };
+}
+
+per_backend!(
+    statements_are_traced_with_sql_and_duration_but_not_values,
+    values_are_recorded_only_when_asked,
+    slow_statements_are_logged_at_warn,
+    streams_and_transactions_are_traced,
+);
+
+/// The SQL of the filtered select, with the dialect's quotes escaped as the log shows them.
+fn logged_select(dialect: Dialect) -> String {
+    let sql = Secret::query()
+        .filter(Secret::value.eq("x"))
+        .to_sql(dialect)
+        .sql;
+    format!("{sql:?}").trim_matches('"').to_owned()
+}
+
+fn statements_are_traced_with_sql_and_duration_but_not_values(backend: Backend) {
+    let test = format!("obs_traced_{backend:?}");
+    let Some(logs) = logs_of(
+        backend,
+        &test,
+        |o| o,
+        async |db| {
+            write_and_read_a_secret(db).await;
+        },
+    ) else {
+        return;
+    };
+    let select = logged_select(dialect_of(backend));
+    let closed = |l: &&str| l.contains("orm.statement") && l.contains("close time.busy");
+    let line = logs.lines().filter(closed).find(|l| l.contains(&select));
+    let line = line.unwrap_or_else(|| panic!("no span for {select}:\n{logs}"));
+    assert!(line.contains("db.duration_us="), "no duration: {line}");
     assert!(
         !logs.contains("hunter2-value"),
         "a bound value was logged:\n{logs}"
     );
 }
 
-#[test]
-fn values_are_recorded_only_when_asked() {
-    let logs = capture_logs(async || {
-        let db = Database::options("sqlite::memory:")
-            .log_values(true)
-            .connect()
-            .await
-            .unwrap();
-        write_and_read_a_secret(&db).await;
-    });
+fn values_are_recorded_only_when_asked(backend: Backend) {
+    let test = format!("obs_values_{backend:?}");
+    let Some(logs) = logs_of(
+        backend,
+        &test,
+        |o| o.log_values(true),
+        async |db| {
+            write_and_read_a_secret(db).await;
+        },
+    ) else {
+        return;
+    };
     assert!(logs.contains("hunter2-value"), "{logs}");
 }
 
-#[test]
-fn slow_statements_are_logged_at_warn() {
-    let logs = capture_logs(async || {
-        let db = Database::options("sqlite::memory:")
-            .slow_statement_threshold(Duration::ZERO)
-            .connect()
-            .await
-            .unwrap();
-        raw("SELECT 1").execute(&db).await.unwrap();
-    });
+fn slow_statements_are_logged_at_warn(backend: Backend) {
+    let test = format!("obs_slow_{backend:?}");
+    let slow = |o: DatabaseOptions| o.slow_statement_threshold(Duration::ZERO);
+    let Some(logs) = logs_of(backend, &test, slow, async |db| {
+        raw("SELECT 1").execute(db).await.unwrap();
+    }) else {
+        return;
+    };
     let warn = logs
         .lines()
         .find(|l| l.contains("WARN") && l.contains("slow statement"));
     assert!(warn.is_some_and(|l| l.contains("SELECT 1")), "{logs}");
 
-    let quiet = capture_logs(async || {
-        let db = Database::connect("sqlite::memory:").await.unwrap();
-        raw("SELECT 1").execute(&db).await.unwrap();
-    });
+    let quiet = logs_of(
+        backend,
+        &test,
+        |o| o,
+        async |db| {
+            raw("SELECT 1").execute(db).await.unwrap();
+        },
+    );
+    let quiet = quiet.unwrap();
     assert!(!quiet.contains("slow statement"), "{quiet}");
+}
+
+/// A stream's span carries its duration once read; BEGIN, savepoints and COMMIT are
+/// statements like any other in the logs.
+fn streams_and_transactions_are_traced(backend: Backend) {
+    use futures_util::TryStreamExt;
+    let test = format!("obs_stream_tx_{backend:?}");
+    let Some(logs) = logs_of(
+        backend,
+        &test,
+        |o| o,
+        async |db| {
+            write_and_read_a_secret(db).await;
+            let tx = db.begin().await.unwrap();
+            let inner = tx.begin().await.unwrap();
+            inner.commit().await.unwrap();
+            let rows: Vec<Secret> = Secret::query().stream(&tx).try_collect().await.unwrap();
+            assert_eq!(rows.len(), 1);
+            tx.commit().await.unwrap();
+            let rows: Vec<Secret> = Secret::query().stream(db).try_collect().await.unwrap();
+            assert_eq!(rows.len(), 1);
+        },
+    ) else {
+        return;
+    };
+    let streams: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("stream=true") && l.contains("close time.busy"))
+        .collect();
+    assert_eq!(streams.len(), 2, "{logs}");
+    for line in streams {
+        assert!(line.contains("db.duration_us="), "{line}");
+    }
+    for operation in ["BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "COMMIT"] {
+        let statement = format!("db.statement=\"{operation}\"");
+        assert!(logs.contains(&statement), "no {operation}:\n{logs}");
+    }
+}
+
+fn dialect_of(backend: Backend) -> Dialect {
+    match backend {
+        Backend::Sqlite => Dialect::Sqlite,
+        Backend::Postgres => Dialect::Postgres,
+        Backend::MySql => Dialect::MySql,
+    }
 }
 
 #[test]

@@ -1506,7 +1506,85 @@ async fn keyword_and_quote_identifiers(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Raw SQL decodes into a model (columns in field order) or a tuple, with bound values in
+/// the backend's placeholders.
+async fn raw_sql_into_models_and_tuples(db: Database) -> TestResult {
+    let products = seed(&db).await?;
+    let placeholder = match db.dialect() {
+        Dialect::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = format!(
+        "SELECT id, name, category, price, stock, sold, rating, note FROM q_products \
+         WHERE category = {placeholder} ORDER BY id"
+    );
+    let dairy: Vec<Product> = Raw::dynamic(sql.clone())
+        .bind("dairy")
+        .fetch_as(&db)
+        .await?;
+    assert_eq!(dairy, products[5..7]);
+    let tuples: Vec<(i64, String, String)> =
+        Raw::dynamic(sql.replace("price, stock, sold, rating, note", "'x'"))
+            .bind("fruit")
+            .fetch_as(&db)
+            .await?;
+    let fruit: Vec<&str> = tuples.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert_eq!(fruit, ["Apple", "apricot", "Banana"]);
+    // Too few columns for the model: a decode error naming the model, not a panic.
+    let err = raw("SELECT id, name FROM q_products")
+        .fetch_as::<Product, _>(&db)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("Product"), "{err}");
+    Ok(())
+}
+
+/// Every terminal method runs inside a transaction and sees its uncommitted writes.
+async fn terminal_methods_in_a_transaction(db: Database) -> TestResult {
+    use futures_util::TryStreamExt;
+    seed(&db).await?;
+    let tx = db.begin().await?;
+    Product::query()
+        .filter(Product::name.eq("Milk"))
+        .delete(&tx)
+        .await?;
+    let dairy = Product::query().filter(Product::category.eq("dairy"));
+    assert_eq!(dairy.clone().count(&tx).await?, 1);
+    assert_eq!(dairy.clone().one(&tx).await?.name, "Cheese");
+    assert!(dairy.clone().one_or_none(&tx).await?.is_some());
+    assert_eq!(
+        dairy.clone().first(&tx).await?.map(|p| p.name),
+        Some("Cheese".into())
+    );
+    assert_eq!(dairy.clone().all(&tx).await?.len(), 1);
+    assert_eq!(
+        dairy
+            .clone()
+            .stream(&tx)
+            .try_collect::<Vec<_>>()
+            .await?
+            .len(),
+        1
+    );
+    assert!(
+        !Product::query()
+            .filter(Product::name.eq("Milk"))
+            .exists(&tx)
+            .await?
+    );
+    let tuples: Vec<(i64,)> = raw("SELECT COUNT(*) FROM q_products").fetch_as(&tx).await?;
+    assert_eq!(tuples, [(6,)]);
+    // Outside the transaction, Milk is still there until the commit.
+    assert_eq!(dairy.clone().count(&db).await?, 2);
+    tx.commit().await?;
+    assert_eq!(dairy.count(&db).await?, 1);
+    Ok(())
+}
+
 backend_tests!(
+    raw_sql_into_models_and_tuples,
+    terminal_methods_in_a_transaction,
     comparison_operators,
     null_comparisons,
     in_lists,

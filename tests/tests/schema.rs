@@ -43,6 +43,34 @@ struct Review {
     body: String,
 }
 
+/// A parent with a text key, for the referential actions on update.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "shelves")]
+struct Shelf {
+    #[orm(primary_key, max_length = 8)]
+    code: String,
+}
+
+/// Follows its shelf's key; keeps the shelf from being deleted.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "placements")]
+struct Placement {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(Shelf), on_update = "cascade", on_delete = "restrict")]
+    shelf: String,
+}
+
+/// Keeps its shelf's key from changing and the shelf from being deleted.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "loans")]
+struct Loan {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(Shelf), on_update = "restrict", on_delete = "no action")]
+    shelf: String,
+}
+
 /// Indexes (other than the primary key's) of `table`, by name, as the catalog lists them.
 async fn index_names(db: &Database, table: &str) -> orm_core::Result<Vec<String>> {
     let rows: Vec<(String,)> = match db.dialect() {
@@ -182,6 +210,61 @@ async fn foreign_keys_are_enforced_with_their_actions(db: Database) -> TestResul
     Ok(())
 }
 
+async fn referential_actions_on_update_and_delete(db: Database) -> TestResult {
+    db.create_all().await?;
+    for code in ["a", "c"] {
+        Shelf { code: code.into() }.insert(&db).await?;
+    }
+    let mut placed = Placement {
+        id: 0,
+        shelf: "a".into(),
+    };
+    placed.insert(&db).await?;
+    let mut lent = Loan {
+        id: 0,
+        shelf: "c".into(),
+    };
+    lent.insert(&db).await?;
+    let rename = async |from: &str, to: &str| {
+        Shelf::query()
+            .filter(Shelf::code.eq(from.to_owned()))
+            .update()
+            .set(Shelf::code, to.to_owned())
+            .execute(&db)
+            .await
+    };
+
+    // ON UPDATE CASCADE: the placement follows its shelf's new key.
+    assert_eq!(rename("a", "b").await?, 1);
+    assert_eq!(
+        Placement::get(&db, placed.id).await?.expect("kept").shelf,
+        "b"
+    );
+    // ON UPDATE RESTRICT: the loan's shelf keeps its key.
+    let refused = rename("c", "d").await;
+    assert!(
+        matches!(refused, Err(Error::ForeignKeyViolation { .. })),
+        "{refused:?}"
+    );
+    assert!(Shelf::get(&db, "c".to_string()).await?.is_some());
+    // ON DELETE RESTRICT and NO ACTION: referenced shelves stay.
+    for code in ["b", "c"] {
+        let shelf = Shelf { code: code.into() };
+        let refused = shelf.delete(&db).await;
+        assert!(
+            matches!(refused, Err(Error::ForeignKeyViolation { .. })),
+            "{code}: {refused:?}"
+        );
+    }
+    // Once nothing references them, they go.
+    placed.delete(&db).await?;
+    lent.delete(&db).await?;
+    for code in ["b", "c"] {
+        assert!(Shelf { code: code.into() }.delete(&db).await?);
+    }
+    Ok(())
+}
+
 async fn drop_all_drops_in_reverse_order(db: Database) -> TestResult {
     db.create_all().await?;
     let mut ann = Author {
@@ -200,26 +283,44 @@ async fn drop_all_drops_in_reverse_order(db: Database) -> TestResult {
     .insert(&db)
     .await?;
     db.drop_all().await?;
-    for table in ["authors", "books", "reviews"] {
+    for table in [
+        "authors",
+        "books",
+        "reviews",
+        "shelves",
+        "placements",
+        "loans",
+    ] {
         assert!(!table_exists(&db, table).await?, "{table} dropped");
     }
     db.drop_all().await?; // nothing left to drop is fine
     Ok(())
 }
 
-async fn registry_lists_every_linked_model(_db: Database) -> TestResult {
+backend_tests!(
+    create_all_is_idempotent_and_creates_indexes,
+    foreign_keys_are_enforced_with_their_actions,
+    referential_actions_on_update_and_delete,
+    drop_all_drops_in_reverse_order,
+);
+
+/// The registry holds exactly the models of this test binary.
+#[test]
+fn registry_lists_every_linked_model() {
     let mut names: Vec<&str> = registered_tables()
         .iter()
         .map(|t| t.name.as_str())
         .collect();
     names.sort();
-    assert_eq!(names, ["authors", "books", "reviews"]);
-    Ok(())
+    assert_eq!(
+        names,
+        [
+            "authors",
+            "books",
+            "loans",
+            "placements",
+            "reviews",
+            "shelves"
+        ]
+    );
 }
-
-backend_tests!(
-    create_all_is_idempotent_and_creates_indexes,
-    foreign_keys_are_enforced_with_their_actions,
-    drop_all_drops_in_reverse_order,
-    registry_lists_every_linked_model,
-);

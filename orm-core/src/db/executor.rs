@@ -61,7 +61,8 @@ pub(crate) struct StatementSettings {
 }
 
 /// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values
-/// only when `log_values` is on), logging it at WARN when slower than the threshold.
+/// only when `log_values` is on) and, once done, its duration; logs it at WARN when slower
+/// than the threshold.
 pub(crate) async fn traced<T>(
     dialect: Dialect,
     settings: &StatementSettings,
@@ -69,56 +70,120 @@ pub(crate) async fn traced<T>(
     run: impl AsyncFnOnce(Arc<str>, Vec<crate::Value>) -> Result<T>,
 ) -> Result<T> {
     let sql: Arc<str> = Arc::from(st.sql);
-    let span = if settings.log_values {
-        tracing::debug_span!("orm.statement", db.system = dialect.name(), db.statement = &*sql, db.values = ?st.values)
-    } else {
-        tracing::debug_span!(
-            "orm.statement",
-            db.system = dialect.name(),
-            db.statement = &*sql
-        )
-    };
+    let span = statement_span(dialect, settings, &sql, &st.values, false);
     let start = Instant::now();
     let result = run(Arc::clone(&sql), st.values)
         .instrument(span.clone())
         .await
         .map_err(|e| e.with_url(&settings.url));
-    let elapsed = start.elapsed();
-    let _entered = span.enter();
-    if elapsed >= settings.slow_threshold {
-        tracing::warn!(
-            elapsed_ms = elapsed.as_millis(),
-            sql = &*sql,
-            "slow statement"
-        );
-    } else {
-        tracing::debug!(
-            elapsed_us = elapsed.as_micros(),
-            ok = result.is_ok(),
-            "statement done"
-        );
-    }
+    finish_statement(&span, settings, &sql, start, result.is_ok());
     result
 }
 
-/// `rows` in a `tracing` span carrying the statement's SQL, entered while each row is read.
-pub(crate) fn traced_stream<'a>(
+/// Traces a transaction's `BEGIN`, `COMMIT`, `ROLLBACK` or savepoint statement, which the
+/// driver writes itself, as a statement whose SQL is `operation`.
+pub(crate) async fn traced_control<T>(
     dialect: Dialect,
+    settings: &StatementSettings,
+    operation: &'static str,
+    run: impl AsyncFnOnce() -> Result<T>,
+) -> Result<T> {
+    let st = Statement {
+        sql: operation.to_owned(),
+        values: Vec::new(),
+    };
+    traced(dialect, settings, st, async |_, _| run().await).await
+}
+
+/// The span of one statement; `db.duration_us` is recorded when it finishes.
+fn statement_span(
+    dialect: Dialect,
+    settings: &StatementSettings,
     sql: &str,
-    rows: BoxStream<'a, Result<Row>>,
-) -> BoxStream<'a, Result<Row>> {
+    values: &[Value],
+    stream: bool,
+) -> tracing::Span {
     let span = tracing::debug_span!(
         "orm.statement",
         db.system = dialect.name(),
         db.statement = sql,
-        stream = true
+        db.values = tracing::field::Empty,
+        db.duration_us = tracing::field::Empty,
+        stream,
     );
-    Box::pin(TracedStream { rows, span })
+    if settings.log_values {
+        span.record("db.values", tracing::field::debug(values));
+    }
+    span
+}
+
+/// Records how long the statement took on its span, at WARN when slow.
+fn finish_statement(
+    span: &tracing::Span,
+    settings: &StatementSettings,
+    sql: &str,
+    start: Instant,
+    ok: bool,
+) {
+    let elapsed = start.elapsed();
+    span.record("db.duration_us", elapsed.as_micros() as u64);
+    let _entered = span.enter();
+    if elapsed >= settings.slow_threshold {
+        tracing::warn!(
+            elapsed_ms = elapsed.as_millis() as u64,
+            sql,
+            ok,
+            "slow statement"
+        );
+    } else {
+        tracing::debug!(
+            elapsed_us = elapsed.as_micros() as u64,
+            ok,
+            "statement done"
+        );
+    }
+}
+
+/// `rows` in a `tracing` span carrying the statement's SQL, entered while each row is
+/// read. The duration, from the first poll to the end of the rows (or the stream being
+/// dropped), is recorded and checked against the slow threshold as for any statement.
+pub(crate) fn traced_stream<'a>(
+    dialect: Dialect,
+    settings: &StatementSettings,
+    st: Statement,
+    rows: impl FnOnce(Statement) -> BoxStream<'a, Result<Row>>,
+) -> BoxStream<'a, Result<Row>> {
+    let span = statement_span(dialect, settings, &st.sql, &st.values, true);
+    let sql = st.sql.clone();
+    Box::pin(TracedStream {
+        rows: rows(st),
+        span,
+        settings: settings.clone(),
+        sql,
+        start: None,
+        ok: true,
+        finished: false,
+    })
 }
 
 struct TracedStream<'a> {
     rows: BoxStream<'a, Result<Row>>,
     span: tracing::Span,
+    settings: StatementSettings,
+    sql: String,
+    /// Set at the first poll: a stream may be built long before it is read.
+    start: Option<Instant>,
+    ok: bool,
+    finished: bool,
+}
+
+impl TracedStream<'_> {
+    fn finish(&mut self) {
+        if let (false, Some(start)) = (self.finished, self.start) {
+            self.finished = true;
+            finish_statement(&self.span, &self.settings, &self.sql, start, self.ok);
+        }
+    }
 }
 
 impl futures_core::Stream for TracedStream<'_> {
@@ -129,8 +194,23 @@ impl futures_core::Stream for TracedStream<'_> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let _entered = this.span.enter();
-        this.rows.poll_next_unpin(cx)
+        this.start.get_or_insert_with(Instant::now);
+        let polled = {
+            let _entered = this.span.enter();
+            this.rows.poll_next_unpin(cx)
+        };
+        match &polled {
+            std::task::Poll::Ready(Some(Err(_))) => this.ok = false,
+            std::task::Poll::Ready(None) => this.finish(),
+            _ => {}
+        }
+        polled
+    }
+}
+
+impl Drop for TracedStream<'_> {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use futures_core::stream::BoxStream;
 
 pub use executor::Executor;
-pub(crate) use executor::{StatementSettings, run, traced};
+pub(crate) use executor::{StatementSettings, run, traced, traced_control};
 pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
 pub use transaction::Transaction;
 
@@ -320,15 +320,14 @@ impl Executor for Database {
     }
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
-        let sql = st.sql.clone();
-        let rows = match &self.inner.pool {
+        let inner = &*self.inner;
+        executor::traced_stream(inner.dialect, &inner.settings, st, |st| match &inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => run::fetch_stream(p, st),
             #[cfg(feature = "postgres")]
             Pool::Postgres(p) => run::fetch_stream(p, st),
             #[cfg(feature = "mysql")]
             Pool::MySql(p) => Box::pin(interrupt::FinishRowOnDrop::new(run::fetch_stream(p, st))),
-        };
-        executor::traced_stream(self.inner.dialect, &sql, rows)
+        })
     }
 }

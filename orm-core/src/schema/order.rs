@@ -42,10 +42,9 @@ pub fn dependency_order<'a>(tables: &[&'a TableDef]) -> Result<Vec<&'a TableDef>
             .find(|(_, deps)| deps.is_empty())
             .map(|(n, _)| *n);
         let Some(name) = ready else {
-            let cycle: Vec<&str> = pending.keys().copied().collect();
             return Err(Error::Schema(format!(
                 "the foreign keys of these tables form a cycle: {}",
-                cycle.join(", ")
+                cycle(&pending).join(" -> ")
             )));
         };
         pending.remove(name);
@@ -55,4 +54,24 @@ pub fn dependency_order<'a>(tables: &[&'a TableDef]) -> Result<Vec<&'a TableDef>
         ordered.push(by_name[name]);
     }
     Ok(ordered)
+}
+
+/// One cycle among `pending` tables, each of which still waits for another: following
+/// the first dependency from table to table must come back to a table already seen.
+/// The first table is repeated at the end (`a -> b -> a`).
+fn cycle<'a>(pending: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<&'a str> {
+    let mut path: Vec<&str> = Vec::new();
+    let mut at = pending.keys().next().copied();
+    while let Some(table) = at {
+        if let Some(start) = path.iter().position(|t| *t == table) {
+            path.drain(..start);
+            path.push(table);
+            return path;
+        }
+        path.push(table);
+        at = pending
+            .get(table)
+            .and_then(|deps| deps.iter().next().copied());
+    }
+    path
 }

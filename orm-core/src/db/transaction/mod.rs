@@ -11,7 +11,7 @@ use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::Mutex;
 
 use crate::db::options::TransactionOptions;
-use crate::db::{Executor, Pool, StatementSettings, run, traced};
+use crate::db::{Executor, Pool, StatementSettings, run, traced, traced_control};
 use crate::{Dialect, Result, Row, Statement, Value};
 use state::{Conn, InFlight, Manager, Shared, State, with_conn};
 
@@ -98,13 +98,17 @@ impl Transaction {
         // with MySQL's pending isolation level, or half-way through BEGIN, is closed
         // rather than reused.
         state.in_flight = Some(InFlight::Settle);
-        with_conn!(&mut state.conn, c, DB => {
-            if let Some(sql) = before {
-                run::execute::<DB>(&mut *c, sql.into(), Vec::new()).await?;
-            }
-            let begin = begin.map(|s| sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(s)));
-            Manager::<DB>::begin(c, begin).await?;
-        });
+        traced_control(dialect, &settings, "BEGIN", async || {
+            with_conn!(&mut state.conn, c, DB => {
+                if let Some(sql) = before {
+                    run::execute::<DB>(&mut *c, sql.into(), Vec::new()).await?;
+                }
+                let begin = begin.map(|s| sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(s)));
+                Manager::<DB>::begin(c, begin).await?;
+            });
+            Ok(())
+        })
+        .await?;
         state.in_flight = None;
         state.levels.push(1);
         state.next_id = 2;
@@ -154,12 +158,16 @@ impl Transaction {
     pub async fn begin(&self) -> Result<Transaction> {
         let mut state = self.lock().await?;
         state.check_innermost(self.id, self.depth)?;
-        state
-            .settle(async |conn| {
-                with_conn!(conn, c, DB => Manager::<DB>::begin(c, None).await?);
-                Ok(())
-            })
-            .await?;
+        let shared = &self.shared;
+        traced_control(shared.dialect, &shared.settings, "SAVEPOINT", async || {
+            state
+                .settle(async |conn| {
+                    with_conn!(conn, c, DB => Manager::<DB>::begin(c, None).await?);
+                    Ok(())
+                })
+                .await
+        })
+        .await?;
         let id = state.next_id;
         state.next_id += 1;
         state.levels.push(id);
@@ -221,17 +229,27 @@ impl Transaction {
             return Err(state::interrupted());
         }
         let resumed = state.recover_for_rollback(keep);
+        let shared = &self.shared;
         while resumed && state.levels.len() > keep {
-            state
-                .settle(async |conn| {
-                    with_conn!(conn, c, DB => if commit {
-                        Manager::<DB>::commit(c).await?
-                    } else {
-                        Manager::<DB>::rollback(c).await?
-                    });
-                    Ok(())
-                })
-                .await?;
+            let operation = match (commit, state.levels.len()) {
+                (true, 1) => "COMMIT",
+                (false, 1) => "ROLLBACK",
+                (true, _) => "RELEASE SAVEPOINT",
+                (false, _) => "ROLLBACK TO SAVEPOINT",
+            };
+            traced_control(shared.dialect, &shared.settings, operation, async || {
+                state
+                    .settle(async |conn| {
+                        with_conn!(conn, c, DB => if commit {
+                            Manager::<DB>::commit(c).await?
+                        } else {
+                            Manager::<DB>::rollback(c).await?
+                        });
+                        Ok(())
+                    })
+                    .await
+            })
+            .await?;
             state.levels.pop();
         }
         drop(state);

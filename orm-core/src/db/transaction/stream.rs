@@ -18,11 +18,17 @@ const ROWS_AHEAD: usize = 64;
 /// The rows come from a task that holds the connection while the stream is read; the
 /// bounded channel keeps memory flat, and dropping the stream ends the task.
 pub(super) fn fetch_stream(tx: &Transaction, st: Statement) -> BoxStream<'_, Result<Row>> {
-    let dialect = tx.shared.dialect;
-    let sql = st.sql.clone();
     if tx.shared.streaming.swap(true, Ordering::AcqRel) {
         return futures_util::stream::once(async { Err(stream_open()) }).boxed();
     }
+    let shared = &tx.shared;
+    traced_stream(shared.dialect, &shared.settings, st, |st| {
+        read_in_task(tx, st).boxed()
+    })
+}
+
+/// Starts the task that reads the rows of `st` on the transaction's connection.
+fn read_in_task(tx: &Transaction, st: Statement) -> RowReceiver {
     let shared = Arc::clone(&tx.shared);
     let (id, depth) = (tx.id, tx.depth);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Row>>(ROWS_AHEAD);
@@ -48,11 +54,10 @@ pub(super) fn fetch_stream(tx: &Transaction, st: Statement) -> BoxStream<'_, Res
             })
             .await;
     });
-    let rows = RowReceiver {
+    RowReceiver {
         receiver,
         shared: Arc::clone(&tx.shared),
-    };
-    traced_stream(dialect, &sql, rows.boxed())
+    }
 }
 
 /// The reading end of a transaction's stream: the transaction accepts other statements

@@ -1,0 +1,191 @@
+//! The DDL each dialect gets for the same models: one snapshot per statement kind, listing
+//! SQLite, PostgreSQL and MySQL in turn; and the foreign-key order tables are created in.
+//!
+//! Regenerate with `INSTA_UPDATE=always cargo test -p orm-core --test ddl`, then read the
+//! changed `.snap` files in `tests/snapshots/`: each is the SQL that `create_all` runs.
+
+// The models exist for their table definitions; their fields are never read.
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use orm_core::prelude::*;
+use orm_core::schema::{
+    ForeignKeyDef, TableDef, create_statements, dependency_order, drop_statements,
+    registered_tables,
+};
+
+/// Every type of the default features, each nullable once.
+#[derive(Model)]
+#[orm(table = "every_type")]
+struct EveryType {
+    #[orm(primary_key)]
+    id: i64,
+    flag: bool,
+    tiny: i8,
+    small: i16,
+    int: i32,
+    big: i64,
+    utiny: u8,
+    usmall: u16,
+    uint: u32,
+    single: f32,
+    double: f64,
+    text: String,
+    bytes: Vec<u8>,
+    date: NaiveDate,
+    time: NaiveTime,
+    datetime: NaiveDateTime,
+    instant: DateTime<Utc>,
+    uuid: uuid::Uuid,
+    json: serde_json::Value,
+    maybe_int: Option<i32>,
+    maybe_text: Option<String>,
+}
+
+#[derive(Model)]
+#[orm(table = "teams")]
+struct Team {
+    #[orm(primary_key)]
+    id: i32,
+    #[orm(unique, max_length = 80)]
+    name: String,
+    #[orm(default = "TRUE")]
+    active: bool,
+}
+
+/// Column options, struct-level indexes and foreign keys with their actions.
+#[derive(Model)]
+#[orm(
+    table = "members",
+    index(columns("team_id", "joined")),
+    unique(columns("team_id", "handle"))
+)]
+struct Member {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(Team), on_delete = "cascade", on_update = "restrict")]
+    team_id: i32,
+    #[orm(references(Member), on_delete = "set null")]
+    mentor_id: Option<i64>,
+    #[orm(max_length = 40, column = "login")]
+    handle: String,
+    #[orm(index)]
+    email: String,
+    #[orm(sql_type = "TEXT")]
+    notes: Option<String>,
+    joined: NaiveDateTime,
+    #[orm(skip)]
+    cache: Vec<String>,
+}
+
+/// A text key given by the user and a composite key.
+#[derive(Model)]
+#[orm(table = "memberships")]
+struct Membership {
+    #[orm(primary_key, max_length = 36)]
+    code: String,
+    #[orm(primary_key, references(Team), on_delete = "no action")]
+    team_id: i32,
+}
+
+fn per_dialect(statements: impl Fn(Dialect) -> Vec<String>) -> String {
+    Dialect::ALL
+        .iter()
+        .map(|d| format!("-- {d}\n{};\n", statements(*d).join(";\n")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn tables() -> [&'static TableDef; 4] {
+    [
+        Member::table_def(),
+        EveryType::table_def(),
+        Membership::table_def(),
+        Team::table_def(),
+    ]
+}
+
+#[test]
+fn create_every_type() {
+    insta::assert_snapshot!(per_dialect(|d| create_statements(
+        d,
+        &[EveryType::table_def()]
+    )
+    .unwrap()));
+}
+
+#[test]
+fn create_keys_indexes_and_foreign_keys() {
+    let tables = [
+        Member::table_def(),
+        Team::table_def(),
+        Membership::table_def(),
+    ];
+    insta::assert_snapshot!(per_dialect(|d| create_statements(d, &tables).unwrap()));
+}
+
+#[test]
+fn drop_in_reverse_foreign_key_order() {
+    insta::assert_snapshot!(per_dialect(|d| drop_statements(d, &tables()).unwrap()));
+}
+
+fn names(tables: &[&TableDef]) -> Vec<String> {
+    tables.iter().map(|t| t.name.clone()).collect()
+}
+
+#[test]
+fn referenced_tables_come_first_whatever_the_input_order() {
+    let mut input = tables().to_vec();
+    let expected = ["every_type", "teams", "members", "memberships"];
+    for _ in 0..input.len() {
+        input.rotate_left(1);
+        assert_eq!(names(&dependency_order(&input).unwrap()), expected);
+    }
+}
+
+#[test]
+fn the_same_table_twice_is_kept_once() {
+    let ordered = dependency_order(&[Team::table_def(), Team::table_def()]).unwrap();
+    assert_eq!(names(&ordered), ["teams"]);
+}
+
+#[test]
+fn two_models_on_one_table_are_refused() {
+    let mut other = Team::table_def().clone();
+    other.columns.pop();
+    let err = dependency_order(&[Team::table_def(), &other]).unwrap_err();
+    assert!(matches!(err, Error::Schema(_)), "{err:?}");
+    assert!(err.to_string().contains("`teams`"), "{err}");
+}
+
+#[test]
+fn a_foreign_key_cycle_is_refused_with_its_tables() {
+    // teams -> members -> teams
+    let mut teams = Team::table_def().clone();
+    teams.foreign_keys.push(ForeignKeyDef {
+        columns: vec!["captain_id".into()],
+        ref_table: "members".into(),
+        ref_columns: vec!["id".into()],
+        on_delete: None,
+        on_update: None,
+    });
+    let members = Member::table_def();
+    let err = dependency_order(&[&teams, members, Membership::table_def()]).unwrap_err();
+    assert!(matches!(err, Error::Schema(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("cycle") && message.contains("members -> teams -> members"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_registry_holds_every_model_of_the_binary() {
+    let registered = names(&registered_tables());
+    for table in ["every_type", "teams", "members", "memberships"] {
+        assert!(
+            registered.iter().any(|t| t == table),
+            "{table}: {registered:?}"
+        );
+    }
+}
