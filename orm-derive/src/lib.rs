@@ -154,9 +154,11 @@ use proc_macro::TokenStream;
 /// | `Vec<u8>` | `Blob` |
 /// | `chrono::NaiveDate`, `NaiveTime`, `NaiveDateTime` | `Date`, `Time`, `Timestamp` |
 /// | `chrono::DateTime<Utc>` | `TimestampTz` |
+/// | `time::Date`, `Time`, `PrimitiveDateTime` | `Date`, `Time`, `Timestamp` (feature `time`) |
+/// | `time::OffsetDateTime` | `TimestampTz` (feature `time`) |
 /// | `uuid::Uuid` | `Uuid` |
 /// | `serde_json::Value`, `Json<T>` | `Json` |
-/// | `rust_decimal::Decimal` | `Decimal` |
+/// | `rust_decimal::Decimal` | `Decimal` (feature `decimal`) |
 /// | `Option<T>` | the type of `T`, NULL-able; every other type is NOT NULL |
 ///
 /// Types are recognized by name, as written: a type alias is not seen through, so name its

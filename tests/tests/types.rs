@@ -267,7 +267,14 @@ async fn non_finite_floats(db: Database) -> TestResult {
     match db.dialect() {
         Dialect::MySql => {
             let err = v.insert(&db).await.unwrap_err();
-            assert!(!matches!(err, Error::NotFound), "{err:?}");
+            // ER_WARN_DATA_OUT_OF_RANGE, naming the column.
+            match &err {
+                Error::Database { code, message } => {
+                    assert_eq!(code.as_deref(), Some("1264"), "{err:?}");
+                    assert!(message.contains("'single'"), "{message}");
+                }
+                other => panic!("expected an out-of-range error, got {other:?}"),
+            }
             assert_eq!(
                 AllTypes::query().count(&db).await?,
                 0,

@@ -96,7 +96,15 @@ macro_rules! on_pool {
 
 impl Database {
     /// Connects to `url`: `sqlite://app.db` (created if missing), `sqlite::memory:`,
-    /// `postgres://user:pass@host/db`, `mysql://…` or `mariadb://…`.
+    /// `postgres://user:pass@host/db`, `mysql://…` or `mariadb://…`. The backend is
+    /// chosen by the URL at run time; PostgreSQL and MySQL need the crate's `postgres`
+    /// and `mysql` features (SQLite is on by default).
+    ///
+    /// SQLite connections get what an application expects: foreign keys enforced, WAL
+    /// journaling for files (readers do not block the writer), a 5 s busy timeout
+    /// ([`DatabaseOptions::sqlite_busy_timeout`]), and a case-sensitive `LIKE` as on the
+    /// other backends. `sqlite::memory:` is one database on a single connection, kept
+    /// open for the pool's lifetime.
     ///
     /// Fails with [`Error::Config`](crate::Error::Config) for a URL it cannot use and
     /// [`Error::Connection`](crate::Error::Connection) when the server does not answer;
