@@ -168,6 +168,13 @@ pub(crate) enum Aggregate {
 
 impl<M> Expr<M> {
     /// Both this condition and `other`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query().select(Task::id).filter(Task::done.eq(false).and(Task::hours.gt(2)));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."done" = ? AND "task"."hours" > ?"#);
+    /// ```
     pub fn and(self, other: Expr<M>) -> Expr<M> {
         Expr::new(Node::Binary(
             Box::new(self.0),
@@ -177,22 +184,62 @@ impl<M> Expr<M> {
     }
 
     /// This condition, or `other`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query()
+    ///     .select(Task::id)
+    ///     .filter(Task::done.eq(true).or(Task::hours.is_null()))
+    ///     .filter(Task::id.gt(1));
+    /// // an OR inside an AND is parenthesized
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
+    ///     r#"SELECT "task"."id" FROM "task" WHERE ("task"."done" = ? OR "task"."hours" IS NULL) AND "task"."id" > ?"#);
+    /// ```
     pub fn or(self, other: Expr<M>) -> Expr<M> {
         Expr::new(Node::Binary(Box::new(self.0), BinOp::Or, Box::new(other.0)))
     }
 
     /// The negation of this condition. (`!expr` works too.)
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query().select(Task::id).filter(Task::title.like("t%").not());
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE NOT ("task"."title" LIKE ? ESCAPE '\')"#);
+    /// assert_eq!(!Task::done.eq(true), Task::done.eq(true).not());
+    /// ```
     #[allow(clippy::should_implement_trait)] // `Not` is implemented as well; this reads better in chains
     pub fn not(self) -> Expr<M> {
         Expr::new(Node::Not(Box::new(self.0)))
     }
 
     /// Every condition of `conditions` (`None` when there are none).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let wanted = [Task::done.eq(false), Task::hours.gt(0)];
+    /// let q = Task::query().select(Task::id).filter(Expr::all(wanted).unwrap());
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
+    ///     r#"SELECT "task"."id" FROM "task" WHERE "task"."done" = ? AND "task"."hours" > ?"#);
+    /// assert!(Expr::<Task>::all([]).is_none());
+    /// ```
     pub fn all(conditions: impl IntoIterator<Item = Expr<M>>) -> Option<Expr<M>> {
         conditions.into_iter().reduce(Expr::and)
     }
 
     /// Any condition of `conditions` (`None` when there are none).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let titles = ["write", "ship"].map(|t| Task::title.eq(t));
+    /// let q = Task::query().select(Task::id).filter(Expr::any(titles).unwrap());
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
+    ///     r#"SELECT "task"."id" FROM "task" WHERE "task"."title" = ? OR "task"."title" = ?"#);
+    /// assert!(Expr::<Task>::any([]).is_none());
+    /// ```
     pub fn any(conditions: impl IntoIterator<Item = Expr<M>>) -> Option<Expr<M>> {
         conditions.into_iter().reduce(Expr::or)
     }
@@ -332,38 +379,107 @@ macro_rules! operators {
         #[allow(clippy::should_implement_trait)]
         impl<$($gen),*> $ty<$($gen),*> {
             /// `self = value`; comparing with a NULL value renders `IS NULL`.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::title.eq("ship"));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" = ?"#);
+            /// let q = Task::query().select(Task::id).filter(Task::hours.eq(None));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" IS NULL"#);
+            /// ```
             pub fn eq(self, value: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(binary($node(self), BinOp::Eq, value))
             }
             /// `self <> value`; comparing with a NULL value renders `IS NOT NULL`.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::title.ne("ship"));
+            /// let st = q.to_sql(Dialect::Postgres);
+            /// assert_eq!(st.sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" <> $1"#);
+            /// assert_eq!(st.values, [orm_core::Value::String(Some("ship".into()))]);
+            /// ```
             pub fn ne(self, value: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(binary($node(self), BinOp::Ne, value))
             }
             /// `self < value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.lt(2));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" < ?"#);
+            /// ```
             pub fn lt(self, value: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(binary($node(self), BinOp::Lt, value))
             }
             /// `self <= value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.le(2));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" <= ?"#);
+            /// ```
             pub fn le(self, value: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(binary($node(self), BinOp::Le, value))
             }
             /// `self > value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.gt(2));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" > ?"#);
+            /// ```
             pub fn gt(self, value: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(binary($node(self), BinOp::Gt, value))
             }
             /// `self >= value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.ge(2));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" >= ?"#);
+            /// ```
             pub fn ge(self, value: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(binary($node(self), BinOp::Ge, value))
             }
             /// `self IS NULL`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.is_null());
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" IS NULL"#);
+            /// ```
             pub fn is_null(self) -> Expr<M> {
                 Expr::new(Node::IsNull(Box::new($node(self)), false))
             }
             /// `self IS NOT NULL`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.is_not_null());
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" IS NOT NULL"#);
+            /// ```
             pub fn is_not_null(self) -> Expr<M> {
                 Expr::new(Node::IsNull(Box::new($node(self)), true))
             }
             /// `self BETWEEN low AND high` (both ends included).
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.between(1, 3));
+            /// let st = q.to_sql(Dialect::Sqlite);
+            /// assert_eq!(st.sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" BETWEEN ? AND ?"#);
+            /// assert_eq!(st.values, [orm_core::Value::I32(Some(1)), orm_core::Value::I32(Some(3))]);
+            /// ```
             pub fn between(self, low: impl Operand<M, T>, high: impl Operand<M, T>) -> Expr<M> {
                 Expr::new(Node::Between(
                     Box::new($node(self)),
@@ -373,17 +489,44 @@ macro_rules! operators {
                 ))
             }
             /// `self IN (values…)`; an empty list matches nothing.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::title.is_in(["write", "ship"]));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" IN (?, ?)"#);
+            /// let q = Task::query().select(Task::id).filter(Task::title.is_in(Vec::<String>::new()));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE 1 = 0"#);
+            /// ```
             pub fn is_in<V: Operand<M, T>>(self, values: impl IntoIterator<Item = V>) -> Expr<M> {
                 let list = values.into_iter().map(|v| v.into_operand().0).collect();
                 Expr::new(Node::InList(Box::new($node(self)), list, false))
             }
             /// `self NOT IN (values…)`; an empty list matches everything.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::id.not_in([1, 2]));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."id" NOT IN (?, ?)"#);
+            /// let q = Task::query().select(Task::id).filter(Task::id.not_in(Vec::<i64>::new()));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE 1 = 1"#);
+            /// ```
             pub fn not_in<V: Operand<M, T>>(self, values: impl IntoIterator<Item = V>) -> Expr<M> {
                 let list = values.into_iter().map(|v| v.into_operand().0).collect();
                 Expr::new(Node::InList(Box::new($node(self)), list, true))
             }
             /// `self IN (SELECT …)`: a subquery selecting one column of type `T`, or of
             /// `T` with or without `Option` (a foreign key in a list of primary keys).
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// # #[derive(Model)] struct Tag { #[orm(primary_key)] id: i64, task_id: i64, name: String }
+            /// let urgent = Tag::query().select(Tag::task_id).filter(Tag::name.eq("urgent"));
+            /// let q = Task::query().select(Task::id).filter(Task::id.in_query(urgent));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."id" IN (SELECT "tag"."task_id" FROM "tag" WHERE "tag"."name" = ?)"#);
+            /// ```
             pub fn in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr<M>
             where
                 S: crate::query::Selection<M2>,
@@ -392,6 +535,15 @@ macro_rules! operators {
                 Expr::new(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), false))
             }
             /// `self NOT IN (SELECT …)`.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// # #[derive(Model)] struct Tag { #[orm(primary_key)] id: i64, task_id: i64, name: String }
+            /// let tagged = Tag::query().select(Tag::task_id);
+            /// let q = Task::query().select(Task::id).filter(Task::id.not_in_query(tagged));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."id" NOT IN (SELECT "tag"."task_id" FROM "tag")"#);
+            /// ```
             pub fn not_in_query<M2, S>(self, query: crate::query::Select<M2, S>) -> Expr<M>
             where
                 S: crate::query::Selection<M2>,
@@ -400,19 +552,51 @@ macro_rules! operators {
                 Expr::new(Node::InSelect(Box::new($node(self)), Box::new(query.stmt), true))
             }
             /// `self + value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::hours.add(1).gt(3));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" + ? > ?"#);
+            /// let with_plus = Task::query().select(Task::id).filter((Task::hours + 1).gt(3));
+            /// assert_eq!(with_plus.to_sql(Dialect::Sqlite), q.to_sql(Dialect::Sqlite));
+            /// ```
             pub fn add(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Add, value))
             }
             /// `self - value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::hours.sub(1));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."hours" - ? FROM "task""#);
+            /// ```
             pub fn sub(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Sub, value))
             }
             /// `self * value`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let minutes = Task::hours.mul(60);
+            /// let q = Task::query().select(Task::id).filter(minutes.lt(90));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."hours" * ? < ?"#);
+            /// ```
             pub fn mul(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 TypedExpr::new(binary($node(self), BinOp::Mul, value))
             }
             /// `self / value`; for integer types, integer division truncating toward zero
             /// on every backend (`DIV` on MySQL, whose `/` would return a decimal).
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::hours.div(2));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."hours" / ? FROM "task""#);
+            /// assert_eq!(q.to_sql(Dialect::MySql).sql, "SELECT `task`.`hours` DIV ? FROM `task`");
+            /// ```
             pub fn div(self, value: impl Operand<M, T>) -> TypedExpr<M, T> where T: Numeric {
                 let op = if T::INTEGER { BinOp::IntDiv } else { BinOp::Div };
                 TypedExpr::new(binary($node(self), op, value))
@@ -456,14 +640,37 @@ macro_rules! text_operators {
             /// `self LIKE pattern`, case-sensitive on every backend: `%` and `_` are
             /// wildcards, and a backslash makes the next character literal on every
             /// backend (`"100\\%"` matches `100%` only).
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::title.like("t%"));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" LIKE ? ESCAPE '\'"#);
+            /// assert_eq!(q.to_sql(Dialect::Postgres).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" LIKE $1"#);
+            /// ```
             pub fn like(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, false, false)
             }
             /// `self NOT LIKE pattern`
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::title.not_like("t%"));
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" NOT LIKE ? ESCAPE '\'"#);
+            /// ```
             pub fn not_like(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, false, true)
             }
             /// `LIKE`, ignoring case on every backend (PostgreSQL's `ILIKE`).
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).filter(Task::title.ilike("T%"));
+            /// assert_eq!(q.to_sql(Dialect::Postgres).sql, r#"SELECT "task"."id" FROM "task" WHERE "task"."title" ILIKE $1"#);
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" WHERE LOWER("task"."title") LIKE LOWER(?) ESCAPE '\'"#);
+            /// ```
             pub fn ilike(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, true, false)
             }

@@ -53,12 +53,39 @@ impl<M> Ordering<M> {
     }
 
     /// NULLs before every value.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query().select(Task::id).order_by(Task::hours.asc().nulls_first());
+    /// assert_eq!(q.to_sql(Dialect::Postgres).sql, r#"SELECT "task"."id" FROM "task" ORDER BY "task"."hours" ASC NULLS FIRST"#);
+    /// // MySQL has no NULLS FIRST: NULLs are sorted first by `IS NULL` instead
+    /// assert_eq!(q.to_sql(Dialect::MySql).sql,
+    ///     "SELECT `task`.`id` FROM `task` ORDER BY `task`.`hours` IS NULL DESC, `task`.`hours` ASC");
+    /// ```
     pub fn nulls_first(mut self) -> Self {
         self.item.nulls = Some(Nulls::First);
         self
     }
 
     /// NULLs after every value.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// // SQLite would put NULLs first in ascending order
+    /// let hours = Task::query().select(Task::hours).order_by(Task::hours.asc().nulls_last()).all(&db).await?;
+    /// assert_eq!(hours, [Some(1), Some(3), None]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn nulls_last(mut self) -> Self {
         self.item.nulls = Some(Nulls::Last);
         self
@@ -75,10 +102,33 @@ macro_rules! directions {
     ($ty:ident <$($gen:ident),*>, $node:expr) => {
         impl<$($gen),*> $ty<$($gen),*> {
             /// Ascending order.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// let q = Task::query().select(Task::id).order_by(Task::title.asc());
+            /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."id" FROM "task" ORDER BY "task"."title" ASC"#);
+            /// ```
             pub fn asc(self) -> Ordering<M> {
                 Ordering::new($node(self), false)
             }
             /// Descending order.
+            ///
+            /// ```
+            /// # use orm_core::prelude::*;
+            /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+            /// # #[tokio::main(flavor = "current_thread")]
+            /// # async fn main() -> orm_core::Result<()> {
+            /// # let db = Database::connect("sqlite::memory:").await?;
+            /// # db.create_tables(&[Task::table_def()]).await?;
+            /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+            /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+            /// # }
+            /// let titles: Vec<String> = Task::query().select(Task::title).order_by(Task::id.desc()).all(&db).await?;
+            /// assert_eq!(titles, ["ship", "test", "write"]);
+            /// # Ok(())
+            /// # }
+            /// ```
             pub fn desc(self) -> Ordering<M> {
                 Ordering::new($node(self), true)
             }

@@ -252,6 +252,17 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     }
 
     /// Keeps groups that match `condition`; several are AND-ed.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let q = Task::query()
+    ///     .select((Task::done, count_all()))
+    ///     .group_by(Task::done)
+    ///     .having(count_all().gt(1))
+    ///     .having(Task::hours.sum().lt(10));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."done", COUNT(*) FROM "task" GROUP BY "task"."done" HAVING COUNT(*) > ? AND CAST(SUM("task"."hours") AS INTEGER) < ?"#);
+    /// ```
     pub fn having(mut self, condition: Expr<M>) -> Self {
         self.stmt.having = Some(match self.stmt.having.take() {
             Some(previous) => (Expr::<M>::new(previous).and(condition)).0,

@@ -124,12 +124,44 @@ tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 /// `COUNT(*)`: the number of rows (of each group).
+///
+/// ```
+/// # use orm_core::prelude::*;
+/// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// # let db = Database::connect("sqlite::memory:").await?;
+/// # db.create_tables(&[Task::table_def()]).await?;
+/// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+/// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+/// # }
+/// let open: i64 = Task::query().filter(Task::done.eq(false)).select(count_all()).one(&db).await?;
+/// assert_eq!(open, 2);
+/// # Ok(())
+/// # }
+/// ```
 pub fn count_all<M>() -> TypedExpr<M, i64> {
     TypedExpr::new(Node::Aggregate(Aggregate::Count, None))
 }
 
 impl<M, T> Column<M, T> {
     /// `COUNT(column)`: the number of non-NULL values.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let with_hours = Task::query().select(Task::hours.count()).one(&db).await?;
+    /// assert_eq!(with_hours, 2); // the NULL is not counted
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count(self) -> TypedExpr<M, i64> {
         TypedExpr::new(Node::Aggregate(
             Aggregate::Count,
@@ -138,6 +170,22 @@ impl<M, T> Column<M, T> {
     }
 
     /// `COUNT(DISTINCT column)`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let states = Task::query().select(Task::done.count_distinct()).one(&db).await?;
+    /// assert_eq!(states, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count_distinct(self) -> TypedExpr<M, i64> {
         TypedExpr::new(Node::Aggregate(
             Aggregate::CountDistinct,
@@ -146,6 +194,23 @@ impl<M, T> Column<M, T> {
     }
 
     /// `MIN(column)`: NULL (`None`) over no rows.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// assert_eq!(Task::query().select(Task::hours.min()).one(&db).await?, Some(1));
+    /// let none = Task::query().filter(Task::title.eq("nap")).select(Task::hours.min()).one(&db).await?;
+    /// assert_eq!(none, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn min(self) -> TypedExpr<M, Option<T::Inner>>
     where
         T: Nullable,
@@ -154,6 +219,22 @@ impl<M, T> Column<M, T> {
     }
 
     /// `MAX(column)`: NULL (`None`) over no rows.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// assert_eq!(Task::query().select(Task::hours.max()).one(&db).await?, Some(3));
+    /// assert_eq!(Task::query().select(Task::title.max()).one(&db).await?.as_deref(), Some("write"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn max(self) -> TypedExpr<M, Option<T::Inner>>
     where
         T: Nullable,
@@ -163,6 +244,24 @@ impl<M, T> Column<M, T> {
 
     /// `SUM(column)`, as `i64` for integer columns and `f64` for floating ones; NULL
     /// (`None`) over no rows.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let total: Option<i64> = Task::query().select(Task::hours.sum()).one(&db).await?;
+    /// assert_eq!(total, Some(4));
+    /// let q = Task::query().select(Task::hours.sum());
+    /// assert_eq!(q.to_sql(Dialect::Postgres).sql, r#"SELECT CAST(SUM("task"."hours") AS BIGINT) FROM "task""#);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sum(self) -> TypedExpr<M, Option<T::Sum>>
     where
         T: Summable,
@@ -177,6 +276,22 @@ impl<M, T> Column<M, T> {
     }
 
     /// `AVG(column)` as `f64`; NULL (`None`) over no rows.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let mean: Option<f64> = Task::query().select(Task::hours.avg()).one(&db).await?;
+    /// assert_eq!(mean, Some(2.0)); // the NULL is left out, as SQL does
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn avg(self) -> TypedExpr<M, Option<f64>>
     where
         T: Summable,

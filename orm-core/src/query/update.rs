@@ -54,6 +54,19 @@ impl<M: Model> Update<M> {
     /// (`set(a, b).set(b, a)` swaps on SQLite and PostgreSQL; MySQL, which reads values
     /// already assigned, gets the assignments in an order that keeps this meaning, and
     /// refuses a swap). Setting the same column again replaces the earlier value.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let update = Task::query()
+    ///     .filter(Task::id.eq(1))
+    ///     .update()
+    ///     .set(Task::done, true)
+    ///     .set(Task::hours, Task::hours.add(1));
+    /// assert_eq!(update.to_sql(Dialect::Sqlite)?.sql,
+    ///     r#"UPDATE "task" SET "done" = ?, "hours" = "task"."hours" + ? WHERE "task"."id" = ?"#);
+    /// # Ok::<(), orm_core::Error>(())
+    /// ```
     pub fn set<T>(mut self, column: Column<M, T>, value: impl Operand<M, T>) -> Self {
         let value = value.into_operand().0;
         match self
@@ -68,11 +81,41 @@ impl<M: Model> Update<M> {
     }
 
     /// The SQL and bound values this update runs as on `dialect`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// let update = Task::query().filter(Task::done.eq(true)).update().set(Task::hours, None);
+    /// let st = update.to_sql(Dialect::Postgres)?;
+    /// assert_eq!(st.sql, r#"UPDATE "task" SET "hours" = $1 WHERE "task"."done" = $2"#);
+    /// assert_eq!(st.values, [orm_core::Value::I32(None), orm_core::Value::Bool(Some(true))]);
+    /// // an update without `set`, or of a query that pages or orders, is refused
+    /// assert!(Task::query().update().to_sql(Dialect::Postgres).is_err());
+    /// assert!(Task::query().limit(1).update().set(Task::done, true).to_sql(Dialect::Postgres).is_err());
+    /// # Ok::<(), orm_core::Error>(())
+    /// ```
     pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
         render::update(&self.filter, &self.assignments, dialect)
     }
 
     /// Runs the update; returns the number of rows it matched.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String, done: bool, hours: Option<i32> }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// # for (title, done, hours) in [("write", true, Some(3)), ("test", false, None), ("ship", false, Some(1))] {
+    /// #     Task { id: 0, title: title.into(), done, hours }.insert(&db).await?;
+    /// # }
+    /// let changed = Task::query().filter(Task::done.eq(false)).update().set(Task::done, true).execute(&db).await?;
+    /// assert_eq!(changed, 2);
+    /// assert_eq!(Task::query().filter(Task::done.eq(true)).count(&db).await?, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn execute<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         let statement = self.to_sql(exec.dialect())?;
         exec.execute(statement).await
