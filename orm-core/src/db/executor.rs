@@ -126,22 +126,27 @@ fn finish_statement(
     ok: bool,
 ) {
     let elapsed = start.elapsed();
-    span.record("db.duration_us", elapsed.as_micros() as u64);
+    span.record("db.duration_us", saturating_u64(elapsed.as_micros()));
     let _entered = span.enter();
     if elapsed >= settings.slow_threshold {
         tracing::warn!(
-            elapsed_ms = elapsed.as_millis() as u64,
+            elapsed_ms = saturating_u64(elapsed.as_millis()),
             sql,
             ok,
             "slow statement"
         );
     } else {
         tracing::debug!(
-            elapsed_us = elapsed.as_micros() as u64,
+            elapsed_us = saturating_u64(elapsed.as_micros()),
             ok,
             "statement done"
         );
     }
+}
+
+/// A duration count as `u64`, which `tracing` records (half a million years in µs).
+fn saturating_u64(n: u128) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// `rows` in a `tracing` span carrying the statement's SQL, entered while each row is
