@@ -35,6 +35,23 @@ async fn quickstart_runs_on_every_backend() {
     }
 }
 
+/// Without `DATABASE_URL`, the README's first command: an in-memory SQLite database.
+#[test]
+fn quickstart_runs_on_the_embedded_default() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("the quickstart runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("sqlite"), "{stdout}");
+    assert!(stdout.contains("deleted: 0 user(s)"), "{stdout}");
+}
+
 #[tokio::test]
 async fn transfers_keep_the_total_on_every_backend() {
     for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {

@@ -306,17 +306,53 @@ async fn a_statement_while_a_transaction_streams_is_refused(db: Database) -> Tes
     Ok(())
 }
 
+/// However a read-only transaction ends, its connection writes again afterwards. An
+/// in-memory SQLite database has a single connection, so every step reuses the one the
+/// read-only transaction had.
+#[tokio::test]
+async fn sqlite_connections_leave_read_only_with_their_transaction() -> TestResult {
+    let db = Database::connect("sqlite::memory:").await?;
+    setup(&db).await?;
+    let read_only = || TransactionOptions::new().read_only(true);
+    let tx = db.begin_with(read_only()).await?;
+    assert!(item(1, "x").insert(&tx).await.is_err(), "writes fail");
+    let nested = tx.begin().await?;
+    assert!(
+        item(1, "x").insert(&nested).await.is_err(),
+        "also in a savepoint"
+    );
+    nested.rollback().await?;
+    tx.commit().await?;
+    item(1, "after commit").insert(&db).await?;
+
+    let tx = db.begin_with(read_only()).await?;
+    tx.rollback().await?;
+    item(2, "after rollback").insert(&db).await?;
+
+    drop(db.begin_with(read_only()).await?);
+    item(3, "after drop").insert(&db).await?;
+
+    let failed: Result<()> = db
+        .transaction_with(read_only(), async |tx| item(4, "refused").insert(tx).await)
+        .await;
+    assert!(failed.is_err());
+    item(4, "after an error").insert(&db).await?;
+    assert_eq!(
+        names(&db).await?,
+        [
+            "after commit",
+            "after rollback",
+            "after drop",
+            "after an error"
+        ]
+    );
+    Ok(())
+}
+
 async fn read_only_transactions_refuse_writes(db: Database) -> TestResult {
     setup(&db).await?;
     let options = TransactionOptions::new().read_only(true);
-    if db.dialect() == Dialect::Sqlite {
-        assert!(matches!(
-            db.begin_with(options).await,
-            Err(Error::Config(_))
-        ));
-        return Ok(());
-    }
-    let tx = db.begin_with(options).await?;
+    let tx = db.begin_with(options.clone()).await?;
     assert_eq!(Item::query().count(&tx).await?, 0, "reads work");
     assert!(item(1, "x").insert(&tx).await.is_err(), "writes fail");
     drop(tx);

@@ -74,7 +74,9 @@ async fn sqlite(o: &DatabaseOptions) -> Result<Pool> {
     if !in_memory {
         options = options.journal_mode(SqliteJournalMode::Wal);
     }
-    let mut pool = pool_options::<sqlx::Sqlite>(o, if in_memory { 1 } else { 10 });
+    let mut pool = pool_options::<sqlx::Sqlite>(o, if in_memory { 1 } else { 10 })
+        // Switches `query_only` back off after a read-only transaction.
+        .after_release(|conn, _| crate::db::sqlite_read_only::after_release(conn));
     if in_memory {
         // The database lives as long as one of its connections: keep them.
         pool = pool.idle_timeout(None).max_lifetime(None);

@@ -6,6 +6,8 @@ mod executor;
 #[cfg(feature = "mysql")]
 mod interrupt;
 mod options;
+#[cfg(feature = "sqlite")]
+mod sqlite_read_only;
 mod transaction;
 
 use std::sync::Arc;

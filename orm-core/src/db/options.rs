@@ -206,8 +206,9 @@ impl TransactionOptions {
         self
     }
 
-    /// A read-only transaction: writes fail. (Not supported on SQLite:
-    /// [`Error::Config`](crate::Error::Config).)
+    /// A read-only transaction: writes fail with a database error. PostgreSQL and MySQL
+    /// have `READ ONLY` transactions; on SQLite the connection is switched to
+    /// `PRAGMA query_only` for the transaction and back when it returns to the pool.
     pub fn read_only(mut self, read_only: bool) -> Self {
         self.read_only = read_only;
         self

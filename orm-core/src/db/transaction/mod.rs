@@ -110,6 +110,11 @@ impl Transaction {
         })
         .await?;
         state.in_flight = None;
+        #[cfg(feature = "sqlite")]
+        if dialect == Dialect::Sqlite && options.read_only {
+            crate::db::sqlite_read_only::switched_on();
+            state.query_only = true;
+        }
         state.levels.push(1);
         state.next_id = 2;
         Ok(Transaction {

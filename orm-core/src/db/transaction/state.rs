@@ -34,6 +34,9 @@ pub(super) struct State {
     /// its result is in, so a mark found afterwards means the future that did the work
     /// was dropped half-way.
     pub(super) in_flight: Option<InFlight>,
+    /// SQLite only: the connection was switched to `query_only` for a read-only
+    /// transaction (the pool switches it back on release).
+    pub(super) query_only: bool,
 }
 
 /// Work whose future, if dropped half-way, leaves the transaction in an unknown state.
@@ -150,6 +153,7 @@ impl State {
             levels: Vec::new(),
             next_id: 1,
             in_flight: None,
+            query_only: false,
         }
     }
 
@@ -244,6 +248,10 @@ impl Drop for State {
         };
         if unknown {
             self.conn.close_on_drop();
+            #[cfg(feature = "sqlite")]
+            if self.query_only {
+                crate::db::sqlite_read_only::forget_one();
+            }
         }
         self.queue_rollback_to(0);
     }
@@ -274,14 +282,16 @@ pub(super) fn begin_sql(
                 .read_only
                 .then(|| "START TRANSACTION READ ONLY".to_owned()),
         )),
-        Dialect::Sqlite => {
-            if options.read_only {
-                return Err(Error::Config(
-                    "read-only transactions are not supported on SQLite".into(),
-                ));
-            }
-            // SQLite transactions are serializable, which satisfies every level.
-            Ok((None, None))
-        }
+        // SQLite transactions are serializable, which satisfies every level; read-only
+        // is the connection's `query_only` switch (see `sqlite_read_only`).
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => Ok((
+            options
+                .read_only
+                .then(|| crate::db::sqlite_read_only::SWITCH_ON.to_owned()),
+            None,
+        )),
+        #[cfg(not(feature = "sqlite"))]
+        Dialect::Sqlite => Ok((None, None)),
     }
 }

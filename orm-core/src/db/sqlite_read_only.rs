@@ -1,0 +1,47 @@
+//! Read-only transactions on SQLite, which has no `BEGIN READ ONLY`: the transaction's
+//! connection is switched to `PRAGMA query_only` before `BEGIN`, and the pool switches it
+//! back when the connection is released, however the transaction ended (commit,
+//! rollback, a dropped handle).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures_core::future::BoxFuture;
+use sqlx::SqliteConnection;
+
+/// Runs before `BEGIN` in a read-only transaction.
+pub(crate) const SWITCH_ON: &str = "PRAGMA query_only = ON";
+
+/// How many connections, in every pool of the process, were switched on and not yet
+/// back. While it is zero, releasing a connection costs nothing extra.
+static SWITCHED_ON: AtomicUsize = AtomicUsize::new(0);
+
+/// Records that a connection was switched on; it is switched back when it returns to
+/// its pool, or [`forget_one`] is called when it is closed instead.
+pub(crate) fn switched_on() {
+    SWITCHED_ON.fetch_add(1, Ordering::AcqRel);
+}
+
+/// A switched-on connection is being closed: it never returns to a pool.
+pub(crate) fn forget_one() {
+    let _ = SWITCHED_ON.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+}
+
+/// The pool's `after_release` hook: switches `query_only` off on a connection that
+/// still has it on, before anyone else can take the connection.
+pub(crate) fn after_release(conn: &mut SqliteConnection) -> BoxFuture<'_, sqlx::Result<bool>> {
+    Box::pin(async move {
+        if SWITCHED_ON.load(Ordering::Acquire) == 0 {
+            return Ok(true);
+        }
+        let (on,): (bool,) = sqlx::query_as("PRAGMA query_only")
+            .fetch_one(&mut *conn)
+            .await?;
+        if on {
+            sqlx::query("PRAGMA query_only = OFF")
+                .execute(&mut *conn)
+                .await?;
+            forget_one();
+        }
+        Ok(true)
+    })
+}
