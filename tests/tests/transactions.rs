@@ -306,6 +306,41 @@ async fn a_statement_while_a_transaction_streams_is_refused(db: Database) -> Tes
     Ok(())
 }
 
+/// The retry helper runs the work at most `retries + 1` times, and only again after a
+/// transient error.
+#[tokio::test]
+async fn retries_are_bounded_and_only_for_transient_errors() -> TestResult {
+    let db = Database::connect("sqlite::memory:").await?;
+    let options = TransactionOptions::new()
+        .retries(3)
+        .backoff_base(Duration::from_millis(1));
+    let attempts = AtomicU32::new(0);
+    let busy: Result<()> = db
+        .transaction_with(options.clone(), async |_| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            Err(Error::Busy {
+                message: "always busy".into(),
+            })
+        })
+        .await;
+    assert!(matches!(busy, Err(Error::Busy { .. })), "{busy:?}");
+    assert_eq!(attempts.swap(0, Ordering::SeqCst), 4);
+
+    let not_found: Result<()> = db
+        .transaction_with(options, async |_| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            Err(Error::NotFound)
+        })
+        .await;
+    assert!(matches!(not_found, Err(Error::NotFound)));
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        1,
+        "not transient: no retry"
+    );
+    Ok(())
+}
+
 /// However a read-only transaction ends, its connection writes again afterwards. An
 /// in-memory SQLite database has a single connection, so every step reuses the one the
 /// read-only transaction had.

@@ -246,3 +246,21 @@ impl TransactionOptions {
         exponential.saturating_add(exponential.mul_f64(f64::from(nanos % 1000) / 2000.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_with_up_to_half_again_of_jitter() {
+        let options = TransactionOptions::new().backoff_base(Duration::from_millis(10));
+        for (attempt, doubled) in [(1, 10), (2, 20), (3, 40), (11, 10 << 10), (40, 10 << 10)] {
+            let pause = options.backoff(attempt);
+            let least = Duration::from_millis(doubled);
+            assert!(
+                pause >= least && pause <= least.mul_f64(1.5),
+                "attempt {attempt}: {pause:?}"
+            );
+        }
+    }
+}
