@@ -30,7 +30,9 @@ pub(crate) fn named_fields<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<&'a 
         },
         Data::Enum(data) => cx.error_spanned_by(
             data.enum_token,
-            "#[derive(Model)] supports structs with named fields, not enums",
+            "#[derive(Model)] supports structs with named fields, not enums\n\
+             help: a model is a struct, one field per column; to store a fieldless enum in a \
+             column, `#[derive(DbEnum)]` it and make it a field's type",
         ),
         Data::Union(data) => cx.error_spanned_by(
             data.union_token,
@@ -42,7 +44,9 @@ pub(crate) fn named_fields<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<&'a 
 
 /// `false`, with an error, for a struct with lifetimes, type or const parameters.
 pub(crate) fn not_generic(cx: &Ctxt, generics: &Generics) -> bool {
-    let message = "#[derive(Model)] does not support generic structs: a model maps to one table";
+    let message = "#[derive(Model)] does not support generic structs: a model maps to one table\n\
+        help: give the fields concrete, owned types (`String`, not `&'a str` or `T`), one struct \
+        per table";
     if !generics.params.is_empty() {
         cx.error_spanned_by(generics, message);
     } else if let Some(where_clause) = &generics.where_clause {
