@@ -134,6 +134,47 @@ fn url_comes_from_dotenv_then_defaults_to_app_db() {
     let out = run();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("from_env.db").exists(), ".env is read");
+
+    // The environment beats .env, and --database-url beats both.
+    let out = cli(dir.path())
+        .args(["create-all", "--models"])
+        .arg(examples_src())
+        .env("DATABASE_URL", "sqlite://from_environment.db")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("from_environment.db").exists());
+    let out = cli(dir.path())
+        .args(["create-all", "--models"])
+        .arg(examples_src())
+        .args(["--database-url", "sqlite://from_flag.db"])
+        .env("DATABASE_URL", "sqlite://not_this.db")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("from_flag.db").exists());
+    assert!(!dir.path().join("not_this.db").exists());
+}
+
+/// Without `--models`, the models are read from `./src`, as in a cargo project.
+#[tokio::test]
+async fn models_are_read_from_src_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        "#[derive(Model)]\nstruct Note {\n    #[orm(primary_key)]\n    id: i64,\n    body: String,\n}\n",
+    )
+    .unwrap();
+    let out = cli(dir.path()).arg("create-all").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let objects = sqlite_objects(&dir.path().join("app.db")).await;
+    assert!(
+        objects
+            .iter()
+            .any(|(kind, name)| kind == "table" && name == "note"),
+        "{objects:?}"
+    );
 }
 
 #[test]
