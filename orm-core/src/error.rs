@@ -14,13 +14,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A lookup that needed a row found none (`Query::one`, a `get` turned into an error).
-    #[error("no row found")]
-    NotFound,
+    /// A lookup that needed a row found none: [`Select::one`](crate::Select::one), or a
+    /// `get` the application turned into an error with [`Error::not_found`].
+    #[error("no row found{}", in_table(*table))]
+    NotFound {
+        /// The table looked in, when known (not for raw SQL).
+        table: Option<&'static str>,
+    },
 
-    /// `Query::one` or `one_or_none` found more than one row.
-    #[error("expected at most one row, found several")]
-    MultipleRows,
+    /// [`Select::one`](crate::Select::one) or `one_or_none` found more than one row.
+    #[error("expected at most one row{}, found several", in_table(*table))]
+    MultipleRows {
+        /// The table looked in.
+        table: Option<&'static str>,
+    },
 
     /// An insert or update broke a unique constraint or primary key.
     #[error("unique constraint violated{}: {message}", on(table, constraint))]
@@ -154,6 +161,10 @@ pub enum Error {
     Driver(sqlx::Error),
 }
 
+fn in_table(table: Option<&str>) -> String {
+    table.map(|t| format!(" in `{t}`")).unwrap_or_default()
+}
+
 fn on(table: &Option<String>, constraint: &Option<String>) -> String {
     match (table, constraint) {
         (Some(t), Some(c)) => format!(" on `{t}` (`{c}`)"),
@@ -164,6 +175,14 @@ fn on(table: &Option<String>, constraint: &Option<String>) -> String {
 }
 
 impl Error {
+    /// [`Error::NotFound`] in the table of model `M`, for turning a missing row into an
+    /// error: `User::get(&db, id).await?.ok_or_else(Error::not_found::<User>)?`.
+    pub fn not_found<M: crate::Model>() -> Error {
+        Error::NotFound {
+            table: Some(M::TABLE),
+        }
+    }
+
     /// Whether retrying the whole transaction may succeed: a serialization failure, a
     /// deadlock or a lock timeout.
     pub fn is_transient(&self) -> bool {
@@ -209,7 +228,7 @@ impl Error {
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         match e {
-            sqlx::Error::RowNotFound => Error::NotFound,
+            sqlx::Error::RowNotFound => Error::NotFound { table: None },
             sqlx::Error::PoolTimedOut => Error::PoolTimedOut,
             sqlx::Error::Database(db) => classify(db.as_ref()),
             sqlx::Error::Encode(e) => Error::Encode(e.to_string()),

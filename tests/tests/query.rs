@@ -759,9 +759,26 @@ async fn terminal_methods(db: Database) -> TestResult {
     // one: exactly one row.
     assert_eq!(milk().one(&db).await?, products[5]);
     let err = nothing().one(&db).await.unwrap_err();
-    assert!(matches!(err, Error::NotFound), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::NotFound {
+                table: Some("q_products")
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "no row found in `q_products`");
     let err = fruit().one(&db).await.unwrap_err();
-    assert!(matches!(err, Error::MultipleRows), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::MultipleRows {
+                table: Some("q_products")
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         fruit().order_by(Product::id).limit(1).one(&db).await?.name,
         "Apple"
@@ -771,7 +788,7 @@ async fn terminal_methods(db: Database) -> TestResult {
     assert_eq!(nothing().one_or_none(&db).await?, None);
     assert_eq!(milk().one_or_none(&db).await?, Some(products[5].clone()));
     let err = fruit().one_or_none(&db).await.unwrap_err();
-    assert!(matches!(err, Error::MultipleRows), "{err:?}");
+    assert!(matches!(err, Error::MultipleRows { .. }), "{err:?}");
 
     // count: the rows the query would return.
     assert_eq!(Product::query().count(&db).await?, 7);

@@ -96,10 +96,10 @@ async fn closure_commits_on_ok_and_rolls_back_on_err(db: Database) -> TestResult
     let result: orm_core::Result<()> = db
         .transaction(async |tx| {
             item(2, "undone").insert(tx).await?;
-            Err(Error::NotFound)
+            Err(Error::not_found::<Item>())
         })
         .await;
-    assert!(matches!(result, Err(Error::NotFound)));
+    assert!(matches!(result, Err(Error::NotFound { .. })));
     assert_eq!(names(&db).await?, ["kept"]);
     Ok(())
 }
@@ -217,7 +217,7 @@ async fn savepoints_undo_only_their_own_work(db: Database) -> TestResult {
     let nested: orm_core::Result<()> = tx
         .transaction(async |sp| {
             item(1, "failed closure").insert(sp).await?;
-            Err(Error::NotFound)
+            Err(Error::not_found::<Item>())
         })
         .await;
     assert!(nested.is_err());
@@ -329,10 +329,10 @@ async fn retries_are_bounded_and_only_for_transient_errors() -> TestResult {
     let not_found: Result<()> = db
         .transaction_with(options, async |_| {
             attempts.fetch_add(1, Ordering::SeqCst);
-            Err(Error::NotFound)
+            Err(Error::not_found::<Item>())
         })
         .await;
-    assert!(matches!(not_found, Err(Error::NotFound)));
+    assert!(matches!(not_found, Err(Error::NotFound { .. })));
     assert_eq!(
         attempts.load(Ordering::SeqCst),
         1,
@@ -418,7 +418,9 @@ async fn retries_turn_a_real_conflict_into_success(db: Database) -> TestResult {
         tokio::spawn(async move {
             db.transaction_with(options, async |tx| {
                 let first_attempt = attempts.fetch_add(1, Ordering::SeqCst) < 2;
-                let mut c = Counter::get(tx, 1).await?.ok_or(Error::NotFound)?;
+                let mut c = Counter::get(tx, 1)
+                    .await?
+                    .ok_or_else(Error::not_found::<Counter>)?;
                 if first_attempt {
                     // Both have read the old value before either writes.
                     barrier.wait().await;
@@ -454,7 +456,9 @@ async fn without_retries_the_conflict_is_a_typed_transient_error(db: Database) -
         let options = options.clone();
         tokio::spawn(async move {
             db.transaction_with(options, async |tx| {
-                let mut c = Counter::get(tx, 1).await?.ok_or(Error::NotFound)?;
+                let mut c = Counter::get(tx, 1)
+                    .await?
+                    .ok_or_else(Error::not_found::<Counter>)?;
                 barrier.wait().await;
                 c.value += 1;
                 c.update(tx).await

@@ -39,7 +39,9 @@ async fn main() -> orm_core::Result<()> {
     // Update
     found.email = "john.doe@example.com".into();
     found.update(&db).await?;
-    let updated = User::get(&db, found.id).await?.ok_or(Error::NotFound)?;
+    let updated = User::get(&db, found.id)
+        .await?
+        .ok_or_else(Error::not_found::<User>)?;
     println!("updated: {updated:?}");
 
     // Delete

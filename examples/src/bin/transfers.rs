@@ -19,13 +19,17 @@ const INSUFFICIENT_FUNDS: &str = "insufficient funds";
 
 /// Moves `cents` from `from` to `to` inside `tx`, refusing to overdraw `from`.
 async fn transfer(tx: &Transaction, from: i64, to: i64, cents: i64) -> orm_core::Result<()> {
-    let mut source = Account::get(tx, from).await?.ok_or(Error::NotFound)?;
+    let mut source = Account::get(tx, from)
+        .await?
+        .ok_or_else(Error::not_found::<Account>)?;
     if source.balance < cents {
         return Err(Error::InvalidQuery(INSUFFICIENT_FUNDS.into()));
     }
     source.balance -= cents;
     source.update(tx).await?;
-    let mut target = Account::get(tx, to).await?.ok_or(Error::NotFound)?;
+    let mut target = Account::get(tx, to)
+        .await?
+        .ok_or_else(Error::not_found::<Account>)?;
     target.balance += cents;
     target.update(tx).await
 }

@@ -214,7 +214,7 @@ impl Database {
     /// Account { id: 1, balance: 100 }.insert(&db).await?;
     ///
     /// db.transaction(async |tx| {
-    ///     let mut a = Account::get(tx, 1).await?.ok_or(Error::NotFound)?;
+    ///     let mut a = Account::get(tx, 1).await?.ok_or_else(Error::not_found::<Account>)?;
     ///     a.balance -= 10;
     ///     a.update(tx).await
     /// })

@@ -662,7 +662,9 @@ macro_rules! text_operators {
             pub fn not_like(self, pattern: impl Operand<M, T>) -> Expr<M> {
                 self.like_node(pattern, false, true)
             }
-            /// `LIKE`, ignoring case on every backend (PostgreSQL's `ILIKE`).
+            /// `LIKE`, ignoring case on every backend (PostgreSQL's `ILIKE`, `LOWER(…)` on
+            /// both sides elsewhere). SQLite's `LOWER` folds only ASCII letters, so there
+            /// `É` and `é` still differ.
             ///
             /// ```
             /// # use orm_core::prelude::*;

@@ -72,12 +72,15 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// let ship = Task::query().filter(Task::title.eq("ship")).one(&db).await?;
     /// assert_eq!(ship.hours, Some(1));
     /// let err = Task::query().filter(Task::done.eq(false)).one(&db).await.unwrap_err();
-    /// assert!(matches!(err, Error::MultipleRows));
+    /// assert!(matches!(err, Error::MultipleRows { .. }));
+    /// assert_eq!(err.to_string(), "expected at most one row in `task`, found several");
     /// # Ok(())
     /// # }
     /// ```
     pub async fn one<E: Executor + ?Sized>(self, exec: &E) -> Result<S::Output> {
-        self.one_or_none(exec).await?.ok_or(Error::NotFound)
+        self.one_or_none(exec).await?.ok_or(Error::NotFound {
+            table: Some(M::TABLE),
+        })
     }
 
     /// The matching row if there is one: [`Error::MultipleRows`] when there are several.
@@ -108,7 +111,9 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
         match rows.as_slice() {
             [] => Ok(None),
             [row] => S::decode(row).map(Some),
-            _ => Err(Error::MultipleRows),
+            _ => Err(Error::MultipleRows {
+                table: Some(M::TABLE),
+            }),
         }
     }
 
@@ -135,7 +140,9 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
         let row = exec
             .fetch_optional(statement)
             .await?
-            .ok_or(Error::NotFound)?;
+            .ok_or(Error::NotFound {
+                table: Some(M::TABLE),
+            })?;
         let n: i64 = row.get(0)?;
         // A count that does not fit is a value from the database we cannot decode.
         u64::try_from(n).map_err(|e| Error::Decode {
