@@ -33,15 +33,10 @@ struct Missing {
     id: i64,
 }
 
-/// How many rows the memory test streams: fewer on MySQL, whose inserts are slower.
-fn many_rows(dialect: Dialect) -> i64 {
-    match dialect {
-        Dialect::MySql => 200_000,
-        _ => 1_000_000,
-    }
-}
+/// How many rows the memory test streams, on every backend.
+const MANY_ROWS: i64 = 1_000_000;
 
-/// The most the live heap may grow while all of [`many_rows`] are streamed: a small
+/// The most the live heap may grow while all of [`MANY_ROWS`] are streamed: a small
 /// fraction of what the rows take once collected (tens of MB; see the control in
 /// [`memory_stays_flat_while_streaming`]).
 const STREAM_HEAP_LIMIT: usize = 4 << 20;
@@ -145,7 +140,7 @@ async fn stream_returns_rows_one_by_one(db: Database) -> TestResult {
 async fn memory_stays_flat_while_streaming(db: Database) -> TestResult {
     let _turn = ONE_AT_A_TIME.lock().await;
     db.create_tables(&[StreamRow::table_def()]).await?;
-    let rows = many_rows(db.dialect());
+    let rows = MANY_ROWS;
     generate_rows(&db, rows).await?;
 
     let (seen, growth) = heap_growth(consume(StreamRow::query().stream(&db))).await?;
