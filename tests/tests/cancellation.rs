@@ -184,6 +184,16 @@ async fn a_transaction_cut_off_mid_statement_only_rolls_back(db: Database) -> Te
 }
 
 async fn a_savepoint_cut_off_mid_statement(db: Database) -> TestResult {
+    savepoint_cut_off_then(db, true).await
+}
+
+/// The same, with the savepoint's handle dropped (as a cancelled `tx.transaction(..)`
+/// does) instead of rolled back.
+async fn a_dropped_savepoint_cut_off_mid_statement(db: Database) -> TestResult {
+    savepoint_cut_off_then(db, false).await
+}
+
+async fn savepoint_cut_off_then(db: Database, roll_back: bool) -> TestResult {
     setup(&db).await?;
     let tx = db.begin().await?;
     Mark {
@@ -200,7 +210,11 @@ async fn a_savepoint_cut_off_mid_statement(db: Database) -> TestResult {
     .insert(&savepoint)
     .await?;
     interrupt(&savepoint).await;
-    answers(savepoint.rollback()).await?;
+    if roll_back {
+        answers(savepoint.rollback()).await?;
+    } else {
+        drop(savepoint);
+    }
 
     let labels = answers(Mark::query().select(Mark::label).all(&tx)).await;
     if db.dialect() == Dialect::MySql {
@@ -247,5 +261,6 @@ backend_tests!(
     pool_streams_dropped_mid_read,
     a_transaction_cut_off_mid_statement_only_rolls_back,
     a_savepoint_cut_off_mid_statement,
+    a_dropped_savepoint_cut_off_mid_statement,
     transaction_streams_dropped_mid_read,
 );

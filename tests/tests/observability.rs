@@ -127,6 +127,7 @@ per_backend!(
     values_are_recorded_only_when_asked,
     slow_statements_are_logged_at_warn,
     streams_and_transactions_are_traced,
+    cancelled_statements_are_traced,
 );
 
 /// The SQL of the filtered select, with the dialect's quotes escaped as the log shows them.
@@ -236,6 +237,37 @@ fn streams_and_transactions_are_traced(backend: Backend) {
         let statement = format!("db.statement=\"{operation}\"");
         assert!(logs.contains(&statement), "no {operation}:\n{logs}");
     }
+}
+
+/// A statement whose future is dropped still ends its span, as `cancelled`, with how
+/// long it ran.
+fn cancelled_statements_are_traced(backend: Backend) {
+    let test = format!("obs_cancelled_{backend:?}");
+    let slow = match backend {
+        Backend::Postgres => "SELECT CAST(pg_sleep(2) AS TEXT)",
+        Backend::MySql => "SELECT SLEEP(2)",
+        Backend::Sqlite => {
+            "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) \
+             SELECT COUNT(*) FROM n"
+        }
+    };
+    let Some(logs) = logs_of(
+        backend,
+        &test,
+        |o| o,
+        async |db| {
+            let cut = tokio::time::timeout(Duration::from_millis(20), raw(slow).execute(db)).await;
+            assert!(cut.is_err(), "the slow statement finished: {cut:?}");
+        },
+    ) else {
+        return;
+    };
+    let line = logs
+        .lines()
+        .find(|l| l.contains("close time.busy") && l.contains("db.outcome=\"cancelled\""));
+    let line = line.unwrap_or_else(|| panic!("no cancelled statement:\n{logs}"));
+    assert!(line.contains(slow.split(' ').next().unwrap()), "{line}");
+    assert!(line.contains("db.duration_us="), "{line}");
 }
 
 fn dialect_of(backend: Backend) -> Dialect {

@@ -61,8 +61,8 @@ pub(crate) struct StatementSettings {
 }
 
 /// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values
-/// only when `log_values` is on) and, once done, its duration; logs it at WARN when slower
-/// than the threshold.
+/// only when `log_values` is on) and, once done, its duration and outcome; logs it at WARN
+/// when slower than the threshold, including when its future is dropped half-way.
 pub(crate) async fn traced<T>(
     dialect: Dialect,
     settings: &StatementSettings,
@@ -70,13 +70,12 @@ pub(crate) async fn traced<T>(
     run: impl AsyncFnOnce(Arc<str>, Vec<crate::Value>) -> Result<T>,
 ) -> Result<T> {
     let sql: Arc<str> = Arc::from(st.sql);
-    let span = statement_span(dialect, settings, &sql, &st.values, false);
-    let start = Instant::now();
-    let result = run(Arc::clone(&sql), st.values)
-        .instrument(span.clone())
+    let mut trace = Trace::start(dialect, settings, Arc::clone(&sql), &st.values, false);
+    let result = run(sql, st.values)
+        .instrument(trace.span.clone())
         .await
         .map_err(|e| e.with_url(&settings.url));
-    finish_statement(&span, settings, &sql, start, result.is_ok());
+    trace.finish(if result.is_ok() { "ok" } else { "error" });
     result
 }
 
@@ -95,52 +94,76 @@ pub(crate) async fn traced_control<T>(
     traced(dialect, settings, st, async |_, _| run().await).await
 }
 
-/// The span of one statement; `db.duration_us` is recorded when it finishes.
-fn statement_span(
-    dialect: Dialect,
-    settings: &StatementSettings,
-    sql: &str,
-    values: &[Value],
-    stream: bool,
-) -> tracing::Span {
-    let span = tracing::debug_span!(
-        "orm.statement",
-        db.system = dialect.name(),
-        db.statement = sql,
-        db.values = tracing::field::Empty,
-        db.duration_us = tracing::field::Empty,
-        stream,
-    );
-    if settings.log_values {
-        span.record("db.values", tracing::field::debug(values));
-    }
-    span
+/// The span of one statement and the clock of its duration. The duration and outcome
+/// are recorded once: when the statement ends, or when it is dropped unfinished
+/// (`"cancelled"`).
+struct Trace {
+    span: tracing::Span,
+    sql: Arc<str>,
+    slow_threshold: std::time::Duration,
+    start: Instant,
+    finished: bool,
 }
 
-/// Records how long the statement took on its span, at WARN when slow.
-fn finish_statement(
-    span: &tracing::Span,
-    settings: &StatementSettings,
-    sql: &str,
-    start: Instant,
-    ok: bool,
-) {
-    let elapsed = start.elapsed();
-    span.record("db.duration_us", saturating_u64(elapsed.as_micros()));
-    let _entered = span.enter();
-    if elapsed >= settings.slow_threshold {
-        tracing::warn!(
-            elapsed_ms = saturating_u64(elapsed.as_millis()),
+impl Trace {
+    fn start(
+        dialect: Dialect,
+        settings: &StatementSettings,
+        sql: Arc<str>,
+        values: &[Value],
+        stream: bool,
+    ) -> Trace {
+        let span = tracing::debug_span!(
+            "orm.statement",
+            db.system = dialect.name(),
+            db.statement = &*sql,
+            db.values = tracing::field::Empty,
+            db.duration_us = tracing::field::Empty,
+            db.outcome = tracing::field::Empty,
+            stream,
+        );
+        if settings.log_values {
+            span.record("db.values", tracing::field::debug(values));
+        }
+        Trace {
+            span,
             sql,
-            ok,
-            "slow statement"
-        );
-    } else {
-        tracing::debug!(
-            elapsed_us = saturating_u64(elapsed.as_micros()),
-            ok,
-            "statement done"
-        );
+            slow_threshold: settings.slow_threshold,
+            start: Instant::now(),
+            finished: false,
+        }
+    }
+
+    /// Records the duration and `outcome` on the span, at WARN when slow.
+    fn finish(&mut self, outcome: &'static str) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
+        let elapsed = self.start.elapsed();
+        self.span
+            .record("db.duration_us", saturating_u64(elapsed.as_micros()))
+            .record("db.outcome", outcome);
+        let _entered = self.span.enter();
+        if elapsed >= self.slow_threshold {
+            tracing::warn!(
+                elapsed_ms = saturating_u64(elapsed.as_millis()),
+                sql = &*self.sql,
+                outcome,
+                "slow statement"
+            );
+        } else {
+            tracing::debug!(
+                elapsed_us = saturating_u64(elapsed.as_micros()),
+                outcome,
+                "statement done"
+            );
+        }
+    }
+}
+
+impl Drop for Trace {
+    fn drop(&mut self) {
+        self.finish("cancelled");
     }
 }
 
@@ -150,45 +173,31 @@ fn saturating_u64(n: u128) -> u64 {
 }
 
 /// `rows` in a `tracing` span carrying the statement's SQL, entered while each row is
-/// read. The duration, from the first poll to the end of the rows (or the stream being
-/// dropped), is recorded and checked against the slow threshold as for any statement.
+/// read; `rows` gets the span too, for work it starts elsewhere. The duration runs from
+/// here to the end of the rows, or to the stream being dropped (`"cancelled"` if rows
+/// were left), and is checked against the slow threshold as for any statement.
 pub(crate) fn traced_stream<'a>(
     dialect: Dialect,
     settings: &StatementSettings,
     st: Statement,
-    rows: impl FnOnce(Statement) -> BoxStream<'a, Result<Row>>,
+    rows: impl FnOnce(Statement, &tracing::Span) -> BoxStream<'a, Result<Row>>,
 ) -> BoxStream<'a, Result<Row>> {
-    let span = statement_span(dialect, settings, &st.sql, &st.values, true);
-    let sql = st.sql.clone();
+    let sql: Arc<str> = Arc::from(st.sql.as_str());
+    let trace = Trace::start(dialect, settings, sql, &st.values, true);
+    let rows = rows(st, &trace.span);
     Box::pin(TracedStream {
-        rows: rows(st),
-        span,
-        settings: settings.clone(),
-        sql,
-        start: None,
+        rows,
+        trace,
+        url: Arc::clone(&settings.url),
         ok: true,
-        finished: false,
     })
 }
 
 struct TracedStream<'a> {
     rows: BoxStream<'a, Result<Row>>,
-    span: tracing::Span,
-    settings: StatementSettings,
-    sql: String,
-    /// Set at the first poll: a stream may be built long before it is read.
-    start: Option<Instant>,
+    trace: Trace,
+    url: Arc<str>,
     ok: bool,
-    finished: bool,
-}
-
-impl TracedStream<'_> {
-    fn finish(&mut self) {
-        if let (false, Some(start)) = (self.finished, self.start) {
-            self.finished = true;
-            finish_statement(&self.span, &self.settings, &self.sql, start, self.ok);
-        }
-    }
 }
 
 impl futures_core::Stream for TracedStream<'_> {
@@ -198,24 +207,23 @@ impl futures_core::Stream for TracedStream<'_> {
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
         let this = &mut *self;
-        this.start.get_or_insert_with(Instant::now);
         let polled = {
-            let _entered = this.span.enter();
+            let _entered = this.trace.span.enter();
             this.rows.poll_next_unpin(cx)
         };
-        match &polled {
-            std::task::Poll::Ready(Some(Err(_))) => this.ok = false,
-            std::task::Poll::Ready(None) => this.finish(),
-            _ => {}
+        match polled {
+            Poll::Ready(Some(Err(e))) => {
+                this.ok = false;
+                Poll::Ready(Some(Err(e.with_url(&this.url))))
+            }
+            Poll::Ready(None) => {
+                this.trace.finish(if this.ok { "ok" } else { "error" });
+                Poll::Ready(None)
+            }
+            other => other,
         }
-        polled
-    }
-}
-
-impl Drop for TracedStream<'_> {
-    fn drop(&mut self) {
-        self.finish();
     }
 }
 

@@ -331,13 +331,17 @@ impl Executor for Database {
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
         let inner = &*self.inner;
-        executor::traced_stream(inner.dialect, &inner.settings, st, |st| match &inner.pool {
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite(p) => run::fetch_stream(p, st),
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => run::fetch_stream(p, st),
-            #[cfg(feature = "mysql")]
-            Pool::MySql(p) => Box::pin(interrupt::FinishRowOnDrop::new(run::fetch_stream(p, st))),
+        executor::traced_stream(inner.dialect, &inner.settings, st, |st, _| {
+            match &inner.pool {
+                #[cfg(feature = "sqlite")]
+                Pool::Sqlite(p) => run::fetch_stream(p, st),
+                #[cfg(feature = "postgres")]
+                Pool::Postgres(p) => run::fetch_stream(p, st),
+                #[cfg(feature = "mysql")]
+                Pool::MySql(p) => {
+                    Box::pin(interrupt::FinishRowOnDrop::new(run::fetch_stream(p, st)))
+                }
+            }
         })
     }
 }

@@ -1,7 +1,7 @@
 //! Read-only transactions on SQLite, which has no `BEGIN READ ONLY`: the transaction's
-//! connection is switched to `PRAGMA query_only` before `BEGIN`, and the pool switches it
-//! back when the connection is released, however the transaction ended (commit,
-//! rollback, a dropped handle).
+//! connection is switched to `PRAGMA query_only` before `BEGIN` and back after `COMMIT` or
+//! `ROLLBACK`. A transaction dropped without either cannot run a statement, so the pool
+//! switches its connection back when it is released.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -10,6 +10,9 @@ use sqlx::SqliteConnection;
 
 /// Runs before `BEGIN` in a read-only transaction.
 pub(crate) const SWITCH_ON: &str = "PRAGMA query_only = ON";
+
+/// Runs after the transaction's `COMMIT` or `ROLLBACK`, or on release.
+pub(crate) const SWITCH_OFF: &str = "PRAGMA query_only = OFF";
 
 /// How many connections, in every pool of the process, were switched on and not yet
 /// back. While it is zero, releasing a connection costs nothing extra.
@@ -37,9 +40,7 @@ pub(crate) fn after_release(conn: &mut SqliteConnection) -> BoxFuture<'_, sqlx::
             .fetch_one(&mut *conn)
             .await?;
         if on {
-            sqlx::query("PRAGMA query_only = OFF")
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(SWITCH_OFF).execute(&mut *conn).await?;
             forget_one();
         }
         Ok(true)

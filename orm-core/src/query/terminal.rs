@@ -248,6 +248,14 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// The rows as a stream, decoded one at a time, so memory stays flat however many
     /// rows match.
     ///
+    /// The query runs when the stream is first polled (on a transaction: when the stream
+    /// is made), and dropping the stream stops it between two rows. On a transaction,
+    /// other statements fail at once ([`Error::InvalidQuery`]) until the stream is
+    /// exhausted or dropped. On MySQL, whose
+    /// driver cannot resume a half-read reply, a stream dropped while a row is on its way
+    /// finishes reading that row in the background, which may run the query if it had
+    /// not started yet.
+    ///
     /// ```
     /// # use orm_core::prelude::*;
     /// # #[derive(Model, Debug, PartialEq)]

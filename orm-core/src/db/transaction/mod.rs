@@ -257,6 +257,7 @@ impl Transaction {
             .await?;
             state.levels.pop();
         }
+        state.leave_query_only().await;
         drop(state);
         self.finished = true;
         Ok(())

@@ -36,6 +36,7 @@ pub(super) struct State {
     pub(super) in_flight: Option<InFlight>,
     /// SQLite only: the connection was switched to `query_only` for a read-only
     /// transaction (the pool switches it back on release).
+    #[cfg(feature = "sqlite")]
     pub(super) query_only: bool,
 }
 
@@ -153,13 +154,19 @@ impl State {
             levels: Vec::new(),
             next_id: 1,
             in_flight: None,
+            #[cfg(feature = "sqlite")]
             query_only: false,
         }
     }
 
     /// Queues the rollback of every level beyond the first `keep`: synchronous, so it can
-    /// run in `Drop`; the driver sends queued rollbacks before the next statement.
+    /// run in `Drop`; the driver sends queued rollbacks before the next statement. A
+    /// statement cut off half-way ran on the innermost level, so it is undone with it, as
+    /// for an explicit rollback (see [`State::recover_for_rollback`]).
     pub(super) fn queue_rollback_to(&mut self, keep: usize) {
+        if self.levels.len() <= keep || !self.recover_for_rollback(keep) {
+            return;
+        }
         while self.levels.len() > keep {
             with_conn!(&mut self.conn, c, DB => Manager::<DB>::start_rollback(c));
             self.levels.pop();
@@ -216,6 +223,29 @@ impl State {
         let result = op(&mut self.conn).await;
         self.in_flight = None;
         result
+    }
+
+    /// After the outermost level ended: switches an SQLite connection out of the
+    /// `query_only` mode of a read-only transaction, so that the connection is clean
+    /// before it returns to the pool (the pool's hook covers transactions that were
+    /// dropped instead). A connection that cannot be switched back is closed.
+    pub(super) async fn leave_query_only(&mut self) {
+        #[cfg(feature = "sqlite")]
+        if self.query_only && self.levels.is_empty() {
+            let off = crate::db::sqlite_read_only::SWITCH_OFF;
+            let switched = self
+                .settle(async |conn| {
+                    with_conn!(conn, c, DB => {
+                        crate::db::run::execute::<DB>(&mut *c, off.into(), Vec::new()).await
+                    })
+                })
+                .await;
+            if switched.is_err() {
+                self.conn.close_on_drop();
+            }
+            self.query_only = false;
+            crate::db::sqlite_read_only::forget_one();
+        }
     }
 
     /// Makes way for rolling back to `keep` levels after a statement was interrupted.

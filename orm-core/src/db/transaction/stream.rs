@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 use super::Transaction;
 use super::state::{Conn, Shared, stream_open, with_conn};
@@ -22,38 +23,42 @@ pub(super) fn fetch_stream(tx: &Transaction, st: Statement) -> BoxStream<'_, Res
         return futures_util::stream::once(async { Err(stream_open()) }).boxed();
     }
     let shared = &tx.shared;
-    traced_stream(shared.dialect, &shared.settings, st, |st| {
-        read_in_task(tx, st).boxed()
+    traced_stream(shared.dialect, &shared.settings, st, |st, span| {
+        read_in_task(tx, st, span).boxed()
     })
 }
 
-/// Starts the task that reads the rows of `st` on the transaction's connection.
-fn read_in_task(tx: &Transaction, st: Statement) -> RowReceiver {
+/// Starts the task that reads the rows of `st` on the transaction's connection, in the
+/// statement's span.
+fn read_in_task(tx: &Transaction, st: Statement, span: &tracing::Span) -> RowReceiver {
     let shared = Arc::clone(&tx.shared);
     let (id, depth) = (tx.id, tx.depth);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Row>>(ROWS_AHEAD);
-    tokio::spawn(async move {
-        let mut state = shared.state.lock().await;
-        state.apply_dropped(&shared.dropped);
-        if let Err(e) = state.check_innermost(id, depth) {
-            let _ = sender.send(Err(e)).await;
-            return;
-        }
-        let _ = state
-            .statement(async |conn| {
-                let mut rows = with_conn!(conn, c, DB => run::fetch_stream::<DB>(c, st));
-                // Every row is read whole, even after the reader has gone: a read cut
-                // half-way would leave a MySQL connection out of step with the server.
-                // Rows left unread are skipped by the driver before the next statement.
-                while let Some(row) = rows.next().await {
-                    if sender.send(row).await.is_err() {
-                        break;
+    tokio::spawn(
+        async move {
+            let mut state = shared.state.lock().await;
+            state.apply_dropped(&shared.dropped);
+            if let Err(e) = state.check_innermost(id, depth) {
+                let _ = sender.send(Err(e)).await;
+                return;
+            }
+            let _ = state
+                .statement(async |conn| {
+                    let mut rows = with_conn!(conn, c, DB => run::fetch_stream::<DB>(c, st));
+                    // Every row is read whole, even after the reader has gone: a read cut
+                    // half-way would leave a MySQL connection out of step with the server.
+                    // Rows left unread are skipped by the driver before the next statement.
+                    while let Some(row) = rows.next().await {
+                        if sender.send(row).await.is_err() {
+                            break;
+                        }
                     }
-                }
-                Ok(())
-            })
-            .await;
-    });
+                    Ok(())
+                })
+                .await;
+        }
+        .instrument(span.clone()),
+    );
     RowReceiver {
         receiver,
         shared: Arc::clone(&tx.shared),
