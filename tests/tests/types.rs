@@ -63,6 +63,79 @@ struct AllTypes {
     maybe_bytes: Option<Vec<u8>>,
 }
 
+/// Every type again, each NULL-able: NULL and a value both round-trip.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "type_matrix_nullable")]
+struct MaybeTypes {
+    #[orm(primary_key)]
+    id: i64,
+    flag: Option<bool>,
+    tiny: Option<i8>,
+    small: Option<i16>,
+    int: Option<i32>,
+    big: Option<i64>,
+    utiny: Option<u8>,
+    usmall: Option<u16>,
+    uint: Option<u32>,
+    single: Option<f32>,
+    double: Option<f64>,
+    text: Option<String>,
+    bytes: Option<Vec<u8>>,
+    date: Option<NaiveDate>,
+    time: Option<NaiveTime>,
+    datetime: Option<NaiveDateTime>,
+    instant: Option<DateTime<Utc>>,
+    uuid: Option<Uuid>,
+    json: Option<serde_json::Value>,
+    doc: Option<Json<Doc>>,
+    decimal: Option<Decimal>,
+    t_date: Option<time::Date>,
+    t_time: Option<time::Time>,
+    t_datetime: Option<time::PrimitiveDateTime>,
+    t_instant: Option<time::OffsetDateTime>,
+    #[orm(max_length = 16)]
+    status: Option<Status>,
+}
+
+impl MaybeTypes {
+    /// `all`'s values, with field `i` NULL where bit `i` of `nulls` is set.
+    fn from(all: AllTypes, nulls: u32) -> MaybeTypes {
+        let mut bit = 0;
+        let mut keep = || {
+            bit += 1;
+            nulls & (1 << (bit - 1)) == 0
+        };
+        MaybeTypes {
+            id: 0,
+            flag: keep().then_some(all.flag),
+            tiny: keep().then_some(all.tiny),
+            small: keep().then_some(all.small),
+            int: keep().then_some(all.int),
+            big: keep().then_some(all.big),
+            utiny: keep().then_some(all.utiny),
+            usmall: keep().then_some(all.usmall),
+            uint: keep().then_some(all.uint),
+            single: keep().then_some(all.single),
+            double: keep().then_some(all.double),
+            text: keep().then_some(all.text),
+            bytes: keep().then_some(all.bytes),
+            date: keep().then_some(all.date),
+            time: keep().then_some(all.time),
+            datetime: keep().then_some(all.datetime),
+            instant: keep().then_some(all.instant),
+            uuid: keep().then_some(all.uuid),
+            json: keep().then_some(all.json),
+            doc: keep().then_some(all.doc),
+            decimal: keep().then_some(all.decimal),
+            t_date: keep().then_some(all.t_date),
+            t_time: keep().then_some(all.t_time),
+            t_datetime: keep().then_some(all.t_datetime),
+            t_instant: keep().then_some(all.t_instant),
+            status: keep().then_some(all.status),
+        }
+    }
+}
+
 /// Microsecond timestamps between the years 1000 and 9999: what every backend holds.
 fn micros() -> impl Strategy<Value = i64> {
     let min = NaiveDate::from_ymd_opt(1000, 1, 1)
@@ -200,6 +273,31 @@ async fn random_values_round_trip(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Random values of every type as `Option`s, each NULL or not at random, round-trip
+/// exactly; so do a row of NULLs only and a row of no NULLs.
+async fn random_nullable_values_round_trip(db: Database) -> TestResult {
+    db.create_tables(&[MaybeTypes::table_def()]).await?;
+    let mut runner = TestRunner::deterministic();
+    let strategy = (all_types(), any::<u32>());
+    let mut rows = vec![
+        MaybeTypes::from(edge_values(), u32::MAX),
+        MaybeTypes::from(edge_values(), 0),
+    ];
+    for _ in 0..24 {
+        let (all, nulls) = strategy
+            .new_tree(&mut runner)
+            .map_err(|r| r.to_string())?
+            .current();
+        rows.push(MaybeTypes::from(all, nulls));
+    }
+    for mut row in rows {
+        row.insert(&db).await?;
+        let loaded = MaybeTypes::get(&db, row.id).await?.expect("inserted");
+        assert_eq!(loaded, row, "round trip on {}", db.dialect());
+    }
+    Ok(())
+}
+
 fn edge_values() -> AllTypes {
     let max_instant = NaiveDate::from_ymd_opt(9999, 12, 31)
         .unwrap()
@@ -331,6 +429,7 @@ async fn unknown_enum_text_is_a_decode_error(db: Database) -> TestResult {
 
 backend_tests!(
     random_values_round_trip,
+    random_nullable_values_round_trip,
     edge_values_round_trip,
     non_finite_floats,
     unknown_enum_text_is_a_decode_error,
