@@ -18,13 +18,14 @@ pub(crate) const SWITCH_OFF: &str = "PRAGMA query_only = OFF";
 /// back. While it is zero, releasing a connection costs nothing extra.
 static SWITCHED_ON: AtomicUsize = AtomicUsize::new(0);
 
-/// Records that a connection was switched on; it is switched back when it returns to
-/// its pool, or [`forget_one`] is called when it is closed instead.
+/// Records that a connection was switched on. [`forget_one`] undoes this when the
+/// transaction switches it back itself, or when the connection is closed; otherwise the
+/// pool's hook switches it back on release.
 pub(crate) fn switched_on() {
     SWITCHED_ON.fetch_add(1, Ordering::AcqRel);
 }
 
-/// A switched-on connection is being closed: it never returns to a pool.
+/// A switched-on connection was switched back, or is being closed.
 pub(crate) fn forget_one() {
     let _ = SWITCHED_ON.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
 }

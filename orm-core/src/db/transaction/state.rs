@@ -207,10 +207,7 @@ impl State {
         &mut self,
         op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
     ) -> Result<T> {
-        self.in_flight = Some(InFlight::Settle);
-        let result = op(&mut self.conn).await;
-        self.in_flight = None;
-        result
+        self.marked(InFlight::Settle, op).await
     }
 
     /// Runs the statement `op`, marked in flight: if the future is dropped there, the
@@ -219,7 +216,16 @@ impl State {
         &mut self,
         op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
     ) -> Result<T> {
-        self.in_flight = Some(InFlight::Statement);
+        self.marked(InFlight::Statement, op).await
+    }
+
+    /// Runs `op` with `work` marked in flight; the mark is cleared only when `op` ends.
+    async fn marked<T>(
+        &mut self,
+        work: InFlight,
+        op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
+    ) -> Result<T> {
+        self.in_flight = Some(work);
         let result = op(&mut self.conn).await;
         self.in_flight = None;
         result
