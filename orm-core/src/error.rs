@@ -73,6 +73,21 @@ pub enum Error {
         message: String,
     },
 
+    /// A string is longer than its column's `max_length`. The ORM checks the values it
+    /// writes (insert, update, `update().set`) before sending them, the same way on every
+    /// backend, and names table and column; a value written with raw SQL is refused by
+    /// PostgreSQL and MySQL themselves (`table` unknown there; PostgreSQL names no column
+    /// either) and is stored as is by SQLite, which has no length limits.
+    #[error("value too long for{} (at most {} characters)", column_of(table, column), max_length.map_or_else(|| "the column's".to_owned(), |n| n.to_string()))]
+    ValueTooLong {
+        /// The table, where known.
+        table: Option<String>,
+        /// The column, where known.
+        column: Option<String>,
+        /// The column's length limit, where known.
+        max_length: Option<u32>,
+    },
+
     /// The database could not serialize this transaction with a concurrent one; retrying
     /// the whole transaction may succeed.
     #[error("serialization failure, the transaction may be retried: {message}")]
@@ -103,8 +118,12 @@ pub enum Error {
     #[error("timed out waiting for a connection from the pool")]
     PoolTimedOut,
 
-    /// The database could not be reached, or the connection broke.
-    #[error("cannot connect to {url}: {message}")]
+    /// The database could not be reached (refused, unknown host, wrong password), or an
+    /// established connection broke: the server closed it (PostgreSQL's administrator
+    /// shutdown, a killed session, failover: SQLSTATE 57P01-57P03 and class 08; MySQL's
+    /// `KILL`), or the network failed. Inside a transaction this ends the transaction:
+    /// nothing of it was committed.
+    #[error("connection to {url} failed: {message}")]
     Connection {
         /// The URL, with its password redacted.
         url: String,
@@ -122,6 +141,18 @@ pub enum Error {
         /// Why.
         #[source]
         source: sqlx::error::BoxDynError,
+    },
+
+    /// A statement binds more values than the backend takes in one statement (32 766 on
+    /// SQLite, 65 535 on PostgreSQL and MySQL). Refused before anything is sent. Split the
+    /// work into smaller statements; on PostgreSQL `is_in` binds its list as one array
+    /// and has no such limit.
+    #[error("a statement may bind at most {limit} values on this backend, this one binds {count}")]
+    TooManyParameters {
+        /// The values the statement binds.
+        count: usize,
+        /// The backend's limit.
+        limit: usize,
     },
 
     /// A value could not be encoded for the backend (a `u32` too large for a key, say).
@@ -163,6 +194,15 @@ pub enum Error {
 
 fn in_table(table: Option<&str>) -> String {
     table.map(|t| format!(" in `{t}`")).unwrap_or_default()
+}
+
+fn column_of(table: &Option<String>, column: &Option<String>) -> String {
+    match (table, column) {
+        (Some(t), Some(c)) => format!(" `{t}`.`{c}`"),
+        (None, Some(c)) => format!(" column `{c}`"),
+        (Some(t), None) => format!(" a column of `{t}`"),
+        (None, None) => " a column".to_owned(),
+    }
 }
 
 fn on(table: &Option<String>, constraint: &Option<String>) -> String {
@@ -261,6 +301,34 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         constraint = constraint.or(c);
     }
     match code.as_deref() {
+        // PostgreSQL: the server ended the session (administrator command, shutdown,
+        // crash recovery) or the connection failed: the same event MySQL reports as a
+        // broken connection. `with_url` names the database.
+        Some("57P01" | "57P02" | "57P03") => {
+            return Error::Connection {
+                url: String::new(),
+                message,
+            };
+        }
+        Some(c) if c.starts_with("08") && c.len() == 5 => {
+            return Error::Connection {
+                url: String::new(),
+                message,
+            };
+        }
+        // PostgreSQL's string_data_right_truncation; MySQL's ER_DATA_TOO_LONG ("Data too
+        // long for column 'name' at row 1").
+        Some("22001" | "1406") => {
+            let column = message
+                .split_once("column '")
+                .and_then(|(_, rest)| rest.split_once('\''))
+                .map(|(c, _)| c.to_owned());
+            return Error::ValueTooLong {
+                table: None,
+                column,
+                max_length: None,
+            };
+        }
         // PostgreSQL SQLSTATE
         Some("40001") => return Error::SerializationFailure { message },
         Some("40P01") => return Error::Deadlock { message },
@@ -352,56 +420,4 @@ fn names_in_message(message: &str) -> (Option<String>, Option<String>) {
         };
     }
     (None, None)
-}
-
-/// `url` with any password replaced by `***`, for messages and logs.
-///
-/// ```
-/// assert_eq!(
-///     orm_core::redact_url("postgres://app:s3cret@db:5432/prod"),
-///     "postgres://app:***@db:5432/prod"
-/// );
-/// assert_eq!(orm_core::redact_url("sqlite://app.db"), "sqlite://app.db");
-/// assert_eq!(
-///     orm_core::redact_url("postgres://app@db/prod?password=s3cret&sslmode=require"),
-///     "postgres://app@db/prod?password=***&sslmode=require"
-/// );
-/// ```
-pub fn redact_url(url: &str) -> String {
-    const SECRET_KEYS: [&str; 4] = ["password", "pass", "pwd", "sslpassword"];
-    let Ok(mut u) = url::Url::parse(url) else {
-        // Unparseable: keep the scheme only, the rest may hold a secret.
-        return match url.split_once("://") {
-            Some((scheme, _)) => format!("{scheme}://<redacted>"),
-            None => "<redacted>".to_owned(),
-        };
-    };
-    let secret_query = u
-        .query_pairs()
-        .any(|(k, _)| SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str()));
-    if u.password().is_none() && !secret_query {
-        return url.to_owned();
-    }
-    if u.password().is_some() {
-        // Setting a password only fails for URLs that cannot have one.
-        let _ = u.set_password(Some("***"));
-    }
-    if secret_query {
-        let pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                let secret = SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str());
-                (
-                    k.into_owned(),
-                    if secret {
-                        "***".to_owned()
-                    } else {
-                        v.into_owned()
-                    },
-                )
-            })
-            .collect();
-        u.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    u.to_string()
 }

@@ -53,6 +53,7 @@ mod model;
 pub mod query;
 mod row;
 pub mod schema;
+mod url;
 mod value;
 
 mod dialect;
@@ -63,10 +64,11 @@ pub mod __private;
 pub use column::Column;
 pub use db::{Database, DatabaseOptions, Executor, Transaction};
 pub use dialect::Dialect;
-pub use error::{Error, Result, redact_url};
+pub use error::{Error, Result};
 pub use model::Model;
 pub use query::{Expr, FromRow, Raw, Select, Statement, raw};
 pub use row::Row;
+pub use url::redact_url;
 #[cfg(feature = "json")]
 pub use value::Json;
 pub use value::{IntoValue, SqlValue, TextValue, Value};

@@ -88,7 +88,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let statement = insert_statement::<Self>(exec.dialect(), self);
+            let statement = insert_statement::<Self>(exec.dialect(), self)?;
             match Self::AUTO_INCREMENT {
                 Some(_) => {
                     let key = exec
@@ -120,7 +120,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Fails with [`Error::StaleData`] when no such row exists.
     fn update<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let statement = crate::query::update_statement::<Self>(exec.dialect(), self);
+            let statement = crate::query::update_statement::<Self>(exec.dialect(), self)?;
             match exec.execute(statement).await? {
                 0 => Err(Error::StaleData(format!(
                     "update of {} found no row with its primary key",

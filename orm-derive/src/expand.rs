@@ -187,9 +187,18 @@ fn column_handles(model: &ModelDef) -> TokenStream {
             ..
         } = f;
         let doc = format!("Column `{column}` of `{table}`.");
+        // Decimals are numbers SQLite stores as text: the handle says so (for any other
+        // type the call is left out, keeping the expansion and its errors small).
+        let is_decimal = f
+            .rust_type
+            .as_ref()
+            .and_then(|t| t.sql_type(None))
+            .is_some_and(|(t, _)| t == ::orm_schema::SqlType::Decimal);
+        let numeric_text = is_decimal
+            .then(|| quote!(.numeric_text(<#ty as ::orm_core::SqlValue>::NUMERIC_TEXT)));
         quote! {
             #[doc = #doc]
-            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column);
+            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column)#numeric_text;
         }
     });
     quote! {

@@ -75,6 +75,7 @@ impl Backend for sqlx::Sqlite {
             Value::U8(v) => args.add(v),
             Value::U16(v) => args.add(v),
             Value::U32(v) => args.add(v),
+            Value::List(_) => Err("SQLite has no array parameters".into()),
             // SQLite has no decimal type: the exact text, in a TEXT column.
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v.map(|d| d.to_string())),
@@ -107,6 +108,7 @@ impl Backend for sqlx::Postgres {
         // PostgreSQL has no 1-byte or unsigned integers: each goes in the next wider type,
         // which holds every value exactly.
         bind_common!(args, value, {
+            Value::List(items) => bind_pg_array(args, items),
             Value::I8(v) => args.add(v.map(i16::from)),
             Value::U8(v) => args.add(v.map(i16::from)),
             Value::U16(v) => args.add(v.map(i32::from)),
@@ -135,10 +137,69 @@ impl Backend for sqlx::Postgres {
     }
 }
 
+/// Binds the items of an `is_in` list as one PostgreSQL array of their type.
+#[cfg(feature = "postgres")]
+fn bind_pg_array(
+    args: &mut sqlx::postgres::PgArguments,
+    items: Vec<Value>,
+) -> Result<(), BoxDynError> {
+    macro_rules! array {
+        ($($variant:ident $(($cfg:literal))? => $map:expr),* $(,)?) => {
+            match items.first() {
+                $(
+                    $(#[cfg(feature = $cfg)])?
+                    Some(Value::$variant(_)) => {
+                        let mut array = Vec::with_capacity(items.len());
+                        for item in items {
+                            match item {
+                                Value::$variant(v) => array.push(v.map($map)),
+                                other => return Err(format!("a list mixes {other:?} with other values").into()),
+                            }
+                        }
+                        args.add(array)
+                    }
+                )*
+                _ => Err("a list of these values cannot be bound as an array".into()),
+            }
+        };
+    }
+    array! {
+        Bool => |v| v,
+        I8 => i16::from,
+        I16 => |v| v,
+        I32 => |v| v,
+        I64 => |v| v,
+        U8 => i16::from,
+        U16 => i32::from,
+        U32 => i64::from,
+        F32 => |v| v,
+        F64 => |v| v,
+        String => |v| v,
+        Bytes => |v| v,
+        Date("chrono") => |v| v,
+        Time("chrono") => |v| v,
+        DateTime("chrono") => |v| v,
+        DateTimeUtc("chrono") => |v| v,
+        Uuid("uuid") => |v| v,
+        Json("json") => |v| v,
+        Decimal("decimal") => |v| v,
+        TimeDate("time") => |v| v,
+        TimeTime("time") => |v| v,
+        TimePrimitiveDateTime("time") => |v| v,
+        TimeOffsetDateTime("time") => |v| v,
+    }
+}
+
+/// Whether PostgreSQL can bind `value` as an item of an array parameter.
+pub(crate) fn binds_in_pg_array(value: &Value) -> bool {
+    !matches!(value, Value::Invalid(_) | Value::List(_))
+}
+
 #[cfg(feature = "mysql")]
 impl Backend for sqlx::MySql {
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), BoxDynError> {
         bind_common!(args, value, {
+            Value::List(_) => Err("MySQL has no array parameters".into()),
             Value::I8(v) => args.add(v),
             Value::U8(v) => args.add(v),
             Value::U16(v) => args.add(v),

@@ -39,6 +39,27 @@ fn connection_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
     }
 }
 
+/// Opens one connection straight away, then a pool that fills itself on demand.
+///
+/// sqlx's own `connect_with` retries a refused connection until the acquire timeout runs
+/// out, then reports only that it timed out: a server that is down (or a wrong port)
+/// looked like an exhausted pool after 30 s. One direct attempt fails at once with the
+/// cause; the pool then starts from a server known to answer.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn probe_then_pool<DB: sqlx::Database>(
+    o: &DatabaseOptions,
+    options: <DB::Connection as sqlx::Connection>::Options,
+) -> Result<sqlx::Pool<DB>> {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let probe = tokio::time::timeout(o.acquire_timeout, options.connect())
+        .await
+        .map_err(|_| connection_error(o, sqlx::Error::PoolTimedOut))?
+        .map_err(|e| connection_error(o, e))?;
+    // Closing politely is a courtesy: a failure here says nothing about the server.
+    let _ = probe.close().await;
+    Ok(pool_options::<DB>(o, 10).connect_lazy_with(options))
+}
+
 #[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 fn not_compiled(dialect: Dialect) -> Error {
     Error::Config(format!(
@@ -97,11 +118,9 @@ async fn sqlite(_: &DatabaseOptions) -> Result<Pool> {
 async fn postgres(o: &DatabaseOptions) -> Result<Pool> {
     let options =
         sqlx::postgres::PgConnectOptions::from_str(&o.url).map_err(|e| config_error(o, e))?;
-    let pool = pool_options::<sqlx::Postgres>(o, 10)
-        .connect_with(options)
-        .await
-        .map_err(|e| connection_error(o, e))?;
-    Ok(Pool::Postgres(pool))
+    Ok(Pool::Postgres(
+        probe_then_pool::<sqlx::Postgres>(o, options).await?,
+    ))
 }
 
 #[cfg(not(feature = "postgres"))]
@@ -119,11 +138,9 @@ async fn mysql(o: &DatabaseOptions) -> Result<Pool> {
     let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)
         .map_err(|e| config_error(o, e))?
         .charset("utf8mb4");
-    let pool = pool_options::<sqlx::MySql>(o, 10)
-        .connect_with(options)
-        .await
-        .map_err(|e| connection_error(o, e))?;
-    Ok(Pool::MySql(pool))
+    Ok(Pool::MySql(
+        probe_then_pool::<sqlx::MySql>(o, options).await?,
+    ))
 }
 
 #[cfg(not(feature = "mysql"))]

@@ -69,6 +69,7 @@ pub(crate) async fn traced<T>(
     st: Statement,
     run: impl AsyncFnOnce(Arc<str>, Vec<crate::Value>) -> Result<T>,
 ) -> Result<T> {
+    within_parameter_limit(dialect, &st)?;
     let sql: Arc<str> = Arc::from(st.sql);
     let mut trace = Trace::start(dialect, settings, Arc::clone(&sql), &st.values, false);
     let result = run(sql, st.values)
@@ -77,6 +78,19 @@ pub(crate) async fn traced<T>(
         .map_err(|e| e.with_url(&settings.url));
     trace.finish(if result.is_ok() { "ok" } else { "error" });
     result
+}
+
+/// Refuses a statement that binds more values than the backend takes, before it is sent:
+/// PostgreSQL's driver would otherwise fail in a way that looks like a broken connection.
+fn within_parameter_limit(dialect: Dialect, st: &Statement) -> Result<()> {
+    let limit = dialect.max_parameters();
+    if st.values.len() > limit {
+        return Err(Error::TooManyParameters {
+            count: st.values.len(),
+            limit,
+        });
+    }
+    Ok(())
 }
 
 /// Traces a transaction's `BEGIN`, `COMMIT`, `ROLLBACK` or savepoint statement, which the
@@ -182,6 +196,9 @@ pub(crate) fn traced_stream<'a>(
     st: Statement,
     rows: impl FnOnce(Statement, &tracing::Span) -> BoxStream<'a, Result<Row>>,
 ) -> BoxStream<'a, Result<Row>> {
+    if let Err(e) = within_parameter_limit(dialect, &st) {
+        return Box::pin(futures_util::stream::once(std::future::ready(Err(e))));
+    }
     let sql: Arc<str> = Arc::from(st.sql.as_str());
     let trace = Trace::start(dialect, settings, sql, &st.values, true);
     let rows = rows(st, &trace.span);

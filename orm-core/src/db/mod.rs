@@ -9,11 +9,13 @@ mod options;
 #[cfg(feature = "sqlite")]
 mod sqlite_read_only;
 mod transaction;
+mod writer_queue;
 
 use std::sync::Arc;
 
 use futures_core::stream::BoxStream;
 
+pub(crate) use backend::binds_in_pg_array;
 pub use executor::Executor;
 pub(crate) use executor::{StatementSettings, run, traced, traced_control};
 pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
@@ -47,6 +49,8 @@ struct Inner {
     /// The URL with its password redacted, for messages.
     url: String,
     settings: StatementSettings,
+    /// SQLite files: write transactions take turns (see [`writer_queue`]).
+    writers: Option<writer_queue::WriterQueue>,
 }
 
 /// The pool of whichever backend the URL named.
@@ -122,7 +126,10 @@ impl Database {
 
     pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
         let dialect = Dialect::from_url(&options.url)?;
+        crate::url::check(&options.url, dialect)?;
         let pool = connect::connect(&options, dialect).await?;
+        let writers = (dialect == Dialect::Sqlite)
+            .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
         Ok(Database {
             inner: Arc::new(Inner {
                 pool,
@@ -133,6 +140,7 @@ impl Database {
                     log_values: options.log_values,
                     url: crate::redact_url(&options.url).into(),
                 },
+                writers,
             }),
         })
     }
@@ -191,7 +199,20 @@ impl Database {
     /// [`TransactionOptions`].
     pub async fn begin_with(&self, options: TransactionOptions) -> Result<Transaction> {
         let inner = &*self.inner;
-        Transaction::start(&inner.pool, inner.dialect, inner.settings.clone(), options).await
+        // Taken before the connection, so that waiting writers hold no connection that
+        // readers could use.
+        let writer = match &inner.writers {
+            Some(queue) if !options.read_only => Some(queue.turn().await?),
+            _ => None,
+        };
+        Transaction::start(
+            &inner.pool,
+            inner.dialect,
+            inner.settings.clone(),
+            options,
+            writer,
+        )
+        .await
     }
 
     /// Runs `work` in a transaction: commits when it returns `Ok`, rolls back when it

@@ -4,7 +4,7 @@
 //! compiled (they are small and need no driver), so SQL for any backend can be rendered,
 //! printed and snapshot-tested whichever driver features are on.
 
-mod mysql;
+pub(crate) mod mysql;
 mod postgres;
 mod sqlite;
 

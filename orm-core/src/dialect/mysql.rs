@@ -4,9 +4,19 @@ use std::borrow::Cow;
 
 use orm_schema::SqlType;
 
-/// utf8mb4 holds all of Unicode; the binary collation compares strings exactly, as SQLite
-/// and PostgreSQL do, so `eq("Ann")` does not match `"ann"` on one backend only.
-pub(super) const TABLE_OPTIONS: &str = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+/// utf8mb4 holds all of Unicode. The collation compares strings exactly, as SQLite and
+/// PostgreSQL do: binary, so `eq("Ann")` does not match `"ann"`, and NO PAD, so `eq("a")`
+/// does not match `"a "` and keys `'k'` and `'k '` do not collide (`utf8mb4_bin` is PAD
+/// SPACE). MariaDB (10.2+) names it `utf8mb4_nopad_bin`; MySQL 8 has no such name, and
+/// `Database::create_tables` writes [`MYSQL_NO_PAD_COLLATION`] there instead.
+pub(super) const TABLE_OPTIONS: &str =
+    " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+
+/// MariaDB's binary NO PAD collation of utf8mb4, as [`TABLE_OPTIONS`] names it.
+pub(crate) const MARIADB_NO_PAD_COLLATION: &str = "utf8mb4_nopad_bin";
+
+/// MySQL 8's binary NO PAD collation of utf8mb4.
+pub(crate) const MYSQL_NO_PAD_COLLATION: &str = "utf8mb4_0900_bin";
 
 /// The length given to indexed `String` columns without `max_length`: MySQL cannot index
 /// `TEXT` without one, and 255 utf8mb4 characters fit InnoDB's key size.

@@ -85,6 +85,9 @@ pub(crate) enum Node {
     },
     Aggregate(Aggregate, Option<Box<Node>>),
     Cast(Box<Node>, CastType),
+    /// A column of numbers that SQLite stores as text (`Decimal`): compared and ordered
+    /// as a number there (`CAST(… AS REAL)`), read as its exact text when selected.
+    NumericText(Box<Node>),
 }
 
 impl Node {
@@ -320,9 +323,14 @@ value_operand! {
 impl<M, T> Column<M, T> {
     /// The column as an expression node, qualified by its table.
     pub(crate) fn node(self) -> Node {
-        Node::Column {
+        let column = Node::Column {
             table: self.table(),
             name: self.name(),
+        };
+        if self.is_numeric_text() {
+            Node::NumericText(Box::new(column))
+        } else {
+            column
         }
     }
 }

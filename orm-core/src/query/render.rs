@@ -27,7 +27,8 @@ fn precedence(node: &Node) -> u8 {
         | Node::Value(_)
         | Node::Not(_)
         | Node::Aggregate(..)
-        | Node::Cast(..) => 9,
+        | Node::Cast(..)
+        | Node::NumericText(_) => 9,
     }
 }
 
@@ -94,6 +95,13 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
                 return;
             }
             expr_at(w, inner, 5);
+            if let Some(values) = pg_array(w.dialect, list) {
+                // One array parameter: the same SQL for any length, no bind limit.
+                w.push(if *negated { " <> ALL(" } else { " = ANY(" });
+                w.value(Value::List(values));
+                w.push(")");
+                return;
+            }
             w.push(if *negated { " NOT IN (" } else { " IN (" });
             w.comma_list(list, expr);
             w.push(")");
@@ -148,6 +156,12 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             }
             w.push(")");
         }
+        Node::NumericText(inner) if w.dialect == Dialect::Sqlite => {
+            w.push("CAST(");
+            expr(w, inner);
+            w.push(" AS REAL)");
+        }
+        Node::NumericText(inner) => expr(w, inner),
         Node::Cast(inner, to) => {
             w.push("CAST(");
             expr(w, inner);
@@ -156,6 +170,20 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             w.push(")");
         }
     }
+}
+
+/// The values of an `IN` list that PostgreSQL can take as one array: a list of plain
+/// values only (not columns or expressions), each bindable as an array item.
+fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    list.iter()
+        .map(|node| match node {
+            Node::Value(v) if crate::db::binds_in_pg_array(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn is_null_value(node: &Node) -> bool {
@@ -245,7 +273,11 @@ fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, alwa
         "SELECT "
     });
     w.comma_list(s.columns.iter().enumerate(), |w, (i, column)| {
-        expr(w, column);
+        // A selected decimal is read as its exact text; only comparisons need a number.
+        match column {
+            Node::NumericText(inner) => expr(w, inner),
+            other => expr(w, other),
+        }
         if alias_columns {
             w.push(" AS ").ident(&format!("c{}", i + 1));
         }
@@ -310,7 +342,9 @@ fn holds_value(node: &Node) -> bool {
         Node::Value(_) => true,
         Node::Column { .. } | Node::InSelect(..) => false,
         Node::Binary(a, _, b) => holds_value(a) || holds_value(b),
-        Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) => holds_value(a),
+        Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) | Node::NumericText(a) => {
+            holds_value(a)
+        }
         Node::InList(a, list, _) => holds_value(a) || list.iter().any(holds_value),
         Node::Between(a, b, c, _) => holds_value(a) || holds_value(b) || holds_value(c),
         Node::Like { expr, pattern, .. } => holds_value(expr) || holds_value(pattern),
@@ -410,9 +444,11 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
         || match node {
             Node::Column { .. } | Node::Value(_) => false,
             Node::Binary(l, _, r) => any(&[l, r]),
-            Node::Not(n) | Node::IsNull(n, _) | Node::Cast(n, _) | Node::InSelect(n, _, _) => {
-                any_node(n, f)
-            }
+            Node::Not(n)
+            | Node::IsNull(n, _)
+            | Node::Cast(n, _)
+            | Node::NumericText(n)
+            | Node::InSelect(n, _, _) => any_node(n, f),
             Node::InList(n, list, _) => any_node(n, f) || list.iter().any(|i| any_node(i, f)),
             Node::Between(n, low, high, _) => any(&[n, low, high]),
             Node::Like { expr, pattern, .. } => any(&[expr, pattern]),

@@ -267,6 +267,9 @@ impl<M, T> Column<M, T> {
         T: Summable,
     {
         let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(self.node())));
+        if T::EXACT {
+            return TypedExpr::new(sum);
+        }
         let to = if T::FLOAT {
             CastType::Double
         } else {
@@ -317,6 +320,9 @@ pub trait Summable {
     /// Whether the sum is a float.
     #[doc(hidden)]
     const FLOAT: bool;
+    /// Whether the sum is the backend's exact decimal, read without a cast.
+    #[doc(hidden)]
+    const EXACT: bool = false;
 }
 
 macro_rules! nullable {
@@ -342,3 +348,17 @@ macro_rules! summable {
 }
 summable!(i64, false: i8, i16, i32, i64, u8, u16, u32);
 summable!(f64, true: f32, f64);
+#[cfg(feature = "decimal")]
+nullable!(rust_decimal::Decimal);
+#[cfg(feature = "decimal")]
+impl Summable for rust_decimal::Decimal {
+    type Sum = rust_decimal::Decimal;
+    const FLOAT: bool = false;
+    const EXACT: bool = true;
+}
+#[cfg(feature = "decimal")]
+impl Summable for Option<rust_decimal::Decimal> {
+    type Sum = rust_decimal::Decimal;
+    const FLOAT: bool = false;
+    const EXACT: bool = true;
+}

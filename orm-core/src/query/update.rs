@@ -95,6 +95,11 @@ impl<M: Model> Update<M> {
     /// # Ok::<(), orm_core::Error>(())
     /// ```
     pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
+        for (column, value) in &self.assignments {
+            if let Node::Value(value) = value {
+                crate::query::model_sql::check_max_length(M::table_def(), column, value)?;
+            }
+        }
         render::update(&self.filter, &self.assignments, dialect)
     }
 

@@ -52,8 +52,28 @@ impl Database {
 
     /// Creates `tables` (those that do not exist yet) and their indexes.
     pub async fn create_tables(&self, tables: &[&TableDef]) -> Result<()> {
-        let statements = create_statements(self.dialect(), tables)?;
+        let mut statements = create_statements(self.dialect(), tables)?;
+        if self.dialect() == Dialect::MySql && !self.mysql_has_mariadb_collation().await? {
+            use crate::dialect::mysql::{MARIADB_NO_PAD_COLLATION, MYSQL_NO_PAD_COLLATION};
+            for sql in &mut statements {
+                *sql = sql.replace(
+                    &format!("COLLATE={MARIADB_NO_PAD_COLLATION}"),
+                    &format!("COLLATE={MYSQL_NO_PAD_COLLATION}"),
+                );
+            }
+        }
         self.run_ddl(statements).await
+    }
+
+    /// Whether the MySQL server knows MariaDB's NO PAD binary collation (MySQL 8 does not).
+    async fn mysql_has_mariadb_collation(&self) -> Result<bool> {
+        let rows: Vec<(i64,)> = crate::raw(
+            "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE COLLATION_NAME = ?",
+        )
+        .bind(crate::dialect::mysql::MARIADB_NO_PAD_COLLATION)
+        .fetch_as(self)
+        .await?;
+        Ok(rows.first().is_some_and(|(n,)| *n > 0))
     }
 
     /// Drops `tables` (those that exist), referencing tables first.

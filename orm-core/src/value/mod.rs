@@ -81,6 +81,11 @@ pub enum Value {
     /// A value that could not be converted (a `Json<T>` whose `T` failed to serialize):
     /// binding it fails with [`Error::Encode`](crate::Error::Encode), so nothing is written.
     Invalid(String),
+    /// The values of an `is_in` list, bound as one array parameter where the backend has
+    /// arrays (PostgreSQL's `= ANY($1)`): one statement text for any length, and no limit
+    /// on the number of values. All items are of one variant.
+    #[doc(hidden)]
+    List(Vec<Value>),
 }
 
 impl Value {
@@ -121,7 +126,7 @@ impl Value {
             Value::TimePrimitiveDateTime(v) => v.is_none(),
             #[cfg(feature = "time")]
             Value::TimeOffsetDateTime(v) => v.is_none(),
-            Value::Invalid(_) => false,
+            Value::Invalid(_) | Value::List(_) => false,
         }
     }
 }
@@ -147,6 +152,11 @@ pub trait SqlValue: Sized + Send + Sync + 'static {
 
     /// Decodes the column at `index` of `row`.
     fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error>;
+
+    /// Whether SQLite stores this number as text (`Decimal`, kept exact that way), so
+    /// that conditions and `ORDER BY` must compare it as a number there.
+    #[doc(hidden)]
+    const NUMERIC_TEXT: bool = false;
 }
 
 /// Implements [`SqlValue`] for types every backend decodes natively.
@@ -225,6 +235,8 @@ widened! {
 }
 
 impl<T: SqlValue> SqlValue for Option<T> {
+    const NUMERIC_TEXT: bool = T::NUMERIC_TEXT;
+
     fn to_value(&self) -> Value {
         match self {
             Some(v) => v.to_value(),

@@ -11,6 +11,7 @@ use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::Mutex;
 
 use crate::db::options::TransactionOptions;
+use crate::db::writer_queue::WriterTurn;
 use crate::db::{Executor, Pool, StatementSettings, run, traced, traced_control};
 use crate::{Dialect, Result, Row, Statement, Value};
 use state::{Conn, InFlight, Manager, Shared, State, with_conn};
@@ -83,6 +84,7 @@ impl Transaction {
         dialect: Dialect,
         settings: StatementSettings,
         options: TransactionOptions,
+        writer: Option<WriterTurn>,
     ) -> Result<Self> {
         let (before, begin) = state::begin_sql(dialect, &options)?;
         let conn = match pool {
@@ -94,6 +96,7 @@ impl Transaction {
             Pool::MySql(p) => Conn::MySql(p.acquire().await?),
         };
         let mut state = State::new(conn);
+        state.writer = writer;
         // Marked until BEGIN succeeds, and left marked when it fails: a connection left
         // with MySQL's pending isolation level, or half-way through BEGIN, is closed
         // rather than reused.
@@ -258,6 +261,9 @@ impl Transaction {
             state.levels.pop();
         }
         state.leave_query_only().await;
+        if state.levels.is_empty() {
+            state.writer = None;
+        }
         drop(state);
         self.finished = true;
         Ok(())

@@ -8,6 +8,7 @@ use tokio::sync::Mutex;
 
 use crate::db::StatementSettings;
 use crate::db::options::{IsolationLevel, TransactionOptions};
+use crate::db::writer_queue::WriterTurn;
 use crate::{Dialect, Error, Result};
 
 /// What every handle of one transaction shares.
@@ -38,6 +39,10 @@ pub(super) struct State {
     /// transaction (the pool switches it back on release).
     #[cfg(feature = "sqlite")]
     pub(super) query_only: bool,
+    /// SQLite only: this process's turn to write (see [`WriterQueue`]), held until the
+    /// outermost level ends. Declared after `conn`, so that the connection is back in the
+    /// pool before the next writer goes.
+    pub(super) writer: Option<WriterTurn>,
 }
 
 /// Work whose future, if dropped half-way, leaves the transaction in an unknown state.
@@ -156,6 +161,7 @@ impl State {
             in_flight: None,
             #[cfg(feature = "sqlite")]
             query_only: false,
+            writer: None,
         }
     }
 
@@ -319,14 +325,19 @@ pub(super) fn begin_sql(
                 .then(|| "START TRANSACTION READ ONLY".to_owned()),
         )),
         // SQLite transactions are serializable, which satisfies every level; read-only
-        // is the connection's `query_only` switch (see `sqlite_read_only`).
+        // is the connection's `query_only` switch (see `sqlite_read_only`). A writing
+        // transaction takes the write lock at `BEGIN IMMEDIATE`: one begun with a plain
+        // `BEGIN` that reads first cannot upgrade to a writer while another connection
+        // writes, and SQLite fails it at once (`SQLITE_BUSY`) instead of waiting.
         #[cfg(feature = "sqlite")]
-        Dialect::Sqlite => Ok((
-            options
-                .read_only
-                .then(|| crate::db::sqlite_read_only::SWITCH_ON.to_owned()),
-            None,
-        )),
+        Dialect::Sqlite => Ok(if options.read_only {
+            (
+                Some(crate::db::sqlite_read_only::SWITCH_ON.to_owned()),
+                None,
+            )
+        } else {
+            (None, Some("BEGIN IMMEDIATE".to_owned()))
+        }),
         #[cfg(not(feature = "sqlite"))]
         Dialect::Sqlite => Ok((None, None)),
     }
