@@ -1,8 +1,10 @@
 //! From a URL to a sqlx pool of the right backend, with the defaults users expect.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::db::Pool;
+use crate::db::health::Health;
 use crate::db::options::DatabaseOptions;
 use crate::{Dialect, Error, Result, redact_url};
 
@@ -10,7 +12,7 @@ fn pool_options<DB: sqlx::Database>(
     o: &DatabaseOptions,
     default_max: u32,
 ) -> sqlx::pool::PoolOptions<DB> {
-    sqlx::pool::PoolOptions::new()
+    sqlx::pool::PoolOptions::<DB>::new()
         .max_connections(o.max_connections.unwrap_or(default_max))
         .min_connections(o.min_connections.unwrap_or(0))
         .acquire_timeout(o.acquire_timeout)
@@ -49,6 +51,7 @@ fn connection_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
 async fn probe_then_pool<DB: sqlx::Database>(
     o: &DatabaseOptions,
     options: <DB::Connection as sqlx::Connection>::Options,
+    health: Arc<Health>,
 ) -> Result<sqlx::Pool<DB>> {
     use sqlx::{ConnectOptions as _, Connection as _};
     let probe = tokio::time::timeout(o.acquire_timeout, options.connect())
@@ -57,7 +60,13 @@ async fn probe_then_pool<DB: sqlx::Database>(
         .map_err(|e| connection_error(o, e))?;
     // Closing politely is a courtesy: a failure here says nothing about the server.
     let _ = probe.close().await;
-    Ok(pool_options::<DB>(o, 10).connect_lazy_with(options))
+    Ok(pool_options::<DB>(o, 10)
+        // A connection opened before one broke is pinged before use (see `health`).
+        .before_acquire(move |conn, meta| {
+            let suspect = health.suspects(meta.age);
+            Box::pin(async move { Ok(!suspect || conn.ping().await.is_ok()) })
+        })
+        .connect_lazy_with(options))
 }
 
 #[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
@@ -67,11 +76,15 @@ fn not_compiled(dialect: Dialect) -> Error {
     ))
 }
 
-pub(crate) async fn connect(o: &DatabaseOptions, dialect: Dialect) -> Result<Pool> {
+pub(crate) async fn connect(
+    o: &DatabaseOptions,
+    dialect: Dialect,
+    health: Arc<Health>,
+) -> Result<Pool> {
     match dialect {
         Dialect::Sqlite => sqlite(o).await,
-        Dialect::Postgres => postgres(o).await,
-        Dialect::MySql => mysql(o).await,
+        Dialect::Postgres => postgres(o, health).await,
+        Dialect::MySql => mysql(o, health).await,
     }
 }
 
@@ -115,21 +128,21 @@ async fn sqlite(_: &DatabaseOptions) -> Result<Pool> {
 }
 
 #[cfg(feature = "postgres")]
-async fn postgres(o: &DatabaseOptions) -> Result<Pool> {
+async fn postgres(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
     let options =
         sqlx::postgres::PgConnectOptions::from_str(&o.url).map_err(|e| config_error(o, e))?;
     Ok(Pool::Postgres(
-        probe_then_pool::<sqlx::Postgres>(o, options).await?,
+        probe_then_pool::<sqlx::Postgres>(o, options, health).await?,
     ))
 }
 
 #[cfg(not(feature = "postgres"))]
-async fn postgres(_: &DatabaseOptions) -> Result<Pool> {
+async fn postgres(_: &DatabaseOptions, _: Arc<Health>) -> Result<Pool> {
     Err(not_compiled(Dialect::Postgres))
 }
 
 #[cfg(feature = "mysql")]
-async fn mysql(o: &DatabaseOptions) -> Result<Pool> {
+async fn mysql(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
     // sqlx knows only the `mysql` scheme; MariaDB speaks the same protocol.
     let url = match o.url.strip_prefix("mariadb:") {
         Some(rest) => format!("mysql:{rest}"),
@@ -139,11 +152,11 @@ async fn mysql(o: &DatabaseOptions) -> Result<Pool> {
         .map_err(|e| config_error(o, e))?
         .charset("utf8mb4");
     Ok(Pool::MySql(
-        probe_then_pool::<sqlx::MySql>(o, options).await?,
+        probe_then_pool::<sqlx::MySql>(o, options, health).await?,
     ))
 }
 
 #[cfg(not(feature = "mysql"))]
-async fn mysql(_: &DatabaseOptions) -> Result<Pool> {
+async fn mysql(_: &DatabaseOptions, _: Arc<Health>) -> Result<Pool> {
     Err(not_compiled(Dialect::MySql))
 }

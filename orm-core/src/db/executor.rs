@@ -58,6 +58,8 @@ pub(crate) struct StatementSettings {
     pub(crate) log_values: bool,
     /// The database's URL, password redacted, for connection errors.
     pub(crate) url: Arc<str>,
+    /// Told when a connection breaks, so that the pool checks the older ones.
+    pub(crate) health: Arc<crate::db::health::Health>,
 }
 
 /// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values
@@ -76,6 +78,9 @@ pub(crate) async fn traced<T>(
         .instrument(trace.span.clone())
         .await
         .map_err(|e| e.with_url(&settings.url));
+    if let Err(Error::Connection { .. }) = &result {
+        settings.health.broke();
+    }
     trace.finish(if result.is_ok() { "ok" } else { "error" });
     result
 }

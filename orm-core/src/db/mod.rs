@@ -3,6 +3,7 @@
 mod backend;
 mod connect;
 mod executor;
+mod health;
 #[cfg(feature = "mysql")]
 mod interrupt;
 mod options;
@@ -127,7 +128,8 @@ impl Database {
     pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
         let dialect = Dialect::from_url(&options.url)?;
         crate::url::check(&options.url, dialect)?;
-        let pool = connect::connect(&options, dialect).await?;
+        let health = Arc::new(health::Health::default());
+        let pool = connect::connect(&options, dialect, Arc::clone(&health)).await?;
         let writers = (dialect == Dialect::Sqlite)
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
         Ok(Database {
@@ -139,6 +141,7 @@ impl Database {
                     slow_threshold: options.slow_statement_threshold,
                     log_values: options.log_values,
                     url: crate::redact_url(&options.url).into(),
+                    health,
                 },
                 writers,
             }),
