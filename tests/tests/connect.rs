@@ -110,3 +110,44 @@ async fn alternative_schemes_reach_the_same_servers() {
         db.close().await;
     }
 }
+
+/// A refused connection fails at once with the cause, not after the acquire timeout as
+/// "no answer": an exhausted pool (`PoolTimedOut`) and a server that is down are told
+/// apart.
+#[tokio::test]
+async fn a_refused_connection_fails_fast_with_its_cause() {
+    for url in [
+        "postgres://app@127.0.0.1:1/prod",
+        "mysql://app@127.0.0.1:1/prod",
+    ] {
+        let started = std::time::Instant::now();
+        let err = Database::options(url)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect()
+            .await
+            .unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{url}: {:?}",
+            started.elapsed()
+        );
+        assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+        assert!(err.to_string().contains("refused"), "{err}");
+    }
+}
+
+/// Server URLs the drivers would misread are configuration errors, before any connection.
+#[tokio::test]
+async fn server_urls_without_slashes_or_with_unknown_parameters_are_refused() {
+    for url in [
+        "postgres:/app:pw-secret@db/prod",
+        "postgres:app:pw-secret@db/prod",
+        "mysql:/root:pw-secret@db/prod",
+        "postgres://app@db/prod?sslmod=require",
+        "mysql://app@db/prod?password=pw-secret",
+    ] {
+        let err = Database::connect(url).await.unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+        assert!(!format!("{err} {err:?}").contains("pw-secret"), "{err}");
+    }
+}

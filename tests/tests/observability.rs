@@ -308,3 +308,53 @@ fn passwords_appear_in_no_error_and_no_log() {
         );
     }
 }
+
+/// Every shape a server URL with a password was seen in (no `//`, secrets in query
+/// parameters of any case, unknown parameters the PostgreSQL driver would log with their
+/// values): no password in any error, `Debug` line or log line of any target at TRACE.
+#[test]
+fn no_url_shape_leaks_its_password() {
+    let mut urls: Vec<String> = Vec::new();
+    for scheme in ["postgres", "postgresql", "mysql", "mariadb"] {
+        for body in [
+            "/u:hunter2-pw@127.0.0.1:1/db",
+            "u:hunter2-pw@127.0.0.1:1/db",
+            "//u:hunter2-pw@127.0.0.1:1/db",
+            "//u@127.0.0.1:1/db?password=hunter2-pw",
+            "//u@127.0.0.1:1/db?sslpassword=hunter2-pw",
+            "//u@127.0.0.1:1/db?PassWord=hunter2-pw",
+            "//u@127.0.0.1:1/db?pwd=hunter2-pw",
+            "//u:hun/ter2-pw@127.0.0.1:1/db",
+            "//u:hunter2-pw@127.0.0.1:notaport/db",
+        ] {
+            urls.push(format!("{scheme}:{body}"));
+        }
+    }
+    // Reachable servers, with secrets in parameters their drivers do not know.
+    for backend in [Backend::Postgres, Backend::MySql] {
+        if let Some(url) = backend.server_url() {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            for key in ["sslpassword", "pwd", "PassWord", "api_token"] {
+                urls.push(format!("{url}{sep}{key}=hunter2-pw"));
+            }
+        }
+    }
+    let mut shown = Vec::new();
+    let logs = capture_logs(async || {
+        for url in &urls {
+            let options = Database::options(url).acquire_timeout(Duration::from_secs(1));
+            shown.push(format!("{options:?}"));
+            match options.connect().await {
+                Ok(db) => {
+                    shown.push(format!("{db:?} {}", db.url()));
+                    db.close().await;
+                }
+                Err(e) => shown.push(format!("{e} {e:?}")),
+            }
+            shown.push(orm_core::redact_url(url));
+        }
+    });
+    for text in shown.iter().chain([&logs]) {
+        assert!(!text.contains("hunter2"), "the password leaked: {text}");
+    }
+}
