@@ -108,7 +108,9 @@ async fn a_writer_waits_the_busy_timeout_then_is_busy() {
     let (_dir, db) = file_database("busy", busy).await;
     let holder = db.begin().await.unwrap();
     let started = Instant::now();
-    let err = db.begin().await.err().expect("the holder keeps its turn");
+    let Err(err) = db.begin().await else {
+        panic!("the holder keeps its turn");
+    };
     assert!(matches!(err, Error::Busy { .. }), "{err:?}");
     assert!(err.is_transient());
     assert!(

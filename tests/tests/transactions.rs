@@ -560,7 +560,9 @@ async fn a_lock_wait_timeout_is_busy(db: Database) -> TestResult {
             .sqlite_busy_timeout(Duration::from_millis(200))
             .connect()
             .await?;
-        let err = other.begin().await.err().expect("the write lock is held");
+        let Err(err) = other.begin().await else {
+            panic!("the write lock is held");
+        };
         assert!(matches!(err, Error::Busy { .. }), "{err:?}");
         other.close().await;
         holder.commit().await?;
