@@ -30,6 +30,12 @@ pub enum Error {
     },
 
     /// An insert or update broke a unique constraint or primary key.
+    ///
+    /// `table` is always filled for a model's `insert`, `update` and `update().set`, and
+    /// `constraint` names the model's constraint (`uq_<table>_<columns>`) on every
+    /// backend. For raw SQL: PostgreSQL tells both; MySQL 8 both, MariaDB the constraint
+    /// only; SQLite the table only. A primary key is `<table>_pkey` on PostgreSQL,
+    /// `PRIMARY` on MySQL, and unnamed on SQLite.
     #[error("unique constraint violated{}: {message}", on(table, constraint))]
     UniqueViolation {
         /// The table, where the backend says.
@@ -41,6 +47,10 @@ pub enum Error {
     },
 
     /// A write referenced a missing row, or a delete left references behind.
+    ///
+    /// `table` is the referencing table. PostgreSQL and MySQL tell table and constraint;
+    /// SQLite tells neither: the table is filled for a model's `insert` and `update`, the
+    /// constraint stays `None` there.
     #[error("foreign key constraint violated{}: {message}", on(table, constraint))]
     ForeignKeyViolation {
         /// The table, where the backend says.
@@ -52,11 +62,14 @@ pub enum Error {
     },
 
     /// A NULL was written to a NOT NULL column.
+    ///
+    /// Every backend names the column (`constraint`); the table is told by PostgreSQL
+    /// and SQLite, and filled for a model's writes on MySQL.
     #[error("NOT NULL constraint violated{}: {message}", on(table, constraint))]
     NotNullViolation {
         /// The table, where the backend says.
         table: Option<String>,
-        /// The constraint, or on SQLite the column, where the backend says.
+        /// The column, on every backend (a NOT NULL constraint has no name of its own).
         constraint: Option<String>,
         /// The backend's message.
         message: String,
@@ -243,6 +256,63 @@ impl Error {
         }
     }
 
+    /// Fills in what the backend did not say about a constraint broken by a write to
+    /// `table` (an insert or update of a model): the table, and on SQLite the name of
+    /// the unique constraint over the columns it lists.
+    pub(crate) fn written_to(self, table: &orm_schema::TableDef) -> Self {
+        match self {
+            Error::UniqueViolation {
+                table: t,
+                constraint,
+                message,
+            } => {
+                let constraint = constraint.or_else(|| unique_over_listed_columns(table, &message));
+                Error::UniqueViolation {
+                    table: t.or_else(|| Some(table.name.clone())),
+                    constraint,
+                    message,
+                }
+            }
+            Error::ForeignKeyViolation {
+                table: t,
+                constraint,
+                message,
+            } => Error::ForeignKeyViolation {
+                table: t.or_else(|| Some(table.name.clone())),
+                constraint,
+                message,
+            },
+            Error::NotNullViolation {
+                table: t,
+                constraint,
+                message,
+            } => Error::NotNullViolation {
+                table: t.or_else(|| Some(table.name.clone())),
+                constraint,
+                message,
+            },
+            Error::CheckViolation {
+                table: t,
+                constraint,
+                message,
+            } => Error::CheckViolation {
+                table: t.or_else(|| Some(table.name.clone())),
+                constraint,
+                message,
+            },
+            Error::ValueTooLong {
+                table: t,
+                column,
+                max_length,
+            } => Error::ValueTooLong {
+                table: t.or_else(|| Some(table.name.clone())),
+                column,
+                max_length,
+            },
+            other => other,
+        }
+    }
+
     /// A decode failure of column `index`, named after the model's column when known.
     pub(crate) fn from_decode(
         e: sqlx::Error,
@@ -363,9 +433,10 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
             constraint,
             message,
         },
+        // A NOT NULL "constraint" is its column, on every backend.
         ErrorKind::NotNullViolation => Error::NotNullViolation {
             table,
-            constraint,
+            constraint: not_null_column(db).or(constraint),
             message,
         },
         ErrorKind::CheckViolation => Error::CheckViolation {
@@ -375,6 +446,52 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         },
         _ => Error::Database { code, message },
     }
+}
+
+/// The column a NOT NULL violation names: PostgreSQL's error field, MySQL's message
+/// ("Column 'x' cannot be null"); SQLite's message was read by `names_in_message`.
+fn not_null_column(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    #[cfg(feature = "postgres")]
+    if let Some(e) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        return e.column().map(str::to_owned);
+    }
+    let (_, rest) = db.message().split_once("Column '")?;
+    rest.split_once("' cannot be null")
+        .map(|(c, _)| c.to_owned())
+}
+
+/// SQLite names the columns of a broken unique constraint ("UNIQUE constraint failed:
+/// t.a, t.b"), not the constraint: the model's unique constraint over exactly those
+/// columns, if it has one.
+fn unique_over_listed_columns(table: &orm_schema::TableDef, message: &str) -> Option<String> {
+    let (_, listed) = message.split_once("UNIQUE constraint failed: ")?;
+    let columns: Vec<&str> = listed
+        .split(", ")
+        .map(|c| c.split_once('.').map_or(c, |(_, c)| c).trim())
+        .collect();
+    table
+        .uniques
+        .iter()
+        .find(|u| {
+            u.columns
+                .iter()
+                .map(String::as_str)
+                .eq(columns.iter().copied())
+        })
+        .map(|u| u.name.clone())
+        .or_else(|| {
+            table
+                .indexes
+                .iter()
+                .find(|i| {
+                    i.unique
+                        && i.columns
+                            .iter()
+                            .map(String::as_str)
+                            .eq(columns.iter().copied())
+                })
+                .map(|i| i.name.clone())
+        })
 }
 
 /// The code to classify by: SQLSTATE on PostgreSQL, the extended result code on SQLite,

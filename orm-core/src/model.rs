@@ -93,10 +93,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 Some(_) => {
                     let key = exec
                         .insert_returning_key(statement, Self::PRIMARY_KEY[0])
-                        .await?;
+                        .await
+                        .map_err(|e| e.written_to(Self::table_def()))?;
                     self.set_generated_key(key)
                 }
-                None => exec.execute(statement).await.map(drop),
+                None => exec
+                    .execute(statement)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.written_to(Self::table_def())),
             }
         }
     }
@@ -121,7 +126,11 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn update<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<()>> + Send {
         async move {
             let statement = crate::query::update_statement::<Self>(exec.dialect(), self)?;
-            match exec.execute(statement).await? {
+            let updated = exec
+                .execute(statement)
+                .await
+                .map_err(|e| e.written_to(Self::table_def()))?;
+            match updated {
                 0 => Err(Error::StaleData(format!(
                     "update of {} found no row with its primary key",
                     Self::NAME

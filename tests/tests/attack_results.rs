@@ -311,6 +311,104 @@ async fn bind_limits_are_typed_and_long_in_lists_work_on_postgres(db: Database) 
     Ok(())
 }
 
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "attack_owners")]
+struct Owner {
+    #[orm(primary_key)]
+    id: i64,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "attack_pets", unique(columns("owner_id", "name")))]
+struct Pet {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(Owner))]
+    owner_id: i64,
+    name: String,
+}
+
+/// Constraint errors of a model's writes name table and constraint the same way on every
+/// backend (MariaDB's unique errors had no table, SQLite's no constraint, and an SQLite
+/// foreign-key failure neither).
+async fn constraint_errors_name_table_and_constraint(db: Database) -> TestResult {
+    db.create_tables(&[Tag::table_def(), Owner::table_def(), Pet::table_def()])
+        .await?;
+    let named = |e: &Error, table: &str, constraint: Option<&str>| match e {
+        Error::UniqueViolation {
+            table: t,
+            constraint: c,
+            ..
+        }
+        | Error::ForeignKeyViolation {
+            table: t,
+            constraint: c,
+            ..
+        } => t.as_deref() == Some(table) && c.as_deref() == constraint,
+        _ => false,
+    };
+    let tag = |name: &str| Tag {
+        id: 0,
+        name: name.into(),
+        note: None,
+    };
+    tag("one").insert(&db).await?;
+    let e = tag("one").insert(&db).await.unwrap_err();
+    assert!(matches!(e, Error::UniqueViolation { .. }), "{e:?}");
+    assert!(
+        named(&e, "attack_tags", Some("uq_attack_tags_name")),
+        "{e:?}"
+    );
+    let mut two = tag("two");
+    two.insert(&db).await?;
+    two.name = "one".into();
+    let e = two.update(&db).await.unwrap_err();
+    assert!(
+        named(&e, "attack_tags", Some("uq_attack_tags_name")),
+        "{e:?}"
+    );
+
+    let mut owner = Owner {
+        id: 0,
+        name: "ann".into(),
+    };
+    owner.insert(&db).await?;
+    let pet = |owner_id: i64, name: &str| Pet {
+        id: 0,
+        owner_id,
+        name: name.into(),
+    };
+    pet(owner.id, "rex").insert(&db).await?;
+    let e = pet(owner.id, "rex").insert(&db).await.unwrap_err();
+    assert!(
+        named(&e, "attack_pets", Some("uq_attack_pets_owner_id_name")),
+        "{e:?}"
+    );
+    let e = pet(owner.id + 100, "ghost").insert(&db).await.unwrap_err();
+    assert!(matches!(e, Error::ForeignKeyViolation { .. }), "{e:?}");
+    // SQLite does not say which foreign key failed.
+    let fk = (db.dialect() != Dialect::Sqlite).then_some("fk_attack_pets_owner_id");
+    assert!(named(&e, "attack_pets", fk), "{e:?}");
+
+    // A NULL into a NOT NULL column, by raw SQL: the column on every backend.
+    let sql = match db.dialect() {
+        Dialect::Postgres => "INSERT INTO attack_owners (name) VALUES ($1)",
+        _ => "INSERT INTO attack_owners (name) VALUES (?)",
+    };
+    let e = raw(sql)
+        .bind(None::<String>)
+        .execute(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::NotNullViolation { constraint: Some(c), .. } if c == "name"),
+        "{e:?}"
+    );
+    Ok(())
+}
+
 backend_tests!(
     decimals_compare_and_sort_as_numbers,
     decimal_aggregates,
@@ -318,4 +416,5 @@ backend_tests!(
     strings_compare_exactly_with_trailing_spaces,
     max_length_is_one_typed_error,
     bind_limits_are_typed_and_long_in_lists_work_on_postgres,
+    constraint_errors_name_table_and_constraint,
 );

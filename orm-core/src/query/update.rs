@@ -123,6 +123,8 @@ impl<M: Model> Update<M> {
     /// ```
     pub async fn execute<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         let statement = self.to_sql(exec.dialect())?;
-        exec.execute(statement).await
+        exec.execute(statement)
+            .await
+            .map_err(|e| e.written_to(M::table_def()))
     }
 }
