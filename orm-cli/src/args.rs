@@ -29,7 +29,8 @@ pub struct ConnectArgs {
     #[arg(long, global = true, default_value_t = 10)]
     pub connect_timeout: u64,
 
-    /// Directory of Rust sources to read `#[derive(Model)]` structs from.
+    /// Directory (searched recursively) or file of Rust sources to read
+    /// `#[derive(Model)]` structs from.
     #[arg(long, global = true, default_value = "src")]
     pub models: PathBuf,
 }

@@ -6,14 +6,19 @@ use anyhow::{Context, bail};
 use orm_core::schema::TableDef;
 use orm_schema::parse::{ModelDef, parse_file, resolve_tables};
 
-/// The tables of every `#[derive(Model)]` struct in the `.rs` files under `dir`.
-pub fn load_tables(dir: &Path) -> anyhow::Result<Vec<TableDef>> {
-    if !dir.is_dir() {
-        bail!("the models directory `{}` does not exist", dir.display());
-    }
+/// The tables of every `#[derive(Model)]` struct in the `.rs` files under `path` (a
+/// directory, searched recursively, or one file).
+pub fn load_tables(path: &Path) -> anyhow::Result<Vec<TableDef>> {
     let mut files = Vec::new();
-    collect_rust_files(dir, &mut files)?;
-    files.sort();
+    if path.is_file() {
+        files.push(path.to_owned());
+    } else if path.is_dir() {
+        collect_rust_files(path, &mut files)?;
+        files.sort();
+    } else {
+        bail!("the models path `{}` does not exist", path.display());
+    }
+    let dir = path;
 
     let mut models: Vec<ModelDef> = Vec::new();
     for file in &files {

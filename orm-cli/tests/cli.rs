@@ -294,3 +294,49 @@ async fn create_and_drop_on_server_backends() {
         drop_database(backend, &test).await;
     }
 }
+
+/// `--models` takes one file as well as a directory; two models mapped to one table are
+/// refused, as `db.create_all()` refuses them.
+#[test]
+fn models_from_one_file_and_two_models_on_one_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("models.rs");
+    std::fs::write(
+        &file,
+        "#[derive(Model)]\n#[orm(table = \"things\")]\npub struct A { #[orm(primary_key)] pub id: i64 }\n",
+    )
+    .unwrap();
+    let out = cli(dir.path())
+        .args(["create-all", "--dry-run", "--models"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"things\""), "{}", stdout(&out));
+
+    std::fs::write(
+        &file,
+        "#[derive(Model)]\n#[orm(table = \"things\")]\npub struct A { #[orm(primary_key)] pub id: i64 }\n\
+         #[derive(Model)]\n#[orm(table = \"things\")]\npub struct B { #[orm(primary_key)] pub id: i64, pub name: String }\n",
+    )
+    .unwrap();
+    let err = dry_run_fails_on("models.rs", &std::fs::read_to_string(&file).unwrap());
+    assert!(
+        err.contains("two different models are mapped to the table `things`"),
+        "{err}"
+    );
+}
+
+/// A connection failure names the URL once.
+#[test]
+fn a_connection_error_names_the_url_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args(["create-all", "--models"])
+        .arg(examples_src())
+        .args(["--database-url", "postgres://app@127.0.0.1:1/prod"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(err.matches("127.0.0.1:1").count(), 1, "{err}");
+}

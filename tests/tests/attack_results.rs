@@ -311,7 +311,6 @@ async fn bind_limits_are_typed_and_long_in_lists_work_on_postgres(db: Database) 
     Ok(())
 }
 
-
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "attack_owners")]
 struct Owner {

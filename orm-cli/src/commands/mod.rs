@@ -1,6 +1,5 @@
 //! One function per command, each a thin layer over an `orm-core` API.
 
-use anyhow::Context;
 use orm_core::Database;
 
 use crate::args::{CreateAllArgs, DropAllArgs};
@@ -52,12 +51,12 @@ pub async fn drop_all(config: &Config, args: &DropAllArgs) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Opens the database. Its errors already name the (redacted) URL: no context repeats it.
 async fn connect(config: &Config) -> anyhow::Result<Database> {
-    Database::options(&config.database_url)
+    Ok(Database::options(&config.database_url)
         .acquire_timeout(config.connect_timeout)
         .connect()
-        .await
-        .with_context(|| format!("cannot open {}", config.redacted_url()))
+        .await?)
 }
 
 fn print_statements(statements: &[String]) {
