@@ -35,6 +35,11 @@ impl Health {
             .store(now_ns().saturating_add(1), Ordering::Relaxed);
     }
 
+    /// Whether any connection of the pool ever broke.
+    pub(crate) fn ever_broke(&self) -> bool {
+        self.broke_at.load(Ordering::Relaxed) != 0
+    }
+
     /// Whether a connection `age` old was opened before the last break, so may be dead.
     pub(crate) fn suspects(&self, age: Duration) -> bool {
         let broke_at = self.broke_at.load(Ordering::Relaxed);

@@ -1,5 +1,6 @@
 //! The database handle over sqlx's pools, transactions, and the executor abstraction.
 
+mod acquire;
 mod backend;
 mod connect;
 mod executor;
@@ -79,19 +80,26 @@ macro_rules! with_pool {
     };
 }
 
-/// Runs `$body` with `$x` bound to an sqlx executor for one statement: the pool itself, or
-/// on MySQL a connection taken from it that is closed if the statement is dropped half-way
-/// (see [`interrupt`]).
+/// Runs `$body` with `$x` bound to an sqlx executor for one statement: the SQLite pool
+/// itself, or a connection taken from the pool by [`acquire`] (which tells a server that is
+/// down from an exhausted pool), on MySQL one that is closed if the statement is dropped
+/// half-way (see [`interrupt`]).
 macro_rules! on_pool {
-    ($pool:expr, $x:ident => $body:expr) => {
-        match $pool {
+    ($inner:expr, $x:ident => $body:expr) => {
+        match &$inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite($x) => $body,
             #[cfg(feature = "postgres")]
-            Pool::Postgres($x) => $body,
+            Pool::Postgres(pool) => {
+                let mut conn = acquire::acquire(pool, &$inner.settings.health).await?;
+                let $x = &mut *conn;
+                $body
+            }
             #[cfg(feature = "mysql")]
             Pool::MySql(pool) => {
-                let mut conn = interrupt::CloseIfInterrupted::new(pool.acquire().await?);
+                let mut conn = interrupt::CloseIfInterrupted::new(
+                    acquire::acquire(pool, &$inner.settings.health).await?,
+                );
                 let $x = conn.connection();
                 let result = $body;
                 conn.completed();
@@ -321,16 +329,19 @@ impl Executor for Database {
             inner.dialect,
             &inner.settings,
             st,
-            async |sql, values| on_pool!(&inner.pool, x => run::fetch_all(x, sql, values).await),
+            async |sql, values| on_pool!(inner, x => run::fetch_all(x, sql, values).await),
         )
         .await
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
         let inner = &*self.inner;
-        traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            on_pool!(&inner.pool, x => run::fetch_optional(x, sql, values).await)
-        })
+        traced(
+            inner.dialect,
+            &inner.settings,
+            st,
+            async |sql, values| on_pool!(inner, x => run::fetch_optional(x, sql, values).await),
+        )
         .await
     }
 
@@ -340,7 +351,7 @@ impl Executor for Database {
             inner.dialect,
             &inner.settings,
             st,
-            async |sql, values| on_pool!(&inner.pool, x => run::execute(x, sql, values).await),
+            async |sql, values| on_pool!(inner, x => run::execute(x, sql, values).await),
         )
         .await
     }
@@ -348,7 +359,7 @@ impl Executor for Database {
     async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            on_pool!(&inner.pool, x => run::insert_returning_key(x, inner.dialect, sql, values, key).await)
+            on_pool!(inner, x => run::insert_returning_key(x, inner.dialect, sql, values, key).await)
         })
         .await
     }

@@ -10,6 +10,8 @@ use futures_core::stream::BoxStream;
 use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::Mutex;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use crate::db::acquire::acquire;
 use crate::db::options::TransactionOptions;
 use crate::db::writer_queue::WriterTurn;
 use crate::db::{Executor, Pool, StatementSettings, run, traced, traced_control};
@@ -91,9 +93,9 @@ impl Transaction {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
             #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Postgres(acquire(p, &settings.health).await?),
             #[cfg(feature = "mysql")]
-            Pool::MySql(p) => Conn::MySql(p.acquire().await?),
+            Pool::MySql(p) => Conn::MySql(acquire(p, &settings.health).await?),
         };
         let mut state = State::new(conn);
         state.writer = writer;
