@@ -107,6 +107,13 @@ impl Backend for sqlx::Postgres {
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), BoxDynError> {
         // PostgreSQL has no 1-byte or unsigned integers: each goes in the next wider type,
         // which holds every value exactly.
+        // PostgreSQL's text cannot hold NUL: refused here, typed, before the server
+        // would refuse it and abort the transaction it ran in.
+        if let Value::String(Some(text)) = &value
+            && text.contains('\0')
+        {
+            return Err(NUL_IN_TEXT.into());
+        }
         bind_common!(args, value, {
             Value::List(items) => bind_pg_array(args, items),
             Value::I8(v) => args.add(v.map(i16::from)),
@@ -137,6 +144,10 @@ impl Backend for sqlx::Postgres {
     }
 }
 
+/// Why PostgreSQL cannot take a string with a NUL character.
+#[cfg(feature = "postgres")]
+const NUL_IN_TEXT: &str = "PostgreSQL text cannot hold the NUL character (U+0000)";
+
 /// Binds the items of an `is_in` list as one PostgreSQL array of their type.
 #[cfg(feature = "postgres")]
 fn bind_pg_array(
@@ -152,6 +163,7 @@ fn bind_pg_array(
                         let mut array = Vec::with_capacity(items.len());
                         for item in items {
                             match item {
+                                Value::String(Some(s)) if s.contains('\0') => return Err(NUL_IN_TEXT.into()),
                                 Value::$variant(v) => array.push(v.map($map)),
                                 other => return Err(format!("a list mixes {other:?} with other values").into()),
                             }

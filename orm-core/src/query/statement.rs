@@ -55,6 +55,11 @@ impl SqlWriter {
         self
     }
 
+    /// How many values are bound so far.
+    pub(crate) fn bound(&self) -> usize {
+        self.values.len()
+    }
+
     /// Appends `items` separated by `", "`, each written by `f`.
     pub(crate) fn comma_list<T>(
         &mut self,
