@@ -1,5 +1,5 @@
-//! The models of the examples: a user and their posts (the quickstart), and bank
-//! accounts (the transfers).
+//! The models of the examples: a user and their posts (the quickstart), bank accounts
+//! (the transfers), and a counter (the SQLite writers benchmark).
 
 use orm_core::Model;
 
@@ -48,4 +48,15 @@ pub struct Account {
     pub owner: String,
     /// The balance in cents; never negative.
     pub balance: i64,
+}
+
+/// A counter that concurrent units of work read and increment.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "counters")]
+pub struct Counter {
+    /// Which counter.
+    #[orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    /// How many increments it has seen.
+    pub value: i64,
 }

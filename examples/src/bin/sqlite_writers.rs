@@ -21,16 +21,9 @@
 
 use std::time::{Duration, Instant};
 
+use examples::models::Counter;
 use orm_core::prelude::*;
 use orm_core::sqlx;
-
-#[derive(Model, Debug, Clone)]
-#[orm(table = "bench_counters")]
-struct Counter {
-    #[orm(primary_key)]
-    id: i64,
-    value: i64,
-}
 
 const WRITERS: usize = 8;
 const UNITS_PER_WRITER: usize = 25;
@@ -94,10 +87,10 @@ async fn raw_unit(pool: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
     let mut conn = pool.acquire().await?;
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
     let unit = async {
-        let (value,): (i64,) = sqlx::query_as("SELECT value FROM bench_counters WHERE id = 1")
+        let (value,): (i64,) = sqlx::query_as("SELECT value FROM counters WHERE id = 1")
             .fetch_one(&mut *conn)
             .await?;
-        sqlx::query("UPDATE bench_counters SET value = ? WHERE id = 1")
+        sqlx::query("UPDATE counters SET value = ? WHERE id = 1")
             .bind(value + 1)
             .execute(&mut *conn)
             .await?;
