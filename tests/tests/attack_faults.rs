@@ -5,8 +5,8 @@
 //!   administrator, a failover or an idle-session reaper would: inside a transaction the
 //!   next statement and the commit fail as a broken connection, nothing of the unit is
 //!   kept, and the pool goes on serving; when the pooled connections are killed while
-//!   idle, one statement fails as a broken connection and the pool replaces the rest
-//!   before anyone else meets them. PostgreSQL and MySQL only: SQLite has no
+//!   idle, a read is run again on a fresh connection, a write fails once as a broken
+//!   connection, and the pool replaces the rest before anyone else meets them. PostgreSQL and MySQL only: SQLite has no
 //!   server and no connection another client could end.
 //! - Hundreds of money transfers, several at a time, each cut off by a timeout or dropped
 //!   after a random number of polls: only whole transfers remain (the balances match the
@@ -202,10 +202,12 @@ async fn a_transaction_killed_before_commit_commits_nothing(db: Database) -> Tes
     Ok(())
 }
 
-async fn pooled_connections_killed_while_idle_fail_one_statement(db: Database) -> TestResult {
-    db.create_tables(&[Mark::table_def()]).await?;
-    // Take every connection the pool has open, note its id, and give it back idle.
-    let open = all_idle(&db).await;
+/// Kills, from a connection of its own, every connection `db`'s pool has open (all
+/// idle in it), as a failover or an administrator would; returns their ids.
+async fn kill_idle_pool(
+    db: &Database,
+) -> Result<Vec<i64>, Box<dyn std::error::Error + Send + Sync>> {
+    let open = all_idle(db).await;
     assert!(open > 0, "the pool has no connection open");
     let mut held = Vec::new();
     for _ in 0..open {
@@ -216,9 +218,7 @@ async fn pooled_connections_killed_while_idle_fail_one_statement(db: Database) -
         ids.push(connection_id(&tx).await?);
         answers(tx.rollback()).await?;
     }
-    assert_eq!(all_idle(&db).await, open, "the pool opened a connection");
-
-    // Killed from outside the pool, as a failover or an administrator would.
+    assert_eq!(all_idle(db).await, open, "the pool opened a connection");
     let backend = match db.dialect() {
         Dialect::Postgres => Backend::Postgres,
         _ => Backend::MySql,
@@ -229,9 +229,33 @@ async fn pooled_connections_killed_while_idle_fail_one_statement(db: Database) -
         kill(&admin, id).await?;
     }
     admin.close().await;
+    Ok(ids)
+}
 
-    // The first statement meets a dead connection and fails as `Connection` (it is not
-    // retried: on MySQL the driver cannot tell whether a write it sent was applied). The
+/// A read that meets a connection the server closed is run again on a fresh one: the
+/// application sees no error, and later statements find live connections.
+async fn a_read_on_a_killed_idle_connection_is_retried(db: Database) -> TestResult {
+    db.create_tables(&[Mark::table_def()]).await?;
+    answers(mark("before").insert(&db)).await?;
+    let ids = kill_idle_pool(&db).await?;
+    for round in 0..=ids.len() {
+        let read = answers(Mark::query().count(&db)).await;
+        assert!(
+            matches!(read, Ok(1)),
+            "read {round} after killing idle connections {ids:?}: {read:?}"
+        );
+    }
+    answers(mark("after").insert(&db)).await?;
+    assert_eq!(answers(Mark::query().count(&db)).await?, 2);
+    Ok(())
+}
+
+async fn a_write_on_a_killed_idle_connection_fails_once(db: Database) -> TestResult {
+    db.create_tables(&[Mark::table_def()]).await?;
+    let ids = kill_idle_pool(&db).await?;
+
+    // The first write meets a dead connection and fails as `Connection` (a write is not
+    // retried: whether the server applied it cannot be known). The
     // pool then pings the connections opened before that failure and replaces the dead
     // ones, so every later statement runs: one failure per outage, not one per connection.
     let first = answers(mark("first").insert(&db)).await;
@@ -522,12 +546,14 @@ backend_tests!(@backend sqlite, Sqlite,
 backend_tests!(@backend postgres, Postgres,
     a_transaction_killed_by_the_server_fails_as_a_broken_connection,
     a_transaction_killed_before_commit_commits_nothing,
-    pooled_connections_killed_while_idle_fail_one_statement,
+    a_write_on_a_killed_idle_connection_fails_once,
+    a_read_on_a_killed_idle_connection_is_retried,
     transfers_cancelled_at_random_points_leave_only_whole_transfers
 );
 backend_tests!(@backend mysql, MySql,
     a_transaction_killed_by_the_server_fails_as_a_broken_connection,
     a_transaction_killed_before_commit_commits_nothing,
-    pooled_connections_killed_while_idle_fail_one_statement,
+    a_write_on_a_killed_idle_connection_fails_once,
+    a_read_on_a_killed_idle_connection_is_retried,
     transfers_cancelled_at_random_points_leave_only_whole_transfers
 );

@@ -8,6 +8,7 @@ mod health;
 #[cfg(feature = "mysql")]
 mod interrupt;
 mod options;
+mod retry;
 #[cfg(feature = "sqlite")]
 mod sqlite_read_only;
 mod transaction;
@@ -325,23 +326,28 @@ impl Executor for Database {
 
     async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
         let inner = &*self.inner;
-        traced(
-            inner.dialect,
-            &inner.settings,
-            st,
-            async |sql, values| on_pool!(inner, x => run::fetch_all(x, sql, values).await),
-        )
+        let again = retry::read_values(inner.dialect, &st);
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let first = on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
+            match retry::when_broken(first, again, &inner.settings) {
+                Ok(done) => done,
+                Err(values) => on_pool!(inner, x => run::fetch_all(x, sql, values).await),
+            }
+        })
         .await
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
         let inner = &*self.inner;
-        traced(
-            inner.dialect,
-            &inner.settings,
-            st,
-            async |sql, values| on_pool!(inner, x => run::fetch_optional(x, sql, values).await),
-        )
+        let again = retry::read_values(inner.dialect, &st);
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let first =
+                on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await);
+            match retry::when_broken(first, again, &inner.settings) {
+                Ok(done) => done,
+                Err(values) => on_pool!(inner, x => run::fetch_optional(x, sql, values).await),
+            }
+        })
         .await
     }
 
