@@ -127,7 +127,8 @@ pub enum Error {
         message: String,
     },
 
-    /// No connection became free within the pool's acquire timeout.
+    /// No connection became free within the pool's acquire timeout: every connection
+    /// was busy. (A server that cannot be reached is [`Error::Connection`], at once.)
     #[error("timed out waiting for a connection from the pool")]
     PoolTimedOut,
 
@@ -135,7 +136,9 @@ pub enum Error {
     /// established connection broke: the server closed it (PostgreSQL's administrator
     /// shutdown, a killed session, failover: SQLSTATE 57P01-57P03 and class 08; MySQL's
     /// `KILL`), or the network failed. Inside a transaction this ends the transaction:
-    /// nothing of it was committed.
+    /// nothing of it was committed. Outside one, a read that met a dead pooled connection
+    /// was already run once more on a fresh one; a write is not retried, since whether the
+    /// server applied it cannot be known.
     #[error("connection to {url} failed: {message}")]
     Connection {
         /// The URL, with its password redacted.

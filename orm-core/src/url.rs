@@ -94,57 +94,11 @@ fn has_authority(url: &str) -> bool {
         .is_some_and(|(_, rest)| rest.starts_with("//"))
 }
 
-/// The query parameters each server driver understands (sqlx 0.9). Anything else would be
-/// ignored silently (MySQL) or logged at WARN with its value (PostgreSQL): refused instead,
-/// since a misspelt `sslmode` would also quietly turn TLS off.
-fn known_parameter(dialect: Dialect, key: &str) -> bool {
-    const SHARED: [&str; 7] = [
-        "sslmode",
-        "ssl-mode",
-        "sslcert",
-        "ssl-cert",
-        "sslkey",
-        "ssl-key",
-        "statement-cache-capacity",
-    ];
-    const POSTGRES: [&str; 11] = [
-        "sslrootcert",
-        "ssl-root-cert",
-        "ssl-ca",
-        "host",
-        "hostaddr",
-        "port",
-        "dbname",
-        "user",
-        "password",
-        "application_name",
-        "options",
-    ];
-    const MYSQL: [&str; 6] = [
-        "sslca",
-        "ssl-ca",
-        "socket",
-        "timezone",
-        "time-zone",
-        "collation",
-    ];
-    SHARED.contains(&key)
-        || match dialect {
-            Dialect::Postgres => {
-                POSTGRES.contains(&key) || (key.starts_with("options[") && key.ends_with(']'))
-            }
-            // `charset` is left out: the ORM needs utf8mb4 (see `connect`).
-            Dialect::MySql => MYSQL.contains(&key),
-            // sqlx's SQLite parser refuses unknown parameters itself, without values.
-            Dialect::Sqlite => true,
-        }
-}
-
 /// Refuses a server URL the driver would misread: one without `//` (the driver would
 /// connect to localhost and could echo the password back), or with a parameter it does
 /// not know. The message holds no password.
 pub(crate) fn check(url: &str, dialect: Dialect) -> Result<()> {
-    if dialect == Dialect::Sqlite {
+    if !dialect.has_server() {
         return Ok(());
     }
     let scheme = url.split_once(':').map_or("", |(s, _)| s);
@@ -157,7 +111,7 @@ pub(crate) fn check(url: &str, dialect: Dialect) -> Result<()> {
     let parsed = url::Url::parse(url)
         .map_err(|e| Error::Config(format!("invalid database URL `{}`: {e}", redact_url(url))))?;
     for (key, _) in parsed.query_pairs() {
-        if !known_parameter(dialect, &key) {
+        if !dialect.knows_url_parameter(&key) {
             // The key is shown only when it cannot be a secret itself.
             let shown = if is_plain_key(&key) && !is_secret_key(&key) {
                 format!("`{key}`")

@@ -139,7 +139,8 @@ impl Database {
         crate::url::check(&options.url, dialect)?;
         let health = Arc::new(health::Health::default());
         let pool = connect::connect(&options, dialect, Arc::clone(&health)).await?;
-        let writers = (dialect == Dialect::Sqlite)
+        let writers = dialect
+            .single_writer()
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
         Ok(Database {
             inner: Arc::new(Inner {

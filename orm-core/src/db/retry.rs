@@ -15,7 +15,7 @@ use crate::{Dialect, Error, Result, Statement, Value};
 /// server backend (SQLite has no connection to lose). Cloned before the first try, which
 /// consumes its own.
 pub(super) fn read_values(dialect: Dialect, st: &Statement) -> Option<Vec<Value>> {
-    let server = !matches!(dialect, Dialect::Sqlite);
+    let server = dialect.has_server();
     let is_select = st
         .sql
         .trim_start()

@@ -4,7 +4,7 @@
 //! compiled (they are small and need no driver), so SQL for any backend can be rendered,
 //! printed and snapshot-tested whichever driver features are on.
 
-pub(crate) mod mysql;
+mod mysql;
 mod postgres;
 mod sqlite;
 
@@ -119,6 +119,50 @@ impl Dialect {
         }
     }
 
+    /// Whether the database is a server reached over a connection (PostgreSQL, MySQL),
+    /// which can break, refuse, or be misread from a URL; SQLite is embedded.
+    pub fn has_server(self) -> bool {
+        !matches!(self, Dialect::Sqlite)
+    }
+
+    /// Whether one writer at a time holds the whole database (SQLite): write
+    /// transactions then queue in the process (see `db::writer_queue`).
+    pub(crate) fn single_writer(self) -> bool {
+        matches!(self, Dialect::Sqlite)
+    }
+
+    /// Whether an `IN` list of values can be bound as one array parameter
+    /// (PostgreSQL's `= ANY($1)`).
+    pub(crate) fn binds_arrays(self) -> bool {
+        matches!(self, Dialect::Postgres)
+    }
+
+    /// Whether numbers stored as text (`Decimal`) must be cast to compare as numbers.
+    pub(crate) fn numbers_as_text(self) -> bool {
+        matches!(self, Dialect::Sqlite)
+    }
+
+    /// Whether the driver understands the URL query parameter `key` (sqlx 0.9). Anything
+    /// else would be ignored silently (MySQL) or logged at WARN with its value
+    /// (PostgreSQL); SQLite's driver refuses unknown parameters itself.
+    pub(crate) fn knows_url_parameter(self, key: &str) -> bool {
+        match self {
+            Dialect::Sqlite => true,
+            Dialect::Postgres => postgres::knows_url_parameter(key),
+            Dialect::MySql => mysql::knows_url_parameter(key),
+        }
+    }
+
+    /// The statement that tells whether the server has the collation this dialect's DDL
+    /// names, and the collation to write instead when it has not (MySQL 8 lacks
+    /// MariaDB's `utf8mb4_nopad_bin`). `None` where DDL names no collation.
+    pub(crate) fn collation_fallback(self) -> Option<CollationFallback> {
+        match self {
+            Dialect::MySql => Some(mysql::COLLATION_FALLBACK),
+            Dialect::Sqlite | Dialect::Postgres => None,
+        }
+    }
+
     /// Whether `INSERT … RETURNING` hands back generated keys (else `LAST_INSERT_ID()`).
     pub fn has_returning(self) -> bool {
         !matches!(self, Dialect::MySql)
@@ -172,6 +216,15 @@ impl Dialect {
             Dialect::Sqlite | Dialect::Postgres => " DEFAULT VALUES",
         }
     }
+}
+
+/// A collation the DDL names, and the one to name instead on servers without it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CollationFallback {
+    /// The collation the DDL names.
+    pub(crate) preferred: &'static str,
+    /// The collation written instead where the server lacks `preferred`.
+    pub(crate) fallback: &'static str,
 }
 
 impl std::fmt::Display for Dialect {

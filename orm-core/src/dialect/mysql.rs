@@ -8,15 +8,38 @@ use orm_schema::SqlType;
 /// PostgreSQL do: binary, so `eq("Ann")` does not match `"ann"`, and NO PAD, so `eq("a")`
 /// does not match `"a "` and keys `'k'` and `'k '` do not collide (`utf8mb4_bin` is PAD
 /// SPACE). MariaDB (10.2+) names it `utf8mb4_nopad_bin`; MySQL 8 has no such name, and
-/// `Database::create_tables` writes [`MYSQL_NO_PAD_COLLATION`] there instead.
+/// `Database::create_tables` writes its `utf8mb4_0900_bin` there instead
+/// ([`COLLATION_FALLBACK`]).
 pub(super) const TABLE_OPTIONS: &str =
     " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
 
-/// MariaDB's binary NO PAD collation of utf8mb4, as [`TABLE_OPTIONS`] names it.
-pub(crate) const MARIADB_NO_PAD_COLLATION: &str = "utf8mb4_nopad_bin";
+/// MariaDB's binary NO PAD collation of utf8mb4, as [`TABLE_OPTIONS`] names it, and MySQL
+/// 8's, written instead where the server has no MariaDB collation.
+pub(super) const COLLATION_FALLBACK: super::CollationFallback = super::CollationFallback {
+    preferred: "utf8mb4_nopad_bin",
+    fallback: "utf8mb4_0900_bin",
+};
 
-/// MySQL 8's binary NO PAD collation of utf8mb4.
-pub(crate) const MYSQL_NO_PAD_COLLATION: &str = "utf8mb4_0900_bin";
+/// The URL parameters sqlx 0.9's MySQL driver reads (`charset` is left out: the ORM needs
+/// utf8mb4, see `connect`; `password` is not one: the driver would ignore it).
+pub(super) fn knows_url_parameter(key: &str) -> bool {
+    matches!(
+        key,
+        "sslmode"
+            | "ssl-mode"
+            | "sslca"
+            | "ssl-ca"
+            | "sslcert"
+            | "ssl-cert"
+            | "sslkey"
+            | "ssl-key"
+            | "statement-cache-capacity"
+            | "socket"
+            | "timezone"
+            | "time-zone"
+            | "collation"
+    )
+}
 
 /// The length given to indexed `String` columns without `max_length`: MySQL cannot index
 /// `TEXT` without one, and 255 utf8mb4 characters fit InnoDB's key size.

@@ -34,3 +34,28 @@ pub(super) fn auto_increment_column(t: &SqlType) -> Cow<'static, str> {
         type_name(t)
     ))
 }
+
+/// The URL parameters sqlx 0.9's PostgreSQL driver reads; it logs any other with its value.
+pub(super) fn knows_url_parameter(key: &str) -> bool {
+    matches!(
+        key,
+        "sslmode"
+            | "ssl-mode"
+            | "sslrootcert"
+            | "ssl-root-cert"
+            | "ssl-ca"
+            | "sslcert"
+            | "ssl-cert"
+            | "sslkey"
+            | "ssl-key"
+            | "statement-cache-capacity"
+            | "host"
+            | "hostaddr"
+            | "port"
+            | "dbname"
+            | "user"
+            | "password"
+            | "application_name"
+            | "options"
+    ) || (key.starts_with("options[") && key.ends_with(']'))
+}

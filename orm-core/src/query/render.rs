@@ -168,7 +168,7 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             }
             w.push(")");
         }
-        Node::NumericText(inner) if w.dialect == Dialect::Sqlite => {
+        Node::NumericText(inner) if w.dialect.numbers_as_text() => {
             w.push("CAST(");
             expr(w, inner);
             w.push(" AS REAL)");
@@ -197,7 +197,7 @@ fn padded_len(n: usize) -> usize {
 /// The values of an `IN` list that PostgreSQL can take as one array: a list of plain
 /// values only (not columns or expressions), each bindable as an array item.
 fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
-    if dialect != Dialect::Postgres {
+    if !dialect.binds_arrays() {
         return None;
     }
     list.iter()

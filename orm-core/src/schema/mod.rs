@@ -53,24 +53,26 @@ impl Database {
     /// Creates `tables` (those that do not exist yet) and their indexes.
     pub async fn create_tables(&self, tables: &[&TableDef]) -> Result<()> {
         let mut statements = create_statements(self.dialect(), tables)?;
-        if self.dialect() == Dialect::MySql && !self.mysql_has_mariadb_collation().await? {
-            use crate::dialect::mysql::{MARIADB_NO_PAD_COLLATION, MYSQL_NO_PAD_COLLATION};
+        if let Some(collation) = self.dialect().collation_fallback()
+            && !self.has_collation(collation.preferred).await?
+        {
+            let (preferred, fallback) = (
+                format!("COLLATE={}", collation.preferred),
+                format!("COLLATE={}", collation.fallback),
+            );
             for sql in &mut statements {
-                *sql = sql.replace(
-                    &format!("COLLATE={MARIADB_NO_PAD_COLLATION}"),
-                    &format!("COLLATE={MYSQL_NO_PAD_COLLATION}"),
-                );
+                *sql = sql.replace(&preferred, &fallback);
             }
         }
         self.run_ddl(statements).await
     }
 
-    /// Whether the MySQL server knows MariaDB's NO PAD binary collation (MySQL 8 does not).
-    async fn mysql_has_mariadb_collation(&self) -> Result<bool> {
+    /// Whether the server knows collation `name` (MySQL 8 lacks MariaDB's NO PAD one).
+    async fn has_collation(&self, name: &str) -> Result<bool> {
         let rows: Vec<(i64,)> = crate::raw(
             "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE COLLATION_NAME = ?",
         )
-        .bind(crate::dialect::mysql::MARIADB_NO_PAD_COLLATION)
+        .bind(name)
         .fetch_as(self)
         .await?;
         Ok(rows.first().is_some_and(|(n,)| *n > 0))
