@@ -32,7 +32,7 @@ pub fn load_tables(path: &Path) -> anyhow::Result<Vec<TableDef>> {
     }
     if models.is_empty() {
         bail!(
-            "no models found: no struct under `{}` derives `Model` (use --models DIR)",
+            "no models found: no struct under `{}` derives `Model` (use --models DIR or FILE)",
             dir.display()
         );
     }

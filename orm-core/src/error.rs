@@ -48,9 +48,10 @@ pub enum Error {
 
     /// A write referenced a missing row, or a delete left references behind.
     ///
-    /// `table` is the referencing table. PostgreSQL and MySQL tell table and constraint;
-    /// SQLite tells neither: the table is filled for a model's `insert` and `update`, the
-    /// constraint stays `None` there.
+    /// PostgreSQL and MySQL tell the referencing table and the constraint. SQLite tells
+    /// neither: for a model's `insert` and `update` the table is the one written (the
+    /// referencing one, unless a referenced key was updated), and the constraint stays
+    /// `None`.
     #[error("foreign key constraint violated{}: {message}", on(table, constraint))]
     ForeignKeyViolation {
         /// The table, where the backend says.
@@ -359,6 +360,16 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+/// What a driver error says, for a message of ours: a database error's own message only
+/// (PostgreSQL's driver appends the server's C source line, " at line 326", to its
+/// `Display`), anything else as the driver puts it.
+pub(crate) fn driver_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
+}
+
 /// Maps a backend's error to a variant by its code.
 fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
     let message = db.message().to_owned();
@@ -377,13 +388,13 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
         // PostgreSQL: the server ended the session (administrator command, shutdown,
         // crash recovery) or the connection failed: the same event MySQL reports as a
         // broken connection. `with_url` names the database.
-        Some("57P01" | "57P02" | "57P03") => {
-            return Error::Connection {
-                url: String::new(),
-                message,
-            };
-        }
-        Some(c) if c.starts_with("08") && c.len() == 5 => {
+        // (08P01, a protocol violation, is the statement's fault: a wrong bind count.)
+        // MySQL: the session was killed (MariaDB 1927), the server is shutting down
+        // (1053), or `wait_timeout` ended an idle session (MySQL 8's 4031).
+        Some(
+            "57P01" | "57P02" | "57P03" | "57P04" | "57P05" | "08000" | "08001" | "08003" | "08004"
+            | "08006" | "08007" | "1927" | "1053" | "4031",
+        ) => {
             return Error::Connection {
                 url: String::new(),
                 message,

@@ -52,7 +52,9 @@ where
     let Some(db) = fresh_database(backend, test).await else {
         return;
     };
-    match tokio::time::timeout(TIME_LIMIT, body(db.clone())).await {
+    // Boxed: a test body's future is large in a debug build, and moving it into the
+    // timeout by value would take that much of the test thread's 2 MiB stack again.
+    match tokio::time::timeout(TIME_LIMIT, Box::pin(body(db.clone()))).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => panic!("{test} failed on {backend:?}: {e}"),
         Err(_) => panic!("{test} did not finish within {TIME_LIMIT:?} on {backend:?}"),

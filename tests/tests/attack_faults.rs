@@ -66,7 +66,8 @@ fn mark(label: &str) -> Mark {
 
 /// Runs `work`, failing the test if it does not answer within `limit`.
 async fn within<T>(limit: Duration, work: impl Future<Output = T>) -> T {
-    match tokio::time::timeout(limit, work).await {
+    // Boxed, to keep the debug build's stack frames small.
+    match tokio::time::timeout(limit, Box::pin(work)).await {
         Ok(out) => out,
         Err(_) => panic!("no answer within {limit:?}"),
     }

@@ -143,6 +143,26 @@ async fn decimal_aggregates(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A decimal column set from a decimal column keeps the exact value: only comparisons see
+/// SQLite's decimals as doubles (a cast there would store "100.0" and round the long one).
+async fn decimals_copied_by_update_stay_exact(db: Database) -> TestResult {
+    prices(&db, &["100.00", "12345678901234567.89"]).await?;
+    let before = Price::all(&db).await?;
+    Price::query()
+        .update()
+        .set(Price::amount, Price::amount)
+        .execute(&db)
+        .await?;
+    let after = Price::all(&db).await?;
+    assert_eq!(after, before);
+    if db.dialect() == Dialect::Sqlite {
+        // The stored text itself, scale included.
+        let texts: Vec<String> = after.iter().map(|p| p.amount.to_string()).collect();
+        assert_eq!(texts, ["100.00", "12345678901234567.89"]);
+    }
+    Ok(())
+}
+
 /// An SQLite database made by another tool: `NUMERIC` columns, whose affinity stores
 /// numbers as INTEGER or REAL (and text that is no number as TEXT).
 async fn existing_sqlite_numeric_columns_read_and_sort(db: Database) -> TestResult {
@@ -278,6 +298,19 @@ async fn bind_limits_are_typed_and_long_in_lists_work_on_postgres(db: Database) 
                 .count(&db)
                 .await?;
             assert_eq!(with_null, 0);
+            let not_in_null = Tag::query()
+                .filter(Tag::note.not_in([None, Some("x".to_string())]))
+                .count(&db)
+                .await?;
+            assert_eq!(not_in_null, 0, "NOT IN a list with a NULL is never true");
+            // A wrong number of bound values is the statement's fault (SQLSTATE 08P01),
+            // not a broken connection.
+            let e = raw("SELECT $1::BIGINT, $2::BIGINT")
+                .bind(1_i64)
+                .fetch_all(&db)
+                .await
+                .unwrap_err();
+            assert!(!matches!(e, Error::Connection { .. }), "{e:?}");
         }
         _ => {
             let e = found.unwrap_err();
@@ -411,6 +444,7 @@ async fn constraint_errors_name_table_and_constraint(db: Database) -> TestResult
 backend_tests!(
     decimals_compare_and_sort_as_numbers,
     decimal_aggregates,
+    decimals_copied_by_update_stay_exact,
     existing_sqlite_numeric_columns_read_and_sort,
     strings_compare_exactly_with_trailing_spaces,
     max_length_is_one_typed_error,

@@ -151,3 +151,22 @@ async fn server_urls_without_slashes_or_with_unknown_parameters_are_refused() {
         assert!(!format!("{err} {err:?}").contains("pw-secret"), "{err}");
     }
 }
+
+/// A server's refusal reads as the server's message, without the driver's additions
+/// (PostgreSQL's driver appends the server's C source line: " at line 326").
+#[tokio::test]
+async fn a_refusal_by_the_server_reads_as_its_message() {
+    let Some(url) = Backend::Postgres.server_url() else {
+        orm_tests::skip("a_refusal_by_the_server_reads_as_its_message: set ORM_TEST_POSTGRES_URL");
+        return;
+    };
+    let (base, _) = url.split_once('?').unwrap_or((&url, ""));
+    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
+    let err = Database::connect(&format!("{server}/orm_no_such_database"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    let shown = err.to_string();
+    assert!(shown.contains("orm_no_such_database"), "{shown}");
+    assert!(!shown.contains(" at line "), "{shown}");
+}

@@ -143,3 +143,57 @@ async fn a_dropped_transaction_gives_up_its_turn() {
     assert_eq!(Counter::get(&next, 1).await.unwrap().unwrap().value, 0);
     next.commit().await.unwrap();
 }
+
+/// The outermost transaction dropped while a savepoint's handle lives on still gives up
+/// its turn: the database is rolled back, and the next writer need not wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_transaction_with_a_live_savepoint_gives_up_its_turn() {
+    let (_dir, db) = file_database("savepoint", Duration::from_secs(5)).await;
+    let tx = db.begin().await.unwrap();
+    let savepoint = tx.begin().await.unwrap();
+    drop(tx);
+    let next = tokio::time::timeout(Duration::from_secs(2), db.begin())
+        .await
+        .expect("the turn was given up")
+        .unwrap();
+    next.commit().await.unwrap();
+    drop(savepoint);
+}
+
+/// Writes outside a transaction queue with the write transactions: under a steady load of
+/// transactions, none of them waits out the busy timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_outside_transactions_queue_with_them() {
+    let (_dir, db) = file_database("plain", Duration::from_secs(5)).await;
+    let mut tasks: tokio::task::JoinSet<orm_core::Result<()>> = tokio::task::JoinSet::new();
+    for task in 0..8_i64 {
+        let db = db.clone();
+        tasks.spawn(async move {
+            for i in 0..20 {
+                if task % 2 == 0 {
+                    db.transaction(async |tx| {
+                        let mut c = Counter::get(tx, 1)
+                            .await?
+                            .ok_or_else(Error::not_found::<Counter>)?;
+                        c.value += 1;
+                        c.update(tx).await
+                    })
+                    .await?;
+                } else {
+                    Counter {
+                        id: 1000 + task * 100 + i,
+                        value: 1,
+                    }
+                    .insert(&db)
+                    .await?;
+                }
+            }
+            Ok(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap().unwrap();
+    }
+    assert_eq!(Counter::get(&db, 1).await.unwrap().unwrap().value, 80);
+    assert_eq!(Counter::query().count(&db).await.unwrap(), 81);
+}

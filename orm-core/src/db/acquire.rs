@@ -4,11 +4,14 @@
 //! sqlx's pool retries a refused connection until the acquire timeout, then reports only
 //! `PoolTimedOut`: while the server was down, every statement waited 30 s and failed with
 //! the error of an exhausted pool. When the pool has room but its new connection is slow
-//! to come, one connection is tried directly beside it: a refusal is reported at once as
-//! [`Error::Connection`] with its cause. A pool that is merely busy is not probed (it has
-//! no room to open one). The common case, an idle connection in a pool none of whose
-//! connections ever broke, costs three atomic reads; once one broke, idle connections may
-//! be dead too (see `health`), and each acquire also arms a timer.
+//! to come, one connection is tried directly beside it (one per pool at a time, its answer
+//! shared by every waiting statement): a refusal is reported at once as
+//! [`Error::Connection`] with its cause. What sqlx itself would wait out (PostgreSQL
+//! starting up, or out of connection slots) is waited out here too. A pool that is
+//! merely busy is not probed (it has no room to open a connection). The common case, an
+//! idle connection in a pool none of whose connections ever broke, costs three atomic
+//! reads; once one broke, idle connections may be dead too (see `health`), and each
+//! acquire also arms a timer.
 
 use std::time::Duration;
 
@@ -33,28 +36,53 @@ pub(crate) async fn acquire<DB: sqlx::Database>(
     }
     let acquire = pool.acquire();
     tokio::pin!(acquire);
-    tokio::select! {
-        biased;
-        acquired = &mut acquire => return Ok(acquired?),
-        () = tokio::time::sleep(PROBE_AFTER) => {}
-    }
-    let probe = async {
-        use sqlx::{ConnectOptions as _, Connection as _};
-        match pool.connect_options().connect().await {
-            Ok(conn) => {
-                // It answers: the pool's own attempt will succeed too; wait for it.
-                let _ = conn.close().await;
-                std::future::pending::<sqlx::Error>().await
-            }
-            Err(e) => e,
+    loop {
+        tokio::select! {
+            biased;
+            acquired = &mut acquire => return Ok(acquired?),
+            () = tokio::time::sleep(PROBE_AFTER) => {}
         }
-    };
-    tokio::select! {
-        biased;
-        acquired = &mut acquire => Ok(acquired?),
-        refused = probe => Err(Error::Connection {
-            url: String::new(),
-            message: refused.to_string(),
-        }),
+        if let Some(message) = health.recent_refusal() {
+            return Err(Error::Connection {
+                url: String::new(),
+                message,
+            });
+        }
+        let Some(_probing) = health.start_probe() else {
+            continue;
+        };
+        tokio::select! {
+            biased;
+            acquired = &mut acquire => return Ok(acquired?),
+            // Boxed: a driver's connect future is large, and this is the cold path.
+            refused = Box::pin(probe(pool)) => match refused {
+                Some(message) => {
+                    health.refuse(message.clone());
+                    return Err(Error::Connection { url: String::new(), message });
+                }
+                // The server answers: the pool's own connection is merely slow.
+                None => return Ok(acquire.await?),
+            },
+        }
     }
+}
+
+/// Opens one connection outside the pool: why it cannot, or `None` when it can (or when
+/// the failure is one sqlx's pool waits out).
+async fn probe<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> Option<String> {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    match pool.connect_options().connect().await {
+        Ok(conn) => {
+            let _ = conn.close().await;
+            None
+        }
+        Err(e) if waits_out(&e) => None,
+        Err(e) => Some(crate::error::driver_message(&e)),
+    }
+}
+
+/// Whether sqlx's pool keeps trying after `e` while connecting: the server is starting up
+/// or has no connection slot free (PostgreSQL 57P03, 53300).
+pub(crate) fn waits_out(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_transient_in_connect_phase())
 }

@@ -33,7 +33,7 @@ fn config_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
 fn connection_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
     let message = match e {
         sqlx::Error::PoolTimedOut => format!("no answer within {:?}", o.acquire_timeout),
-        other => other.to_string(),
+        other => crate::error::driver_message(&other),
     };
     Error::Connection {
         url: redact_url(&o.url),
@@ -46,7 +46,8 @@ fn connection_error(o: &DatabaseOptions, e: sqlx::Error) -> Error {
 /// sqlx's own `connect_with` retries a refused connection until the acquire timeout runs
 /// out, then reports only that it timed out: a server that is down (or a wrong port)
 /// looked like an exhausted pool after 30 s. One direct attempt fails at once with the
-/// cause; the pool then starts from a server known to answer.
+/// cause; the pool then starts from a server known to answer. A server that is starting
+/// up or has no connection slot free is waited for, as sqlx does.
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 async fn probe_then_pool<DB: sqlx::Database>(
     o: &DatabaseOptions,
@@ -54,20 +55,39 @@ async fn probe_then_pool<DB: sqlx::Database>(
     health: Arc<Health>,
 ) -> Result<sqlx::Pool<DB>> {
     use sqlx::{ConnectOptions as _, Connection as _};
-    let probe = tokio::time::timeout(o.acquire_timeout, options.connect())
-        .await
-        .map_err(|_| connection_error(o, sqlx::Error::PoolTimedOut))?
-        .map_err(|e| connection_error(o, e))?;
-    // Closing politely is a courtesy: a failure here says nothing about the server.
-    let _ = probe.close().await;
-    Ok(pool_options::<DB>(o, 10)
-        // A connection opened before one broke is pinged before use (see `health`).
+    let pool = pool_options::<DB>(o, 10)
+        // A connection idle since before one broke is pinged before use (see `health`).
         .before_acquire(move |conn, meta| {
-            let suspect = health.suspects(meta.age);
-            Box::pin(async move { Ok(!suspect || conn.ping().await.is_ok()) })
-        })
-        .connect_lazy_with(options))
+            let suspect = health.suspects(meta.idle_for);
+            Box::pin(async move {
+                if suspect {
+                    // An error (not `false`): sqlx then drops a dead connection without
+                    // the polite goodbye that could wait on it.
+                    tokio::time::timeout(PING_WITHIN, conn.ping())
+                        .await
+                        .map_err(|_| sqlx::Error::Io(std::io::ErrorKind::TimedOut.into()))??;
+                }
+                Ok(true)
+            })
+        });
+    match tokio::time::timeout(o.acquire_timeout, options.connect()).await {
+        Err(_) => Err(connection_error(o, sqlx::Error::PoolTimedOut)),
+        Ok(Ok(probe)) => {
+            // Closing politely is a courtesy: a failure here says nothing of the server.
+            let _ = probe.close().await;
+            Ok(pool.connect_lazy_with(options))
+        }
+        Ok(Err(e)) if crate::db::acquire::waits_out(&e) => pool
+            .connect_with(options)
+            .await
+            .map_err(|e| connection_error(o, e)),
+        Ok(Err(e)) => Err(connection_error(o, e)),
+    }
 }
+
+/// How long a suspect connection may take to answer a ping before it is replaced.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+const PING_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 fn not_compiled(dialect: Dialect) -> Error {

@@ -1,21 +1,31 @@
-//! After a connection breaks, the pool checks the connections opened before the break.
+//! After a connection breaks, the pool checks the connections that sat idle through it,
+//! and what stops a new connection is found out once for every waiting statement.
 //!
 //! When a server restarts or fails over, every idle connection in the pool is dead, and
 //! without a check each would fail one statement before the pool replaced it (four in a
 //! row were seen). Pinging every connection on checkout would cost a round trip per
 //! statement. Instead, as SQLAlchemy's pool does, a broken connection marks the moment;
-//! connections opened before it are pinged once on their next checkout (and replaced if
-//! dead), those opened after it are handed out as usual.
+//! a connection that has been idle since before it is pinged on its next checkout
+//! (and replaced if dead). One that passes goes back to the pool after its statement,
+//! idle since after the break, and is not pinged again.
 
+use std::sync::Mutex;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// When a connection of the pool last broke.
+/// How recent a failed probe must be to answer for a statement that waits now.
+const REFUSAL_VALID_FOR: Duration = Duration::from_secs(1);
+
+/// The state of one pool's connections.
 #[derive(Debug, Default)]
 pub(crate) struct Health {
     /// Nanoseconds from [`epoch`] to the last break, plus one; 0: never.
     broke_at: AtomicU64,
+    /// Whether a probe connection is being opened (one at a time per pool).
+    probing: AtomicBool,
+    /// The last probe that failed: when, and why.
+    refused: Mutex<Option<(Instant, String)>>,
 }
 
 /// A fixed instant all pools measure from.
@@ -32,7 +42,7 @@ impl Health {
     /// A connection broke now.
     pub(crate) fn broke(&self) {
         self.broke_at
-            .store(now_ns().saturating_add(1), Ordering::Relaxed);
+            .fetch_max(now_ns().saturating_add(1), Ordering::Relaxed);
     }
 
     /// Whether any connection of the pool ever broke.
@@ -40,14 +50,47 @@ impl Health {
         self.broke_at.load(Ordering::Relaxed) != 0
     }
 
-    /// Whether a connection `age` old was opened before the last break, so may be dead.
-    pub(crate) fn suspects(&self, age: Duration) -> bool {
+    /// Whether a connection idle for `idle_for` has been idle since before the last
+    /// break, so may be dead.
+    pub(crate) fn suspects(&self, idle_for: Duration) -> bool {
         let broke_at = self.broke_at.load(Ordering::Relaxed);
         if broke_at == 0 {
             return false;
         }
-        let opened_at = now_ns().saturating_sub(u64::try_from(age.as_nanos()).unwrap_or(u64::MAX));
-        opened_at < broke_at
+        let idle_since =
+            now_ns().saturating_sub(u64::try_from(idle_for.as_nanos()).unwrap_or(u64::MAX));
+        idle_since < broke_at
+    }
+
+    /// Takes the pool's one probe; `None` while another statement's probe runs. The
+    /// probe ends when the returned guard is dropped.
+    pub(crate) fn start_probe(&self) -> Option<ProbeGuard<'_>> {
+        (!self.probing.swap(true, Ordering::AcqRel)).then_some(ProbeGuard(self))
+    }
+
+    /// Records why the last probe could not connect.
+    pub(crate) fn refuse(&self, message: String) {
+        if let Ok(mut refused) = self.refused.lock() {
+            *refused = Some((Instant::now(), message));
+        }
+    }
+
+    /// Why a probe could not connect, if one failed within the last second.
+    pub(crate) fn recent_refusal(&self) -> Option<String> {
+        let refused = self.refused.lock().ok()?;
+        match &*refused {
+            Some((at, message)) if at.elapsed() < REFUSAL_VALID_FOR => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The pool's probe, while it runs.
+pub(crate) struct ProbeGuard<'a>(&'a Health);
+
+impl Drop for ProbeGuard<'_> {
+    fn drop(&mut self) {
+        self.0.probing.store(false, Ordering::Release);
     }
 }
 
@@ -56,7 +99,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn connections_opened_before_a_break_are_suspect() {
+    fn connections_idle_since_before_a_break_are_suspect() {
         let health = Health::default();
         assert!(
             !health.suspects(Duration::from_secs(3600)),
@@ -69,7 +112,19 @@ mod tests {
         std::thread::sleep(Duration::from_millis(20));
         assert!(
             !health.suspects(Duration::from_millis(5)),
-            "opened after the break"
+            "back in the pool after the break"
         );
+    }
+
+    #[test]
+    fn one_probe_at_a_time_and_refusals_expire() {
+        let health = Health::default();
+        let probe = health.start_probe();
+        assert!(probe.is_some());
+        assert!(health.start_probe().is_none());
+        drop(probe);
+        assert!(health.start_probe().is_some());
+        health.refuse("refused".into());
+        assert_eq!(health.recent_refusal().as_deref(), Some("refused"));
     }
 }

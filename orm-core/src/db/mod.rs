@@ -22,6 +22,7 @@ pub(crate) use backend::binds_in_pg_array;
 pub use executor::Executor;
 pub(crate) use executor::{StatementSettings, run, traced, traced_control};
 pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
+pub(crate) use retry::never_retried;
 pub use transaction::Transaction;
 
 use crate::{Dialect, Result, Row, Statement};
@@ -54,6 +55,18 @@ struct Inner {
     settings: StatementSettings,
     /// SQLite files: write transactions take turns (see [`writer_queue`]).
     writers: Option<writer_queue::WriterQueue>,
+}
+
+impl Inner {
+    /// On SQLite, this process's turn to write (see [`writer_queue`]), for a write outside
+    /// a transaction: it queues with the write transactions instead of polling in
+    /// SQLite's busy handler while they pass the lock from one to the next.
+    async fn write_turn(&self) -> Result<Option<writer_queue::WriterTurn>> {
+        match &self.writers {
+            Some(queue) => Ok(Some(queue.turn().await?)),
+            None => Ok(None),
+        }
+    }
 }
 
 /// The pool of whichever backend the URL named.
@@ -214,9 +227,10 @@ impl Database {
         let inner = &*self.inner;
         // Taken before the connection, so that waiting writers hold no connection that
         // readers could use.
-        let writer = match &inner.writers {
-            Some(queue) if !options.read_only => Some(queue.turn().await?),
-            _ => None,
+        let writer = if options.read_only {
+            None
+        } else {
+            inner.write_turn().await?
         };
         Transaction::start(
             &inner.pool,
@@ -354,18 +368,17 @@ impl Executor for Database {
 
     async fn execute(&self, st: Statement) -> Result<u64> {
         let inner = &*self.inner;
-        traced(
-            inner.dialect,
-            &inner.settings,
-            st,
-            async |sql, values| on_pool!(inner, x => run::execute(x, sql, values).await),
-        )
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let _turn = inner.write_turn().await?;
+            on_pool!(inner, x => run::execute(x, sql, values).await)
+        })
         .await
     }
 
     async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let _turn = inner.write_turn().await?;
             on_pool!(inner, x => run::insert_returning_key(x, inner.dialect, sql, values, key).await)
         })
         .await

@@ -1,21 +1,33 @@
 //! One more try for a read whose pooled connection turned out to be dead.
 //!
 //! After a server restart or failover, the pool's idle connections are dead, and the
-//! first statement to take one fails. A read outside a transaction changes nothing, so
-//! running it again on a fresh connection is always safe: the application sees no error.
-//! A write is not run again: whether the server applied it before the connection broke
-//! cannot be known (MySQL's driver sees the same end of stream either way), so it fails
-//! with [`Error::Connection`] and the application decides. Inside a transaction nothing is
+//! first statement to take one fails. A `SELECT` the query builder wrote outside a
+//! transaction changes nothing, so running it again on a fresh connection is safe: the
+//! application sees no error. Raw SQL is not run again, even a `SELECT`: it may call
+//! functions with effects (`nextval`, `GET_LOCK`, `SELECT … INTO`). A write is not run
+//! again either: whether the server applied it before the connection broke cannot be
+//! known (MySQL's driver sees the same end of stream either way), so it fails with
+//! [`Error::Connection`] and the application decides. Inside a transaction nothing is
 //! retried: the transaction is gone with its connection.
 
 use crate::db::StatementSettings;
 use crate::{Dialect, Error, Result, Statement, Value};
 
-/// The values to run `st` with a second time, when it may be retried: a `SELECT` on a
-/// server backend (SQLite has no connection to lose). Cloned before the first try, which
-/// consumes its own.
+tokio::task_local! {
+    /// Set while raw SQL runs: it is never retried.
+    static RAW: ();
+}
+
+/// Runs `statement` (raw SQL) so that it is never retried.
+pub(crate) async fn never_retried<F: Future>(statement: F) -> F::Output {
+    RAW.scope((), statement).await
+}
+
+/// The values to run `st` with a second time, when it may be retried: a `SELECT` of the
+/// query builder on a server backend (SQLite has no connection to lose). Cloned before
+/// the first try, which consumes its own.
 pub(super) fn read_values(dialect: Dialect, st: &Statement) -> Option<Vec<Value>> {
-    let server = dialect.has_server();
+    let server = dialect.has_server() && RAW.try_with(|_| ()).is_err();
     let is_select = st
         .sql
         .trim_start()

@@ -2,9 +2,10 @@
 //!
 //! SQLite has one writer at a time. A second connection that wants to write waits in the
 //! busy handler, which polls with sleeps of up to 100 ms: under eight concurrent writers a
-//! unit that needs 1 ms waits hundreds. Write transactions of one [`Database`] therefore
-//! queue here, first come first served, before they take a connection; the busy handler
-//! is left to arbitrate with other processes only.
+//! unit that needs 1 ms waits hundreds. Write transactions of one [`Database`], and its
+//! writes outside a transaction (`execute`, `insert`), therefore queue here, first come
+//! first served, before they take a connection; the busy handler is left to arbitrate
+//! with other processes, and with raw SQL that writes through `fetch_all`.
 //!
 //! [`Database`]: crate::Database
 

@@ -17,7 +17,8 @@ pub(crate) fn check_max_length(table: &TableDef, column: &str, value: &Value) ->
     };
     if let SqlType::Varchar(max) = def.sql_type {
         // Cheap first: a string of at most `max` bytes has at most `max` characters.
-        let too_long = text.len() > max as usize && text.chars().count() > max as usize;
+        let max_chars = usize::try_from(max).unwrap_or(usize::MAX);
+        let too_long = text.len() > max_chars && text.chars().count() > max_chars;
         if too_long {
             return Err(Error::ValueTooLong {
                 table: Some(table.name.clone()),

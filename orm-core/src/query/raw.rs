@@ -130,7 +130,7 @@ impl Raw {
     /// # }
     /// ```
     pub async fn fetch_all<E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<Row>> {
-        exec.fetch_all(self.statement).await
+        crate::db::never_retried(exec.fetch_all(self.statement)).await
     }
 
     /// Every row, decoded as a model or a tuple of column values.
@@ -157,7 +157,7 @@ impl Raw {
     /// # }
     /// ```
     pub async fn fetch_as<T: FromRow, E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<T>> {
-        let rows = exec.fetch_all(self.statement).await?;
+        let rows = crate::db::never_retried(exec.fetch_all(self.statement)).await?;
         rows.iter().map(T::from_row).collect()
     }
 }

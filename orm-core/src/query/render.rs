@@ -111,8 +111,10 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             if let Some(Node::Value(last)) = list.last()
                 && list.iter().all(|n| matches!(n, Node::Value(_)))
             {
-                let room = w.dialect.max_parameters().saturating_sub(w.bound());
-                for _ in list.len()..padded_len(list.len()).min(room) {
+                // Padding never takes a statement over the bind limit (a margin is left
+                // for values bound after the list).
+                let room = (w.dialect.max_parameters() / 2).saturating_sub(w.bound());
+                for _ in list.len()..padded_len(list.len()).min(list.len() + room) {
                     w.push(", ").value(last.clone());
                 }
             }
@@ -208,6 +210,15 @@ fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
         .collect()
 }
 
+/// `node` as stored, where it is read or copied whole (a selected column, the value of a
+/// `SET`): a decimal's exact text rather than the number comparisons cast it to.
+fn stored(node: &Node) -> &Node {
+    match node {
+        Node::NumericText(inner) => inner,
+        other => other,
+    }
+}
+
 fn is_null_value(node: &Node) -> bool {
     matches!(node, Node::Value(v) if v.is_null())
 }
@@ -295,11 +306,7 @@ fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, alwa
         "SELECT "
     });
     w.comma_list(s.columns.iter().enumerate(), |w, (i, column)| {
-        // A selected decimal is read as its exact text; only comparisons need a number.
-        match column {
-            Node::NumericText(inner) => expr(w, inner),
-            other => expr(w, other),
-        }
+        expr(w, stored(column));
         if alias_columns {
             w.push(" AS ").ident(&format!("c{}", i + 1));
         }
@@ -452,7 +459,7 @@ pub(crate) fn update(
     // The targets are unqualified: `SET "users"."name" = …` is not SQL everywhere.
     w.comma_list(ordered, |w, (column, value)| {
         w.ident(column).push(" = ");
-        expr(w, value);
+        expr(w, stored(value));
     });
     where_clause(&mut w, &s.filter);
     Ok(w.finish())

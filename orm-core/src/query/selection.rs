@@ -242,8 +242,9 @@ impl<M, T> Column<M, T> {
         TypedExpr::new(Node::Aggregate(Aggregate::Max, Some(Box::new(self.node()))))
     }
 
-    /// `SUM(column)`, as `i64` for integer columns and `f64` for floating ones; NULL
-    /// (`None`) over no rows.
+    /// `SUM(column)`, as `i64` for integer columns, `f64` for floating ones and `Decimal`
+    /// for decimal ones; NULL (`None`) over no rows. A decimal sum is exact on PostgreSQL
+    /// and MySQL; SQLite adds doubles (exact to about 15 significant digits).
     ///
     /// ```
     /// # use orm_core::prelude::*;
@@ -315,12 +316,13 @@ pub trait Nullable {
 
 /// Numeric types `SUM` and `AVG` apply to.
 pub trait Summable {
-    /// The type of the sum: `i64` for integers, `f64` for floats.
+    /// The type of the sum: `i64` for integers, `f64` for floats, `Decimal` for decimals.
     type Sum: SqlValue;
     /// Whether the sum is a float.
     #[doc(hidden)]
     const FLOAT: bool;
-    /// Whether the sum is the backend's exact decimal, read without a cast.
+    /// Whether the sum is read as the column's own type, without a cast (decimals: exact
+    /// on PostgreSQL and MySQL, a double on SQLite).
     #[doc(hidden)]
     const EXACT: bool = false;
 }

@@ -63,7 +63,7 @@ pub enum Value {
     #[cfg(feature = "json")]
     Json(Option<serde_json::Value>),
     /// `rust_decimal::Decimal`. SQLite has no decimal type: values are stored as exact
-    /// text, so SQL comparisons and `ORDER BY` on them compare text there.
+    /// text, and conditions and `ORDER BY` compare them as numbers (`CAST(… AS REAL)`).
     #[cfg(feature = "decimal")]
     Decimal(Option<rust_decimal::Decimal>),
     /// `time::Date`

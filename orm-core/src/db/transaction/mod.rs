@@ -89,14 +89,23 @@ impl Transaction {
         writer: Option<WriterTurn>,
     ) -> Result<Self> {
         let (before, begin) = state::begin_sql(dialect, &options)?;
-        let conn = match pool {
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => Conn::Postgres(acquire(p, &settings.health).await?),
-            #[cfg(feature = "mysql")]
-            Pool::MySql(p) => Conn::MySql(acquire(p, &settings.health).await?),
-        };
+        let acquired: Result<Conn> = async {
+            Ok(match pool {
+                #[cfg(feature = "sqlite")]
+                Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+                #[cfg(feature = "postgres")]
+                Pool::Postgres(p) => Conn::Postgres(acquire(p, &settings.health).await?),
+                #[cfg(feature = "mysql")]
+                Pool::MySql(p) => Conn::MySql(acquire(p, &settings.health).await?),
+            })
+        }
+        .await;
+        let conn = acquired.map_err(|e| {
+            if matches!(e, crate::Error::Connection { .. }) {
+                settings.health.broke();
+            }
+            e.with_url(&settings.url)
+        })?;
         let mut state = State::new(conn);
         state.writer = writer;
         // Marked until BEGIN succeeds, and left marked when it fails: a connection left

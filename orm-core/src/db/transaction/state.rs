@@ -39,9 +39,9 @@ pub(super) struct State {
     /// transaction (the pool switches it back on release).
     #[cfg(feature = "sqlite")]
     pub(super) query_only: bool,
-    /// SQLite only: this process's turn to write (see [`WriterQueue`]), held until the
-    /// outermost level ends. Declared after `conn`, so that the connection is back in the
-    /// pool before the next writer goes.
+    /// SQLite only: this process's turn to write (see `writer_queue`), held until the
+    /// outermost level commits or rolls back (or is dropped). The next writer may find
+    /// this connection not yet back in the pool; it takes another.
     pub(super) writer: Option<WriterTurn>,
 }
 
@@ -176,6 +176,11 @@ impl State {
         while self.levels.len() > keep {
             with_conn!(&mut self.conn, c, DB => Manager::<DB>::start_rollback(c));
             self.levels.pop();
+        }
+        if self.levels.is_empty() {
+            // The outermost level is rolled back: the next writer may go, even while
+            // handles of savepoints keep this state alive.
+            self.writer = None;
         }
     }
 
