@@ -71,7 +71,7 @@ pub use row::Row;
 pub use url::redact_url;
 #[cfg(feature = "json")]
 pub use value::Json;
-pub use value::{IntoValue, SqlValue, TextValue, Value};
+pub use value::{IntoValue, SqlValue, StoredAs, TextValue, Value};
 
 /// `#[derive(Model)]`: maps a struct to a table. See [`Model`] for what it provides.
 pub use orm_derive::Model;

@@ -98,19 +98,63 @@ impl Row {
         with_row!(self, r => r.try_get(index))
     }
 
-    /// An integer stored in the wider signed type `W` on PostgreSQL.
-    pub(crate) fn try_get_widened<T, W>(&self, index: usize) -> Result<T, sqlx::Error>
+    /// The column at `index` as `T` where sqlx decodes it natively, else what `other`
+    /// reads from a representation another client wrote (`None`: nothing else fits, and
+    /// the native error stands).
+    pub(crate) fn native_or<T: Native>(
+        &self,
+        index: usize,
+        other: impl FnOnce(&Row) -> Option<Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
+        match self.try_get_native::<T>(index) {
+            Ok(value) => Ok(value),
+            Err(native) => other(self).unwrap_or(Err(native)),
+        }
+    }
+
+    /// An integer column of any width as `T`, when its value fits: PostgreSQL's `INTEGER`
+    /// (every `SERIAL` key) into an `i64` field, a `BIGINT` into an `i32` while its values
+    /// allow; MySQL's unsigned columns into signed fields.
+    pub(crate) fn try_get_integer<T>(&self, index: usize) -> Result<T, sqlx::Error>
     where
-        T: NativeSqlite + NativeMySql + TryFrom<W>,
-        W: NativePostgres,
-        <T as TryFrom<W>>::Error: std::error::Error + Send + Sync + 'static,
+        T: Native + TryFrom<i64> + TryFrom<u64>,
+        <T as TryFrom<i64>>::Error: std::error::Error + Send + Sync + 'static,
+        <T as TryFrom<u64>>::Error: std::error::Error + Send + Sync + 'static,
+    {
+        let out_of_range =
+            |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::ColumnDecode {
+                index: index.to_string(),
+                source: e,
+            };
+        self.native_or(index, |row| match &row.inner {
+            #[cfg(feature = "postgres")]
+            RowInner::Postgres(r) => {
+                let wide = pg_integer(r, index).ok()?;
+                Some(T::try_from(wide).map_err(|e| out_of_range(Box::new(e))))
+            }
+            #[cfg(feature = "mysql")]
+            RowInner::MySql(r) => {
+                let wide: u64 = r.try_get(index).ok()?;
+                Some(T::try_from(wide).map_err(|e| out_of_range(Box::new(e))))
+            }
+            #[allow(unreachable_patterns)] // SQLite's integers are all 64-bit, read natively
+            _ => None,
+        })
+    }
+
+    /// An integer type PostgreSQL lacks (`i8`, unsigned), read from whichever integer
+    /// column holds it there, with a range check instead of a cast.
+    pub(crate) fn try_get_widened<T>(&self, index: usize) -> Result<T, sqlx::Error>
+    where
+        T: NativeSqlite + NativeMySql + TryFrom<i64>,
+        <T as TryFrom<i64>>::Error: std::error::Error + Send + Sync + 'static,
     {
         match &self.inner {
             #[cfg(feature = "sqlite")]
             RowInner::Sqlite(r) => r.try_get(index),
             #[cfg(feature = "postgres")]
             RowInner::Postgres(r) => {
-                let wide: W = r.try_get(index)?;
+                let wide = pg_integer(r, index)?;
                 T::try_from(wide).map_err(|e| sqlx::Error::ColumnDecode {
                     index: index.to_string(),
                     source: Box::new(e),
@@ -119,6 +163,17 @@ impl Row {
             #[cfg(feature = "mysql")]
             RowInner::MySql(r) => r.try_get(index),
         }
+    }
+}
+
+/// A PostgreSQL integer column of any width (`SMALLINT`, `INTEGER`, `BIGINT`) as `i64`.
+#[cfg(feature = "postgres")]
+fn pg_integer(r: &sqlx::postgres::PgRow, index: usize) -> Result<i64, sqlx::Error> {
+    use sqlx::TypeInfo as _;
+    match r.try_get_raw(index)?.type_info().name() {
+        "INT2" => r.try_get::<i16, _>(index).map(i64::from),
+        "INT4" => r.try_get::<i32, _>(index).map(i64::from),
+        _ => r.try_get::<i64, _>(index),
     }
 }
 

@@ -187,18 +187,22 @@ fn column_handles(model: &ModelDef) -> TokenStream {
             ..
         } = f;
         let doc = format!("Column `{column}` of `{table}`.");
-        // Decimals are numbers SQLite stores as text: the handle says so (for any other
-        // type the call is left out, keeping the expansion and its errors small).
-        let is_decimal = f
+        // Decimals, dates and times are stored as text by SQLite: the handle says what
+        // the text means (for other types the call is left out, keeping the expansion and
+        // its errors small).
+        let stored_as_text = f
             .rust_type
             .as_ref()
             .and_then(|t| t.sql_type(None))
-            .is_some_and(|(t, _)| t == ::orm_schema::SqlType::Decimal);
-        let numeric_text = is_decimal
-            .then(|| quote!(.numeric_text(<#ty as ::orm_core::SqlValue>::NUMERIC_TEXT)));
+            .is_some_and(|(t, _)| {
+                use ::orm_schema::SqlType;
+                matches!(t, SqlType::Decimal | SqlType::Timestamp | SqlType::TimestampTz | SqlType::Time)
+            });
+        let stored_as = stored_as_text
+            .then(|| quote!(.stored_as(<#ty as ::orm_core::SqlValue>::STORED_AS)));
         quote! {
             #[doc = #doc]
-            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column)#numeric_text;
+            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column)#stored_as;
         }
     });
     quote! {

@@ -47,24 +47,47 @@ macro_rules! bind_common {
             Value::Bytes(v) => $args.add(v),
             #[cfg(feature = "chrono")]
             Value::Date(v) => $args.add(v),
-            #[cfg(feature = "chrono")]
-            Value::Time(v) => $args.add(v),
-            #[cfg(feature = "chrono")]
-            Value::DateTime(v) => $args.add(v),
             #[cfg(feature = "uuid")]
             Value::Uuid(v) => $args.add(v),
             #[cfg(feature = "json")]
             Value::Json(v) => $args.add(v),
             #[cfg(feature = "time")]
             Value::TimeDate(v) => $args.add(v),
-            #[cfg(feature = "time")]
-            Value::TimeTime(v) => $args.add(v),
-            #[cfg(feature = "time")]
-            Value::TimePrimitiveDateTime(v) => $args.add(v),
             Value::Invalid(message) => Err(message.into()),
             $($extra)*
         }
     };
+}
+
+/// SQLite's spellings of dates and times: fixed width, microseconds, no offset.
+#[cfg(feature = "sqlite")]
+mod sqlite_text {
+    /// `2024-01-01 09:30:00.000000`
+    pub(super) const DATE_TIME: &str = "%Y-%m-%d %H:%M:%S%.6f";
+    /// `09:30:00.000000`
+    pub(super) const TIME: &str = "%H:%M:%S%.6f";
+
+    #[cfg(feature = "time")]
+    pub(super) fn time_of_day(t: time::Time) -> String {
+        format!(
+            "{:02}:{:02}:{:02}.{:06}",
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.microsecond()
+        )
+    }
+
+    #[cfg(feature = "time")]
+    pub(super) fn primitive(t: time::PrimitiveDateTime) -> String {
+        format!(
+            "{:04}-{:02}-{:02} {}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            time_of_day(t.time())
+        )
+    }
 }
 
 #[cfg(feature = "sqlite")]
@@ -79,11 +102,26 @@ impl Backend for sqlx::Sqlite {
             // SQLite has no decimal type: the exact text, in a TEXT column.
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v.map(|d| d.to_string())),
+            // Dates and times in one fixed-width spelling each, the one SQLAlchemy writes
+            // (instants in UTC, without an offset): they sort as text among themselves,
+            // and `query::normalize` reads other writers' spellings the same way.
             #[cfg(feature = "chrono")]
-            Value::DateTimeUtc(v) => args.add(v),
-            // sqlx's text format has no seconds in offsets: store the same instant in UTC.
+            Value::Time(v) => args.add(v.map(|t| t.format(sqlite_text::TIME).to_string())),
+            #[cfg(feature = "chrono")]
+            Value::DateTime(v) => args.add(v.map(|t| t.format(sqlite_text::DATE_TIME).to_string())),
+            #[cfg(feature = "chrono")]
+            Value::DateTimeUtc(v) => {
+                args.add(v.map(|t| t.naive_utc().format(sqlite_text::DATE_TIME).to_string()))
+            }
             #[cfg(feature = "time")]
-            Value::TimeOffsetDateTime(v) => args.add(v.map(|t| t.to_offset(time::UtcOffset::UTC))),
+            Value::TimeTime(v) => args.add(v.map(sqlite_text::time_of_day)),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => args.add(v.map(sqlite_text::primitive)),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => args.add(v.map(|t| {
+                let utc = t.to_offset(time::UtcOffset::UTC);
+                sqlite_text::primitive(time::PrimitiveDateTime::new(utc.date(), utc.time()))
+            })),
         })
     }
 
@@ -121,7 +159,15 @@ impl Backend for sqlx::Postgres {
             Value::U16(v) => args.add(v.map(i32::from)),
             Value::U32(v) => args.add(v.map(i64::from)),
             #[cfg(feature = "chrono")]
+            Value::Time(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::DateTime(v) => args.add(v),
+            #[cfg(feature = "chrono")]
             Value::DateTimeUtc(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => args.add(v),
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v),
             #[cfg(feature = "time")]
@@ -212,6 +258,14 @@ impl Backend for sqlx::MySql {
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), BoxDynError> {
         bind_common!(args, value, {
             Value::List(_) => Err("MySQL has no array parameters".into()),
+            #[cfg(feature = "chrono")]
+            Value::Time(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::DateTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => args.add(v),
             Value::I8(v) => args.add(v),
             Value::U8(v) => args.add(v),
             Value::U16(v) => args.add(v),

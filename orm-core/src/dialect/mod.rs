@@ -137,8 +137,9 @@ impl Dialect {
         matches!(self, Dialect::Postgres)
     }
 
-    /// Whether numbers stored as text (`Decimal`) must be cast to compare as numbers.
-    pub(crate) fn numbers_as_text(self) -> bool {
+    /// Whether values stored as text (decimals, dates and times) must be normalized to
+    /// compare as values (SQLite, which has no such types).
+    pub(crate) fn normalizes_text(self) -> bool {
         matches!(self, Dialect::Sqlite)
     }
 

@@ -6,6 +6,7 @@ use crate::Value;
 use crate::column::Column;
 use crate::query::select::SelectStatement;
 use crate::value::IntoValue;
+use crate::value::StoredAs;
 
 /// An SQL expression: a condition to filter by, or a value computed from columns.
 ///
@@ -85,9 +86,9 @@ pub(crate) enum Node {
     },
     Aggregate(Aggregate, Option<Box<Node>>),
     Cast(Box<Node>, CastType),
-    /// A column of numbers that SQLite stores as text (`Decimal`): compared and ordered
-    /// as a number there (`CAST(… AS REAL)`), read as its exact text when selected.
-    NumericText(Box<Node>),
+    /// A column whose values SQLite stores as text (decimals, dates and times): compared
+    /// and ordered by what the text means there, read as stored when selected or copied.
+    Normalized(Box<Node>, StoredAs),
 }
 
 impl Node {
@@ -327,10 +328,9 @@ impl<M, T> Column<M, T> {
             table: self.table(),
             name: self.name(),
         };
-        if self.is_numeric_text() {
-            Node::NumericText(Box::new(column))
-        } else {
-            column
+        match self.stored() {
+            StoredAs::Native => column,
+            text => Node::Normalized(Box::new(column), text),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod expr;
 mod model_sql;
+mod normalize;
 mod order;
 mod raw;
 pub(crate) mod render;
@@ -14,6 +15,7 @@ mod update;
 
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
 pub(crate) use model_sql::{insert_statement, update_statement};
+pub(crate) use normalize::sqlite_index_expression;
 pub use order::Ordering;
 pub use raw::{Raw, raw};
 pub use select::Select;

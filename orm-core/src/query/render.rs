@@ -28,7 +28,7 @@ fn precedence(node: &Node) -> u8 {
         | Node::Not(_)
         | Node::Aggregate(..)
         | Node::Cast(..)
-        | Node::NumericText(_) => 9,
+        | Node::Normalized(..) => 9,
     }
 }
 
@@ -170,12 +170,10 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             }
             w.push(")");
         }
-        Node::NumericText(inner) if w.dialect.numbers_as_text() => {
-            w.push("CAST(");
-            expr(w, inner);
-            w.push(" AS REAL)");
+        Node::Normalized(inner, stored) if w.dialect.normalizes_text() => {
+            crate::query::normalize::sqlite(w, inner, *stored);
         }
-        Node::NumericText(inner) => expr(w, inner),
+        Node::Normalized(inner, _) => expr(w, inner),
         Node::Cast(inner, to) => {
             w.push("CAST(");
             expr(w, inner);
@@ -211,10 +209,11 @@ fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
 }
 
 /// `node` as stored, where it is read or copied whole (a selected column, the value of a
-/// `SET`): a decimal's exact text rather than the number comparisons cast it to.
+/// `SET`): a decimal's exact text rather than the number comparisons cast it to, a
+/// timestamp as written.
 fn stored(node: &Node) -> &Node {
     match node {
-        Node::NumericText(inner) => inner,
+        Node::Normalized(inner, _) => inner,
         other => other,
     }
 }
@@ -371,7 +370,7 @@ fn holds_value(node: &Node) -> bool {
         Node::Value(_) => true,
         Node::Column { .. } | Node::InSelect(..) => false,
         Node::Binary(a, _, b) => holds_value(a) || holds_value(b),
-        Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) | Node::NumericText(a) => {
+        Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) | Node::Normalized(a, _) => {
             holds_value(a)
         }
         Node::InList(a, list, _) => holds_value(a) || list.iter().any(holds_value),
@@ -476,7 +475,7 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
             Node::Not(n)
             | Node::IsNull(n, _)
             | Node::Cast(n, _)
-            | Node::NumericText(n)
+            | Node::Normalized(n, _)
             | Node::InSelect(n, _, _) => any_node(n, f),
             Node::InList(n, list, _) => any_node(n, f) || list.iter().any(|i| any_node(i, f)),
             Node::Between(n, low, high, _) => any(&[n, low, high]),

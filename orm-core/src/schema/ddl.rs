@@ -84,7 +84,7 @@ pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
             table
                 .indexes
                 .iter()
-                .map(|i| create_index(dialect, &table.name, i)),
+                .map(|i| create_index(dialect, table, i)),
         );
     }
     statements
@@ -95,14 +95,48 @@ pub fn drop_table(dialect: Dialect, table: &TableDef) -> String {
     format!("DROP TABLE IF EXISTS {}", dialect.quoted(&table.name))
 }
 
-fn create_index(dialect: Dialect, table: &str, index: &IndexDef) -> String {
+fn create_index(dialect: Dialect, table: &TableDef, index: &IndexDef) -> String {
+    // Where conditions compare a column's text by what it means (SQLite's decimals and
+    // date-times, see `query::normalize`), a plain index indexes the index on that
+    // reading, so that it serves them. (A unique index keeps the column: uniqueness
+    // stays a matter of the stored values.)
+    let keys: Vec<String> = index
+        .columns
+        .iter()
+        .map(|name| {
+            let stored = table
+                .columns
+                .iter()
+                .find(|c| &c.name == name)
+                .map_or(crate::value::StoredAs::Native, |c| stored_as(&c.sql_type));
+            match (dialect.normalizes_text() && !index.unique)
+                .then(|| crate::query::sqlite_index_expression(name, stored))
+                .flatten()
+            {
+                Some(expression) => format!("({expression})"),
+                None => dialect.quoted(name),
+            }
+        })
+        .collect();
     format!(
         "CREATE {}INDEX IF NOT EXISTS {} ON {} ({})",
         if index.unique { "UNIQUE " } else { "" },
         dialect.quoted(&index.name),
-        dialect.quoted(table),
-        idents(dialect, &index.columns)
+        dialect.quoted(&table.name),
+        keys.join(", ")
     )
+}
+
+/// What the text of a column of `sql_type` means where it is text (see `StoredAs`).
+fn stored_as(sql_type: &orm_schema::SqlType) -> crate::value::StoredAs {
+    use crate::value::StoredAs;
+    use orm_schema::SqlType;
+    match sql_type {
+        SqlType::Decimal => StoredAs::NumberText,
+        SqlType::Timestamp | SqlType::TimestampTz => StoredAs::DateTimeText,
+        SqlType::Time => StoredAs::TimeText,
+        _ => StoredAs::Native,
+    }
 }
 
 fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bool) -> String {

@@ -1,7 +1,7 @@
 //! `rust_decimal::Decimal`: native on PostgreSQL and MySQL, exact text on SQLite.
 //!
 //! SQLite has no decimal type. The ORM stores the exact text (in a `TEXT` column) and
-//! compares it as a number (see `Node::NumericText`). A `NUMERIC` or `DECIMAL` column
+//! compares it as a number (see `StoredAs::NumberText`). A `NUMERIC` or `DECIMAL` column
 //! of an existing database holds INTEGER or REAL values instead (SQLite's numeric
 //! affinity converts the text), so every storage class is read: a REAL as the shortest
 //! decimal that reads back as the same double, which is what the writer meant whenever
@@ -13,7 +13,7 @@ use crate::row::{Row, RowInner};
 use crate::{SqlValue, Value};
 
 impl SqlValue for Decimal {
-    const NUMERIC_TEXT: bool = true;
+    const STORED_AS: crate::value::StoredAs = crate::value::StoredAs::NumberText;
 
     fn to_value(&self) -> Value {
         Value::Decimal(Some(*self))

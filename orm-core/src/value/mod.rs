@@ -7,6 +7,7 @@ use crate::row::Row;
 
 #[cfg(feature = "decimal")]
 mod decimal;
+mod foreign;
 #[cfg(feature = "json")]
 mod json;
 
@@ -153,16 +154,33 @@ pub trait SqlValue: Sized + Send + Sync + 'static {
     /// Decodes the column at `index` of `row`.
     fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error>;
 
-    /// Whether SQLite stores this number as text (`Decimal`, kept exact that way), so
-    /// that conditions and `ORDER BY` must compare it as a number there.
+    /// How SQLite stores this type when it stores it as text, so that conditions and
+    /// `ORDER BY` compare what the text means rather than the text.
     #[doc(hidden)]
-    const NUMERIC_TEXT: bool = false;
+    const STORED_AS: StoredAs = StoredAs::Native;
+}
+
+/// What a column's text means on SQLite, which has no decimal or date-time types: how
+/// conditions and `ORDER BY` must read it to compare values rather than spellings.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredAs {
+    /// Compared as stored.
+    Native,
+    /// A decimal number as text (`Decimal`): compared as a number.
+    NumberText,
+    /// A date and time as text (any of the spellings SQLite's date functions read, or a
+    /// unix time or Julian day number): compared in one fixed-width spelling.
+    DateTimeText,
+    /// A time of day as text: compared in one fixed-width spelling.
+    TimeText,
 }
 
 /// Implements [`SqlValue`] for types every backend decodes natively.
 macro_rules! native {
-    ($($t:ty => $variant:ident),* $(,)?) => {$(
+    ($($t:ty => $variant:ident $(as $stored:ident)?),* $(,)?) => {$(
         impl SqlValue for $t {
+            $(const STORED_AS: StoredAs = StoredAs::$stored;)?
             fn to_value(&self) -> Value {
                 Value::$variant(Some(self.clone()))
             }
@@ -176,11 +194,31 @@ macro_rules! native {
     )*};
 }
 
-native! {
-    bool => Bool,
+/// Signed integers: read from an integer column of any width whose values fit.
+macro_rules! integer {
+    ($($t:ty => $variant:ident),* $(,)?) => {$(
+        impl SqlValue for $t {
+            fn to_value(&self) -> Value {
+                Value::$variant(Some(*self))
+            }
+            fn null() -> Value {
+                Value::$variant(None)
+            }
+            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+                row.try_get_integer(index)
+            }
+        }
+    )*};
+}
+
+integer! {
     i16 => I16,
     i32 => I32,
     i64 => I64,
+}
+
+native! {
+    bool => Bool,
     f32 => F32,
     f64 => F64,
     String => String,
@@ -190,29 +228,53 @@ native! {
 #[cfg(feature = "chrono")]
 native! {
     chrono::NaiveDate => Date,
-    chrono::NaiveTime => Time,
-    chrono::NaiveDateTime => DateTime,
-    chrono::DateTime<chrono::Utc> => DateTimeUtc,
+    chrono::NaiveTime => Time as TimeText,
+    chrono::NaiveDateTime => DateTime as DateTimeText,
 }
 
+/// Implements [`SqlValue`] for a type sqlx decodes natively, with `$other` reading what
+/// other clients store for it (see `foreign`).
+macro_rules! native_or {
+    ($($t:ty => $variant:ident as $stored:ident, $other:path);* $(;)?) => {$(
+        impl SqlValue for $t {
+            const STORED_AS: StoredAs = StoredAs::$stored;
+
+            fn to_value(&self) -> Value {
+                Value::$variant(Some(self.clone()))
+            }
+            fn null() -> Value {
+                Value::$variant(None)
+            }
+            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+                row.native_or(index, |row| $other(row, index))
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "chrono")]
+native_or! { chrono::DateTime<chrono::Utc> => DateTimeUtc as DateTimeText, foreign::utc_from_naive }
+
 #[cfg(feature = "uuid")]
-native! { uuid::Uuid => Uuid }
+native_or! { uuid::Uuid => Uuid as Native, foreign::uuid_from_text_or_bytes }
 
 #[cfg(feature = "json")]
-native! { serde_json::Value => Json }
+native_or! { serde_json::Value => Json as Native, foreign::json_from_number }
 
 #[cfg(feature = "time")]
 native! {
     time::Date => TimeDate,
-    time::Time => TimeTime,
-    time::PrimitiveDateTime => TimePrimitiveDateTime,
-    time::OffsetDateTime => TimeOffsetDateTime,
+    time::Time => TimeTime as TimeText,
+    time::PrimitiveDateTime => TimePrimitiveDateTime as DateTimeText,
 }
 
-/// `i8` and unsigned integers: native on MySQL and SQLite, read from the next wider signed
-/// type on PostgreSQL (which has neither), with a range check instead of a cast.
+#[cfg(feature = "time")]
+native_or! { time::OffsetDateTime => TimeOffsetDateTime as DateTimeText, foreign::offset_from_primitive }
+
+/// `i8` and unsigned integers: native on MySQL and SQLite, read from any integer column on
+/// PostgreSQL (which has neither), with a range check instead of a cast.
 macro_rules! widened {
-    ($($t:ty => $variant:ident via $wide:ty),* $(,)?) => {$(
+    ($($t:ty => $variant:ident),* $(,)?) => {$(
         impl SqlValue for $t {
             fn to_value(&self) -> Value {
                 Value::$variant(Some(*self))
@@ -221,21 +283,21 @@ macro_rules! widened {
                 Value::$variant(None)
             }
             fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-                row.try_get_widened::<$t, $wide>(index)
+                row.try_get_widened::<$t>(index)
             }
         }
     )*};
 }
 
 widened! {
-    i8 => I8 via i16,
-    u8 => U8 via i16,
-    u16 => U16 via i32,
-    u32 => U32 via i64,
+    i8 => I8,
+    u8 => U8,
+    u16 => U16,
+    u32 => U32,
 }
 
 impl<T: SqlValue> SqlValue for Option<T> {
-    const NUMERIC_TEXT: bool = T::NUMERIC_TEXT;
+    const STORED_AS: StoredAs = T::STORED_AS;
 
     fn to_value(&self) -> Value {
         match self {

@@ -1,0 +1,105 @@
+//! SQLite has no decimal or date-time types: such values are text, and text compares by
+//! spelling. Conditions and `ORDER BY` read them through these expressions instead, so
+//! that they compare by value whoever wrote them.
+//!
+//! - Decimals: `CAST(c AS REAL)` (exact to about 15 significant digits).
+//! - Dates and times: one fixed-width spelling, `YYYY-MM-DD HH:MM:SS.ffffff` (what the ORM
+//!   and SQLAlchemy write), from any spelling SQLite's date functions read: a space or a
+//!   `T`, no seconds, 0 to 9 fraction digits, `Z` or `+00:00` (exact); another offset
+//!   (converted to UTC by SQLite, to the millisecond); a unix time (INTEGER) or a Julian
+//!   day number (REAL). A value already in that spelling is taken as it is.
+//! - Times of day: `HH:MM:SS.ffffff`, from `HH:MM`, `HH:MM:SS` or any fraction.
+//!
+//! The values the ORM binds are in the same spellings, so a comparison is right for rows
+//! of any writer. An index on the column itself cannot serve such a comparison; the DDL
+//! gives indexed date-time columns an index on this expression instead (see
+//! [`sqlite_index_expression`]).
+
+use crate::query::expr::Node;
+use crate::query::render::expr;
+use crate::query::statement::SqlWriter;
+use crate::value::StoredAs;
+
+/// Writes `column` as SQLite should compare it.
+pub(crate) fn sqlite(w: &mut SqlWriter, column: &Node, stored: StoredAs) {
+    let mut c = |w: &mut SqlWriter| expr(w, column);
+    write_sqlite(w, &mut c, stored);
+}
+
+/// The expression an index on `column` needs to serve the comparisons above (an
+/// unqualified column, as indexes name them); `None` for a type compared as stored.
+pub(crate) fn sqlite_index_expression(column: &str, stored: StoredAs) -> Option<String> {
+    if stored == StoredAs::Native {
+        return None;
+    }
+    let mut w = SqlWriter::new(crate::Dialect::Sqlite);
+    let mut c = |w: &mut SqlWriter| {
+        w.ident(column);
+    };
+    write_sqlite(&mut w, &mut c, stored);
+    Some(w.finish().sql)
+}
+
+fn write_sqlite(w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter), stored: StoredAs) {
+    // `u`: the text with `T`, `Z`, `+00:00` and `-00:00` taken out.
+    let u = |w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter)| {
+        w.push("replace(replace(rtrim(replace(");
+        c(w);
+        w.push(", 'T', ' '), 'Z'), '+00:00', ''), '-00:00', '')");
+    };
+    match stored {
+        StoredAs::Native => c(w),
+        StoredAs::NumberText => {
+            w.push("CAST(");
+            c(w);
+            w.push(" AS REAL)");
+        }
+        StoredAs::DateTimeText => {
+            w.push("CASE WHEN typeof(");
+            c(w);
+            w.push(") = 'integer' THEN strftime('%Y-%m-%d %H:%M:%f', ");
+            c(w);
+            w.push(", 'unixepoch') || '000' WHEN typeof(");
+            c(w);
+            w.push(") = 'real' THEN strftime('%Y-%m-%d %H:%M:%f', ");
+            c(w);
+            w.push(") || '000' WHEN length(");
+            c(w);
+            w.push(") = 26 AND substr(");
+            c(w);
+            w.push(", 11, 1) = ' ' THEN ");
+            c(w);
+            // Another offset: SQLite converts it to UTC (to the millisecond).
+            w.push(" WHEN instr(substr(");
+            u(w, c);
+            w.push(", 20), '+') > 0 OR instr(substr(");
+            u(w, c);
+            w.push(", 20), '-') > 0 THEN strftime('%Y-%m-%d %H:%M:%f', ");
+            c(w);
+            w.push(") || '000' WHEN length(");
+            u(w, c);
+            w.push(") = 16 THEN ");
+            u(w, c);
+            w.push(" || ':00.000000' WHEN length(");
+            u(w, c);
+            w.push(") = 19 THEN ");
+            u(w, c);
+            w.push(" || '.000000' ELSE substr(");
+            u(w, c);
+            w.push(" || '000000', 1, 26) END");
+        }
+        StoredAs::TimeText => {
+            w.push("CASE length(");
+            c(w);
+            w.push(") WHEN 15 THEN ");
+            c(w);
+            w.push(" WHEN 5 THEN ");
+            c(w);
+            w.push(" || ':00.000000' WHEN 8 THEN ");
+            c(w);
+            w.push(" || '.000000' ELSE substr(");
+            c(w);
+            w.push(" || '000000', 1, 15) END");
+        }
+    }
+}

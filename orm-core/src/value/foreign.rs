@@ -1,0 +1,64 @@
+//! Reading what other clients store: the representations a column of a type may hold in
+//! a database the ORM did not create, tried when sqlx's own decoding refuses the column.
+//!
+//! - An instant from a naive `TIMESTAMP` (SQLAlchemy's default `DateTime()` on
+//!   PostgreSQL): the stored time is taken as UTC.
+//! - A UUID from 32- or 36-character text (SQLAlchemy on SQLite, `CHAR(36)`, MariaDB's
+//!   `UUID` type) or 16 bytes.
+//! - JSON from SQLite's INTEGER or REAL storage class: a column with numeric affinity
+//!   (SQLAlchemy's `JSON` type on SQLite) stores a top-level JSON number as a number.
+
+use crate::Row;
+
+type Decoded<T> = Option<Result<T, sqlx::Error>>;
+
+fn decode_error(index: usize, source: impl Into<sqlx::error::BoxDynError>) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: index.to_string(),
+        source: source.into(),
+    }
+}
+
+/// An instant from a naive date-time column, taken as UTC.
+#[cfg(feature = "chrono")]
+pub(super) fn utc_from_naive(row: &Row, index: usize) -> Decoded<chrono::DateTime<chrono::Utc>> {
+    let naive: chrono::NaiveDateTime = row.try_get_native(index).ok()?;
+    Some(Ok(naive.and_utc()))
+}
+
+/// An instant from a naive date-time column, taken as UTC.
+#[cfg(feature = "time")]
+pub(super) fn offset_from_primitive(row: &Row, index: usize) -> Decoded<time::OffsetDateTime> {
+    let naive: time::PrimitiveDateTime = row.try_get_native(index).ok()?;
+    Some(Ok(naive.assume_utc()))
+}
+
+/// A UUID from its text (with or without hyphens) or its 16 bytes.
+#[cfg(feature = "uuid")]
+pub(super) fn uuid_from_text_or_bytes(row: &Row, index: usize) -> Decoded<uuid::Uuid> {
+    if let Ok(text) = row.try_get_native::<String>(index) {
+        return Some(uuid::Uuid::try_parse(text.trim()).map_err(|e| decode_error(index, e)));
+    }
+    let bytes: Vec<u8> = row.try_get_native(index).ok()?;
+    Some(match uuid::Uuid::from_slice(&bytes) {
+        Ok(uuid) => Ok(uuid),
+        // 36 or 32 bytes: the text of a UUID stored as a binary string.
+        Err(_) => std::str::from_utf8(&bytes)
+            .map_err(|e| decode_error(index, e))
+            .and_then(|text| uuid::Uuid::try_parse(text).map_err(|e| decode_error(index, e))),
+    })
+}
+
+/// A JSON number from an SQLite column that stored it as INTEGER or REAL.
+#[cfg(feature = "json")]
+pub(super) fn json_from_number(row: &Row, index: usize) -> Decoded<serde_json::Value> {
+    if let Ok(n) = row.try_get_native::<i64>(index) {
+        return Some(Ok(n.into()));
+    }
+    let f: f64 = row.try_get_native(index).ok()?;
+    Some(
+        serde_json::Number::from_f64(f)
+            .map(serde_json::Value::Number)
+            .ok_or_else(|| decode_error(index, format!("{f} is not a JSON number"))),
+    )
+}
