@@ -297,3 +297,36 @@ backend_tests!(
     integers_read_from_any_width_while_they_fit,
     uuids_as_text_and_json_numbers_read,
 );
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "indexed_events")]
+struct IndexedEvent {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(index)]
+    at: NaiveDateTime,
+}
+
+/// SQLite compares timestamps by instant through an expression; the index `create_all`
+/// makes for such a column is on that expression, so it still serves the comparison.
+#[tokio::test]
+async fn sqlite_timestamp_indexes_serve_comparisons() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    db.create_tables(&[IndexedEvent::table_def()])
+        .await
+        .unwrap();
+    let query = IndexedEvent::query().filter(IndexedEvent::at.gt(at(1, 0, 0, 0, 0)));
+    let st = query.to_sql(Dialect::Sqlite);
+    let mut plan = Raw::dynamic(format!("EXPLAIN QUERY PLAN {}", st.sql));
+    for value in st.values {
+        plan = plan.bind(value);
+    }
+    let rows = plan.fetch_all(&db).await.unwrap();
+    let detail: Vec<String> = rows.iter().map(|r| r.get::<String>(3).unwrap()).collect();
+    assert!(
+        detail
+            .iter()
+            .any(|d| d.contains("USING INDEX ix_indexed_events_at")),
+        "{detail:?}"
+    );
+}

@@ -154,12 +154,11 @@ impl Dialect {
         }
     }
 
-    /// The statement that tells whether the server has the collation this dialect's DDL
-    /// names, and the collation to write instead when it has not (MySQL 8 lacks
-    /// MariaDB's `utf8mb4_nopad_bin`). `None` where DDL names no collation.
-    pub(crate) fn collation_fallback(self) -> Option<CollationFallback> {
+    /// What of this dialect's DDL only MariaDB has, and how MySQL 8 spells it instead
+    /// (see [`MariaDbOnly`]); `None` for the other dialects.
+    pub(crate) fn mariadb_only(self) -> Option<MariaDbOnly> {
         match self {
-            Dialect::MySql => Some(mysql::COLLATION_FALLBACK),
+            Dialect::MySql => Some(mysql::MARIADB_ONLY),
             Dialect::Sqlite | Dialect::Postgres => None,
         }
     }
@@ -219,13 +218,15 @@ impl Dialect {
     }
 }
 
-/// A collation the DDL names, and the one to name instead on servers without it.
+/// DDL that names what only MariaDB has (its NO PAD collation, its `UUID` type), and
+/// the spelling MySQL 8 needs instead. `Database::create_tables` asks the server whether
+/// it has `collation`, and rewrites the DDL with `replacements` where it has not.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct CollationFallback {
-    /// The collation the DDL names.
-    pub(crate) preferred: &'static str,
-    /// The collation written instead where the server lacks `preferred`.
-    pub(crate) fallback: &'static str,
+pub(crate) struct MariaDbOnly {
+    /// A collation only MariaDB has: its presence tells MariaDB from MySQL.
+    pub(crate) collation: &'static str,
+    /// Text of MariaDB's DDL, and what MySQL 8 gets in its place.
+    pub(crate) replacements: &'static [(&'static str, &'static str)],
 }
 
 impl std::fmt::Display for Dialect {

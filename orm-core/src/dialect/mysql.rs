@@ -9,15 +9,15 @@ use orm_schema::SqlType;
 /// does not match `"a "` and keys `'k'` and `'k '` do not collide (`utf8mb4_bin` is PAD
 /// SPACE). MariaDB (10.2+) names it `utf8mb4_nopad_bin`; MySQL 8 has no such name, and
 /// `Database::create_tables` writes its `utf8mb4_0900_bin` there instead
-/// ([`COLLATION_FALLBACK`]).
+/// ([`MARIADB_ONLY`]).
 pub(super) const TABLE_OPTIONS: &str =
     " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
 
-/// MariaDB's binary NO PAD collation of utf8mb4, as [`TABLE_OPTIONS`] names it, and MySQL
-/// 8's, written instead where the server has no MariaDB collation.
-pub(super) const COLLATION_FALLBACK: super::CollationFallback = super::CollationFallback {
-    preferred: "utf8mb4_nopad_bin",
-    fallback: "utf8mb4_0900_bin",
+/// MariaDB's binary NO PAD collation of utf8mb4 (as [`TABLE_OPTIONS`] names it), and what
+/// MySQL 8 gets instead: its own NO PAD binary collation.
+pub(super) const MARIADB_ONLY: super::MariaDbOnly = super::MariaDbOnly {
+    collation: "utf8mb4_nopad_bin",
+    replacements: &[("COLLATE=utf8mb4_nopad_bin", "COLLATE=utf8mb4_0900_bin")],
 };
 
 /// The URL parameters sqlx 0.9's MySQL driver reads (`charset` is left out: the ORM needs
@@ -66,6 +66,10 @@ pub(super) fn type_name(t: &SqlType, indexed: bool) -> Cow<'static, str> {
         SqlType::Date => "DATE",
         SqlType::Time => "TIME(6)",
         SqlType::Timestamp | SqlType::TimestampTz => "DATETIME(6)",
+        // Not MariaDB's own `UUID` (10.7+): given 16 bytes, as sqlx binds a UUID, it stores
+        // some values with their groups swapped (it orders time-based UUIDs by time), so
+        // they read back changed. Columns of that type that other clients made are read
+        // (as text) all the same.
         SqlType::Uuid => "BINARY(16)",
         SqlType::Json => "JSON",
         // Holds every rust_decimal value exactly: 28 digits on either side of the point.

@@ -53,15 +53,13 @@ impl Database {
     /// Creates `tables` (those that do not exist yet) and their indexes.
     pub async fn create_tables(&self, tables: &[&TableDef]) -> Result<()> {
         let mut statements = create_statements(self.dialect(), tables)?;
-        if let Some(collation) = self.dialect().collation_fallback()
-            && !self.has_collation(collation.preferred).await?
+        if let Some(mariadb) = self.dialect().mariadb_only()
+            && !self.has_collation(mariadb.collation).await?
         {
-            let (preferred, fallback) = (
-                format!("COLLATE={}", collation.preferred),
-                format!("COLLATE={}", collation.fallback),
-            );
             for sql in &mut statements {
-                *sql = sql.replace(&preferred, &fallback);
+                for (mariadb_text, mysql_text) in mariadb.replacements {
+                    *sql = sql.replace(mariadb_text, mysql_text);
+                }
             }
         }
         self.run_ddl(statements).await
