@@ -287,6 +287,26 @@ async fn uuids_as_text_and_json_numbers_read(db: Database) -> TestResult {
     assert_eq!(rows[0].json, serde_json::json!(5));
     assert_eq!(rows[1].json, serde_json::json!(2.5));
     assert_eq!(rows[2].json, serde_json::json!({"a": [1, 2]}));
+    if db.dialect() == Dialect::Sqlite {
+        // SQLAlchemy's spelling is the ORM's: filters match its rows, and the ORM's rows
+        // hold what SQLAlchemy reads.
+        let matching = Tagged::query()
+            .filter(Tagged::tag.eq(tag))
+            .select(Tagged::id)
+            .all(&db)
+            .await?;
+        assert_eq!(matching, [1]);
+        let mut mine = Tagged {
+            id: 4,
+            tag,
+            json: serde_json::json!(null),
+        };
+        mine.insert(&db).await?;
+        let stored: Vec<(String,)> = raw("SELECT tag FROM foreign_ids WHERE id = 4")
+            .fetch_as(&db)
+            .await?;
+        assert_eq!(stored, [(simple,)]);
+    }
     Ok(())
 }
 

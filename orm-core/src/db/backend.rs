@@ -47,8 +47,6 @@ macro_rules! bind_common {
             Value::Bytes(v) => $args.add(v),
             #[cfg(feature = "chrono")]
             Value::Date(v) => $args.add(v),
-            #[cfg(feature = "uuid")]
-            Value::Uuid(v) => $args.add(v),
             #[cfg(feature = "json")]
             Value::Json(v) => $args.add(v),
             #[cfg(feature = "time")]
@@ -99,6 +97,9 @@ impl Backend for sqlx::Sqlite {
             Value::U16(v) => args.add(v),
             Value::U32(v) => args.add(v),
             Value::List(_) => Err("SQLite has no array parameters".into()),
+            // 32 lower-case hex digits (see `dialect::sqlite`).
+            #[cfg(feature = "uuid")]
+            Value::Uuid(v) => args.add(v.map(|u| u.simple().to_string())),
             // SQLite has no decimal type: the exact text, in a TEXT column.
             #[cfg(feature = "decimal")]
             Value::Decimal(v) => args.add(v.map(|d| d.to_string())),
@@ -154,6 +155,8 @@ impl Backend for sqlx::Postgres {
         }
         bind_common!(args, value, {
             Value::List(items) => bind_pg_array(args, items),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(v) => args.add(v),
             Value::I8(v) => args.add(v.map(i16::from)),
             Value::U8(v) => args.add(v.map(i16::from)),
             Value::U16(v) => args.add(v.map(i32::from)),
@@ -258,6 +261,8 @@ impl Backend for sqlx::MySql {
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), BoxDynError> {
         bind_common!(args, value, {
             Value::List(_) => Err("MySQL has no array parameters".into()),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(v) => args.add(v),
             #[cfg(feature = "chrono")]
             Value::Time(v) => args.add(v),
             #[cfg(feature = "chrono")]

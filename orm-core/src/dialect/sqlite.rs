@@ -24,8 +24,9 @@ pub(super) fn type_name(t: &SqlType) -> Cow<'static, str> {
         SqlType::Time => "TIME",
         // sqlx reads these declared types as its date-time type; SQLite stores text.
         SqlType::Timestamp | SqlType::TimestampTz => "DATETIME",
-        // sqlx stores a UUID as its 16 bytes.
-        SqlType::Uuid => "BLOB",
+        // 32 lower-case hex digits, as SQLAlchemy stores them: other clients read and
+        // compare them, and they sort as the bytes do.
+        SqlType::Uuid => "CHAR(32)",
         // TEXT affinity: with the NUMERIC affinity of an unknown type name, SQLite would
         // turn the JSON text `5` or the decimal `1.10` into numbers.
         SqlType::Json | SqlType::Decimal => "TEXT",

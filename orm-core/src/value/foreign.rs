@@ -33,9 +33,25 @@ pub(super) fn offset_from_primitive(row: &Row, index: usize) -> Decoded<time::Of
     Some(Ok(naive.assume_utc()))
 }
 
+/// A UUID: natively where the column is the backend's own type or 16 bytes, else from
+/// its text. On SQLite (text is what the ORM writes there) the storage class decides,
+/// without a failed attempt first.
+#[cfg(feature = "uuid")]
+pub(super) fn uuid(row: &Row, index: usize) -> Result<uuid::Uuid, sqlx::Error> {
+    #[cfg(feature = "sqlite")]
+    if let crate::row::RowInner::Sqlite(r) = &row.inner {
+        use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
+        if r.try_get_raw(index)?.type_info().name() == "TEXT" {
+            let text: &str = r.try_get(index)?;
+            return uuid::Uuid::try_parse(text.trim()).map_err(|e| decode_error(index, e));
+        }
+    }
+    row.native_or(index, |row| uuid_from_text_or_bytes(row, index))
+}
+
 /// A UUID from its text (with or without hyphens) or its 16 bytes.
 #[cfg(feature = "uuid")]
-pub(super) fn uuid_from_text_or_bytes(row: &Row, index: usize) -> Decoded<uuid::Uuid> {
+fn uuid_from_text_or_bytes(row: &Row, index: usize) -> Decoded<uuid::Uuid> {
     if let Ok(text) = row.try_get_native::<String>(index) {
         return Some(uuid::Uuid::try_parse(text.trim()).map_err(|e| decode_error(index, e)));
     }

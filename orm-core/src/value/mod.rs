@@ -256,7 +256,17 @@ macro_rules! native_or {
 native_or! { chrono::DateTime<chrono::Utc> => DateTimeUtc as DateTimeText, foreign::utc_from_naive }
 
 #[cfg(feature = "uuid")]
-native_or! { uuid::Uuid => Uuid as Native, foreign::uuid_from_text_or_bytes }
+impl SqlValue for uuid::Uuid {
+    fn to_value(&self) -> Value {
+        Value::Uuid(Some(*self))
+    }
+    fn null() -> Value {
+        Value::Uuid(None)
+    }
+    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+        foreign::uuid(row, index)
+    }
+}
 
 #[cfg(feature = "json")]
 native_or! { serde_json::Value => Json as Native, foreign::json_from_number }
