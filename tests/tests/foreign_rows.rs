@@ -310,14 +310,6 @@ async fn uuids_as_text_and_json_numbers_read(db: Database) -> TestResult {
     Ok(())
 }
 
-backend_tests!(
-    timestamps_of_every_writer_filter_and_sort_as_instants,
-    timestamps_the_orm_writes_match_other_clients,
-    sqlalchemy_user_table_reads_and_writes,
-    integers_read_from_any_width_while_they_fit,
-    uuids_as_text_and_json_numbers_read,
-);
-
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "indexed_events")]
 struct IndexedEvent {
@@ -350,3 +342,44 @@ async fn sqlite_timestamp_indexes_serve_comparisons() {
         "{detail:?}"
     );
 }
+
+/// MariaDB's own `UUID` type (10.7+), which SQLAlchemy creates there: read as its text,
+/// and a random (version 4) UUID found by a filter. (MySQL has no such type.)
+async fn mariadb_uuid_columns_read_and_filter(db: Database) -> TestResult {
+    if db.dialect() != Dialect::MySql {
+        return Ok(());
+    }
+    let version: Vec<(String,)> = raw("SELECT VERSION()").fetch_as(&db).await?;
+    if !version.first().is_some_and(|(v,)| v.contains("MariaDB")) {
+        return Ok(());
+    }
+    raw_ddl(
+        &db,
+        "CREATE TABLE foreign_ids (id INTEGER PRIMARY KEY, tag UUID NOT NULL, json JSON NOT NULL)",
+    )
+    .await?;
+    let tag = Uuid::parse_str("6f1c2e9a-8d3b-4c5e-9f7a-1b2c3d4e5f60")?;
+    raw_ddl(
+        &db,
+        "INSERT INTO foreign_ids (id, tag, json) VALUES (1, '6f1c2e9a-8d3b-4c5e-9f7a-1b2c3d4e5f60', '{}'), (2, '11111111-2222-4333-8444-555555555555', '{}')",
+    )
+    .await?;
+    let rows = Tagged::all(&db).await?;
+    assert_eq!(rows[0].tag, tag);
+    let matching = Tagged::query()
+        .filter(Tagged::tag.eq(tag))
+        .select(Tagged::id)
+        .all(&db)
+        .await?;
+    assert_eq!(matching, [1]);
+    Ok(())
+}
+
+backend_tests!(
+    timestamps_of_every_writer_filter_and_sort_as_instants,
+    timestamps_the_orm_writes_match_other_clients,
+    sqlalchemy_user_table_reads_and_writes,
+    integers_read_from_any_width_while_they_fit,
+    uuids_as_text_and_json_numbers_read,
+    mariadb_uuid_columns_read_and_filter,
+);
