@@ -345,9 +345,6 @@ pub(crate) mod run {
     /// A generated key of any integer width (PostgreSQL returns the column's own type).
     fn generated_key(row: &Row, key: &'static str) -> Result<i64> {
         use crate::SqlValue;
-        i64::decode(row, 0)
-            .or_else(|_| i32::decode(row, 0).map(i64::from))
-            .or_else(|_| i16::decode(row, 0).map(i64::from))
-            .map_err(|e| Error::from_decode(e, Some(("generated key", key)), 0))
+        i64::decode(row, 0).map_err(|e| Error::from_decode(e, Some(("generated key", key)), 0))
     }
 }
