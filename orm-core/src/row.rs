@@ -126,12 +126,14 @@ impl Row {
                 index: index.to_string(),
                 source: e,
             };
+        // PostgreSQL is strict about widths: read the column's own, then check the range
+        // (no failed attempt first, which would cost an error per row).
+        #[cfg(feature = "postgres")]
+        if let RowInner::Postgres(r) = &self.inner {
+            let wide = pg_integer(r, index)?;
+            return T::try_from(wide).map_err(|e| out_of_range(Box::new(e)));
+        }
         self.native_or(index, |row| match &row.inner {
-            #[cfg(feature = "postgres")]
-            RowInner::Postgres(r) => {
-                let wide = pg_integer(r, index).ok()?;
-                Some(T::try_from(wide).map_err(|e| out_of_range(Box::new(e))))
-            }
             #[cfg(feature = "mysql")]
             RowInner::MySql(r) => {
                 let wide: u64 = r.try_get(index).ok()?;

@@ -383,3 +383,88 @@ backend_tests!(
     uuids_as_text_and_json_numbers_read,
     mariadb_uuid_columns_read_and_filter,
 );
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "foreign_slots")]
+struct Slot {
+    #[orm(primary_key)]
+    starts: NaiveDateTime,
+    opens: chrono::NaiveTime,
+    label: String,
+}
+
+/// SQLite spellings beyond the common ones: offsets other than UTC (with or without
+/// seconds), a date alone, times of day with and without seconds or `Z`, and keys in
+/// another client's spelling found by `get`, `update` and `delete`.
+#[tokio::test]
+async fn sqlite_offsets_dates_times_and_keys_compare_by_value() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    db.create_tables(&[Slot::table_def()]).await.unwrap();
+    for (starts, opens, label) in [
+        ("2024-01-01 09:30-05:00", "09:30", "a"),
+        ("2024-01-01T14:30:00.000000Z", "09:30:00", "b"),
+        ("2024-01-02", "09:30:00.000000", "c"),
+        ("2024-01-02 00:00:00", "09:30:00Z", "d"),
+        ("2024-01-03T10:00:00.250+00:00", "10:15:30.5", "e"),
+    ] {
+        Raw::dynamic(format!(
+            "INSERT INTO foreign_slots (starts, opens, label) VALUES ('{starts}', '{opens}', '{label}')"
+        ))
+        .execute(&db)
+        .await
+        .unwrap();
+    }
+    let labels = async |filter: Expr<Slot>| -> Vec<String> {
+        Slot::query()
+            .filter(filter)
+            .order_by(Slot::label)
+            .select(Slot::label)
+            .all(&db)
+            .await
+            .unwrap()
+    };
+    let half_past_two = at(1, 14, 30, 0, 0);
+    assert_eq!(labels(Slot::starts.eq(half_past_two)).await, ["a", "b"]);
+    assert_eq!(labels(Slot::starts.eq(at(2, 0, 0, 0, 0))).await, ["c", "d"]);
+    let nine_thirty = chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap();
+    assert_eq!(
+        labels(Slot::opens.eq(nine_thirty)).await,
+        ["a", "b", "c", "d"]
+    );
+    assert_eq!(labels(Slot::opens.gt(nine_thirty)).await, ["e"]);
+    // Read as the instant the filter compared: the offset's time in UTC.
+    let a = Slot::query()
+        .filter(Slot::label.eq("a"))
+        .one(&db)
+        .await
+        .unwrap();
+    assert_eq!(a.starts, half_past_two);
+    // Keys in another spelling: found, updated and deleted by value.
+    let key = at(3, 10, 0, 0, 250_000);
+    let mut e = Slot::get(&db, key)
+        .await
+        .unwrap()
+        .expect("found by its key");
+    e.label = "e2".into();
+    e.update(&db).await.unwrap();
+    assert_eq!(labels(Slot::label.eq("e2")).await, ["e2"]);
+    assert!(e.delete(&db).await.unwrap());
+    assert_eq!(Slot::query().count(&db).await.unwrap(), 4);
+}
+
+/// PostgreSQL sessions run in UTC, so an instant written into or compared with a naive
+/// `TIMESTAMP` is converted as the one read from it is, whatever the server's zone.
+#[tokio::test]
+async fn postgres_sessions_run_in_utc() {
+    let Some(url) = orm_tests::Backend::Postgres.server_url() else {
+        orm_tests::skip("postgres_sessions_run_in_utc: set ORM_TEST_POSTGRES_URL");
+        return;
+    };
+    let db = Database::connect(&url).await.unwrap();
+    let zone: Vec<(String,)> = raw("SELECT current_setting('TimeZone')")
+        .fetch_as(&db)
+        .await
+        .unwrap();
+    assert_eq!(zone, [("UTC".to_owned(),)]);
+    db.close().await;
+}

@@ -57,13 +57,28 @@ macro_rules! bind_common {
     };
 }
 
-/// SQLite's spellings of dates and times: fixed width, microseconds, no offset.
+/// SQLite's spellings of dates and times: fixed width, microseconds, no offset. Years
+/// outside 0000-9999, which that width (and SQLite's date functions) cannot hold, are an
+/// encode error rather than text that sorts and compares wrong.
 #[cfg(feature = "sqlite")]
 mod sqlite_text {
-    /// `2024-01-01 09:30:00.000000`
-    pub(super) const DATE_TIME: &str = "%Y-%m-%d %H:%M:%S%.6f";
     /// `09:30:00.000000`
+    #[cfg(feature = "chrono")]
     pub(super) const TIME: &str = "%H:%M:%S%.6f";
+
+    /// Why a date cannot be written.
+    #[cfg(any(feature = "chrono", feature = "time"))]
+    const OUT_OF_RANGE: &str = "SQLite dates must lie in the years 0000 to 9999";
+
+    /// `2024-01-01 09:30:00.000000`
+    #[cfg(feature = "chrono")]
+    pub(super) fn chrono(t: chrono::NaiveDateTime) -> Result<String, &'static str> {
+        use chrono::Datelike as _;
+        if !(0..=9999).contains(&t.year()) {
+            return Err(OUT_OF_RANGE);
+        }
+        Ok(t.format("%Y-%m-%d %H:%M:%S%.6f").to_string())
+    }
 
     #[cfg(feature = "time")]
     pub(super) fn time_of_day(t: time::Time) -> String {
@@ -77,14 +92,17 @@ mod sqlite_text {
     }
 
     #[cfg(feature = "time")]
-    pub(super) fn primitive(t: time::PrimitiveDateTime) -> String {
-        format!(
+    pub(super) fn primitive(t: time::PrimitiveDateTime) -> Result<String, &'static str> {
+        if !(0..=9999).contains(&t.year()) {
+            return Err(OUT_OF_RANGE);
+        }
+        Ok(format!(
             "{:04}-{:02}-{:02} {}",
             t.year(),
             u8::from(t.month()),
             t.day(),
             time_of_day(t.time())
-        )
+        ))
     }
 }
 
@@ -109,20 +127,20 @@ impl Backend for sqlx::Sqlite {
             #[cfg(feature = "chrono")]
             Value::Time(v) => args.add(v.map(|t| t.format(sqlite_text::TIME).to_string())),
             #[cfg(feature = "chrono")]
-            Value::DateTime(v) => args.add(v.map(|t| t.format(sqlite_text::DATE_TIME).to_string())),
+            Value::DateTime(v) => args.add(v.map(sqlite_text::chrono).transpose()?),
             #[cfg(feature = "chrono")]
             Value::DateTimeUtc(v) => {
-                args.add(v.map(|t| t.naive_utc().format(sqlite_text::DATE_TIME).to_string()))
+                args.add(v.map(|t| sqlite_text::chrono(t.naive_utc())).transpose()?)
             }
             #[cfg(feature = "time")]
             Value::TimeTime(v) => args.add(v.map(sqlite_text::time_of_day)),
             #[cfg(feature = "time")]
-            Value::TimePrimitiveDateTime(v) => args.add(v.map(sqlite_text::primitive)),
+            Value::TimePrimitiveDateTime(v) => args.add(v.map(sqlite_text::primitive).transpose()?),
             #[cfg(feature = "time")]
             Value::TimeOffsetDateTime(v) => args.add(v.map(|t| {
                 let utc = t.to_offset(time::UtcOffset::UTC);
                 sqlite_text::primitive(time::PrimitiveDateTime::new(utc.date(), utc.time()))
-            })),
+            }).transpose()?),
         })
     }
 

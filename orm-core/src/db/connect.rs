@@ -149,8 +149,14 @@ async fn sqlite(_: &DatabaseOptions) -> Result<Pool> {
 
 #[cfg(feature = "postgres")]
 async fn postgres(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
-    let options =
+    let mut options =
         sqlx::postgres::PgConnectOptions::from_str(&o.url).map_err(|e| config_error(o, e))?;
+    // Sessions run in UTC (unless the URL sets a time zone): a naive `TIMESTAMP` column
+    // read into `DateTime<Utc>` is taken as UTC, and an instant written or compared into
+    // it must be converted the same way, not by the server's own zone.
+    if !o.url.to_ascii_lowercase().contains("timezone") {
+        options = options.options([("TimeZone", "UTC")]);
+    }
     Ok(Pool::Postgres(
         probe_then_pool::<sqlx::Postgres>(o, options, health).await?,
     ))

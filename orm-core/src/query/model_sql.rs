@@ -77,11 +77,11 @@ pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Result<
         if i > 0 {
             w.push(" AND ");
         }
-        w.ident(M::TABLE)
-            .push(".")
-            .ident(column)
-            .push(" = ")
-            .value(value);
+        render::expr(
+            &mut w,
+            &crate::query::model_column(M::table_def(), M::TABLE, column),
+        );
+        w.push(" = ").value(value);
     }
     Ok(w.finish())
 }

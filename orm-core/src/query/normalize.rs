@@ -20,6 +20,37 @@ use crate::query::render::expr;
 use crate::query::statement::SqlWriter;
 use crate::value::StoredAs;
 
+/// What the text of a column of `sql_type` means where it is text (see `StoredAs`).
+pub(crate) fn stored_as(sql_type: &orm_schema::SqlType) -> StoredAs {
+    use orm_schema::SqlType;
+    match sql_type {
+        SqlType::Decimal => StoredAs::NumberText,
+        SqlType::Timestamp | SqlType::TimestampTz => StoredAs::DateTimeText,
+        SqlType::Time => StoredAs::TimeText,
+        _ => StoredAs::Native,
+    }
+}
+
+/// Column `name` of model table `table`, as conditions read it: normalized where its
+/// values are text that means a value (for the key lookups of `get`, `update` and
+/// `delete`, which name columns rather than take handles).
+pub(crate) fn model_column(
+    table: &'static orm_schema::TableDef,
+    table_name: &'static str,
+    name: &'static str,
+) -> Node {
+    let column = Node::column(table_name, name);
+    let stored = table
+        .columns
+        .iter()
+        .find(|c| c.name == name)
+        .map_or(StoredAs::Native, |c| stored_as(&c.sql_type));
+    match stored {
+        StoredAs::Native => column,
+        text => Node::Normalized(Box::new(column), text),
+    }
+}
+
 /// Writes `column` as SQLite should compare it.
 pub(crate) fn sqlite(w: &mut SqlWriter, column: &Node, stored: StoredAs) {
     let mut c = |w: &mut SqlWriter| expr(w, column);
@@ -41,7 +72,8 @@ pub(crate) fn sqlite_index_expression(column: &str, stored: StoredAs) -> Option<
 }
 
 fn write_sqlite(w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter), stored: StoredAs) {
-    // `u`: the text with `T`, `Z`, `+00:00` and `-00:00` taken out.
+    // `u`: the text with `T`, `Z`, `+00:00` and `-00:00` taken out (a date holds no `T`,
+    // `Z` or `+`, and no `-00:00`).
     let u = |w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter)| {
         w.push("replace(replace(rtrim(replace(");
         c(w);
@@ -63,20 +95,26 @@ fn write_sqlite(w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter), stored: St
             c(w);
             w.push(") = 'real' THEN strftime('%Y-%m-%d %H:%M:%f', ");
             c(w);
-            w.push(") || '000' WHEN length(");
+            // Already in the fixed-width spelling: as it is.
+            w.push(") || '000' WHEN ");
             c(w);
-            w.push(") = 26 AND substr(");
+            w.push(" GLOB '");
+            w.push(DATE_TIME_GLOB);
+            w.push("' THEN ");
             c(w);
-            w.push(", 11, 1) = ' ' THEN ");
-            c(w);
-            // Another offset: SQLite converts it to UTC (to the millisecond).
+            // Another offset (after the date, only an offset holds a sign): SQLite
+            // converts it to UTC, to the millisecond.
             w.push(" WHEN instr(substr(");
             u(w, c);
-            w.push(", 20), '+') > 0 OR instr(substr(");
+            w.push(", 12), '+') > 0 OR instr(substr(");
             u(w, c);
-            w.push(", 20), '-') > 0 THEN strftime('%Y-%m-%d %H:%M:%f', ");
+            w.push(", 12), '-') > 0 THEN strftime('%Y-%m-%d %H:%M:%f', ");
             c(w);
             w.push(") || '000' WHEN length(");
+            u(w, c);
+            w.push(") = 10 THEN ");
+            u(w, c);
+            w.push(" || ' 00:00:00.000000' WHEN length(");
             u(w, c);
             w.push(") = 16 THEN ");
             u(w, c);
@@ -89,17 +127,35 @@ fn write_sqlite(w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter), stored: St
             w.push(" || '000000', 1, 26) END");
         }
         StoredAs::TimeText => {
-            w.push("CASE length(");
+            // `t`: the text without a `Z` or a `+00:00`.
+            let t = |w: &mut SqlWriter, c: &mut dyn FnMut(&mut SqlWriter)| {
+                w.push("replace(rtrim(");
+                c(w);
+                w.push(", 'Z'), '+00:00', '')");
+            };
+            w.push("CASE WHEN ");
             c(w);
-            w.push(") WHEN 15 THEN ");
+            w.push(" GLOB '");
+            w.push(TIME_GLOB);
+            w.push("' THEN ");
             c(w);
-            w.push(" WHEN 5 THEN ");
-            c(w);
-            w.push(" || ':00.000000' WHEN 8 THEN ");
-            c(w);
+            w.push(" WHEN length(");
+            t(w, c);
+            w.push(") = 5 THEN ");
+            t(w, c);
+            w.push(" || ':00.000000' WHEN length(");
+            t(w, c);
+            w.push(") = 8 THEN ");
+            t(w, c);
             w.push(" || '.000000' ELSE substr(");
-            c(w);
+            t(w, c);
             w.push(" || '000000', 1, 15) END");
         }
     }
 }
+
+/// `YYYY-MM-DD HH:MM:SS.ffffff`, the spelling the ORM writes.
+const DATE_TIME_GLOB: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]";
+
+/// `HH:MM:SS.ffffff`.
+const TIME_GLOB: &str = "[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]";

@@ -298,7 +298,7 @@ impl<M: Model> Select<M, M> {
             .zip(values)
             .map(|(column, value)| {
                 Expr::<M>::new(Node::Binary(
-                    Box::new(Node::column(M::TABLE, column)),
+                    Box::new(crate::query::model_column(M::table_def(), M::TABLE, column)),
                     crate::query::expr::BinOp::Eq,
                     Box::new(Node::Value(value)),
                 ))
@@ -315,7 +315,11 @@ impl<M: Model> Select<M, M> {
         for column in M::PRIMARY_KEY {
             self.stmt
                 .order_by
-                .push(OrderItem::asc(Node::column(M::TABLE, column)));
+                .push(OrderItem::asc(crate::query::model_column(
+                    M::table_def(),
+                    M::TABLE,
+                    column,
+                )));
         }
         self
     }

@@ -108,7 +108,9 @@ fn create_index(dialect: Dialect, table: &TableDef, index: &IndexDef) -> String 
                 .columns
                 .iter()
                 .find(|c| &c.name == name)
-                .map_or(crate::value::StoredAs::Native, |c| stored_as(&c.sql_type));
+                .map_or(crate::value::StoredAs::Native, |c| {
+                    crate::query::stored_as(&c.sql_type)
+                });
             match (dialect.normalizes_text() && !index.unique)
                 .then(|| crate::query::sqlite_index_expression(name, stored))
                 .flatten()
@@ -125,18 +127,6 @@ fn create_index(dialect: Dialect, table: &TableDef, index: &IndexDef) -> String 
         dialect.quoted(&table.name),
         keys.join(", ")
     )
-}
-
-/// What the text of a column of `sql_type` means where it is text (see `StoredAs`).
-fn stored_as(sql_type: &orm_schema::SqlType) -> crate::value::StoredAs {
-    use crate::value::StoredAs;
-    use orm_schema::SqlType;
-    match sql_type {
-        SqlType::Decimal => StoredAs::NumberText,
-        SqlType::Timestamp | SqlType::TimestampTz => StoredAs::DateTimeText,
-        SqlType::Time => StoredAs::TimeText,
-        _ => StoredAs::Native,
-    }
 }
 
 fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bool) -> String {

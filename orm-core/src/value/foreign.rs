@@ -19,11 +19,38 @@ fn decode_error(index: usize, source: impl Into<sqlx::error::BoxDynError>) -> sq
     }
 }
 
-/// An instant from a naive date-time column, taken as UTC.
+/// A naive date and time. On SQLite, text with an offset other clients wrote reads as its
+/// time in UTC, the reading `query::normalize` compares it by (without one, the time as
+/// written).
 #[cfg(feature = "chrono")]
-pub(super) fn utc_from_naive(row: &Row, index: usize) -> Decoded<chrono::DateTime<chrono::Utc>> {
-    let naive: chrono::NaiveDateTime = row.try_get_native(index).ok()?;
-    Some(Ok(naive.and_utc()))
+pub(super) fn naive_date_time(
+    row: &Row,
+    index: usize,
+) -> Result<chrono::NaiveDateTime, sqlx::Error> {
+    #[cfg(feature = "sqlite")]
+    if let crate::row::RowInner::Sqlite(r) = &row.inner {
+        use sqlx::Row as _;
+        return r
+            .try_get::<chrono::DateTime<chrono::Utc>, _>(index)
+            .map(|t| t.naive_utc());
+    }
+    row.try_get_native(index)
+}
+
+/// An instant: from PostgreSQL's naive `TIMESTAMP` (SQLAlchemy's `DateTime()`) taken as
+/// UTC, natively from anything else.
+#[cfg(feature = "chrono")]
+pub(super) fn utc(row: &Row, index: usize) -> Result<chrono::DateTime<chrono::Utc>, sqlx::Error> {
+    #[cfg(feature = "postgres")]
+    if let crate::row::RowInner::Postgres(r) = &row.inner {
+        use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
+        if r.try_get_raw(index)?.type_info().name() == "TIMESTAMP" {
+            return r
+                .try_get::<chrono::NaiveDateTime, _>(index)
+                .map(|naive| naive.and_utc());
+        }
+    }
+    row.try_get_native(index)
 }
 
 /// An instant from a naive date-time column, taken as UTC.

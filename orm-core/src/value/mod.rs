@@ -229,7 +229,21 @@ native! {
 native! {
     chrono::NaiveDate => Date,
     chrono::NaiveTime => Time as TimeText,
-    chrono::NaiveDateTime => DateTime as DateTimeText,
+}
+
+#[cfg(feature = "chrono")]
+impl SqlValue for chrono::NaiveDateTime {
+    const STORED_AS: StoredAs = StoredAs::DateTimeText;
+
+    fn to_value(&self) -> Value {
+        Value::DateTime(Some(*self))
+    }
+    fn null() -> Value {
+        Value::DateTime(None)
+    }
+    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+        foreign::naive_date_time(row, index)
+    }
 }
 
 /// Implements [`SqlValue`] for a type sqlx decodes natively, with `$other` reading what
@@ -253,7 +267,19 @@ macro_rules! native_or {
 }
 
 #[cfg(feature = "chrono")]
-native_or! { chrono::DateTime<chrono::Utc> => DateTimeUtc as DateTimeText, foreign::utc_from_naive }
+impl SqlValue for chrono::DateTime<chrono::Utc> {
+    const STORED_AS: StoredAs = StoredAs::DateTimeText;
+
+    fn to_value(&self) -> Value {
+        Value::DateTimeUtc(Some(*self))
+    }
+    fn null() -> Value {
+        Value::DateTimeUtc(None)
+    }
+    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
+        foreign::utc(row, index)
+    }
+}
 
 #[cfg(feature = "uuid")]
 impl SqlValue for uuid::Uuid {
