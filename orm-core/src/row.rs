@@ -121,6 +121,7 @@ impl Row {
         <T as TryFrom<i64>>::Error: std::error::Error + Send + Sync + 'static,
         <T as TryFrom<u64>>::Error: std::error::Error + Send + Sync + 'static,
     {
+        #[cfg(any(feature = "postgres", feature = "mysql"))]
         let out_of_range =
             |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::ColumnDecode {
                 index: index.to_string(),
@@ -129,6 +130,7 @@ impl Row {
         // PostgreSQL is strict about widths: read the column's own, then check the range
         // (no failed attempt first, which would cost an error per row).
         #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
         if let RowInner::Postgres(r) = &self.inner {
             let wide = pg_integer(r, index)?;
             return T::try_from(wide).map_err(|e| out_of_range(Box::new(e)));

@@ -9,6 +9,9 @@
 //! (and replaced if dead). One that passes goes back to the pool after its statement,
 //! idle since after the break, and is not pinged again.
 
+// With SQLite alone there is no server to probe or ping.
+#![cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+
 use std::sync::Mutex;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

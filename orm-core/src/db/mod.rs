@@ -1,5 +1,6 @@
 //! The database handle over sqlx's pools, transactions, and the executor abstraction.
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod acquire;
 mod backend;
 mod connect;

@@ -10,8 +10,10 @@
 
 use crate::Row;
 
+#[cfg(any(feature = "uuid", feature = "json", feature = "time"))]
 type Decoded<T> = Option<Result<T, sqlx::Error>>;
 
+#[cfg(any(feature = "uuid", feature = "json"))]
 fn decode_error(index: usize, source: impl Into<sqlx::error::BoxDynError>) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: index.to_string(),
@@ -28,6 +30,7 @@ pub(super) fn naive_date_time(
     index: usize,
 ) -> Result<chrono::NaiveDateTime, sqlx::Error> {
     #[cfg(feature = "sqlite")]
+    #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
     if let crate::row::RowInner::Sqlite(r) = &row.inner {
         use sqlx::Row as _;
         return r
@@ -42,6 +45,7 @@ pub(super) fn naive_date_time(
 #[cfg(feature = "chrono")]
 pub(super) fn utc(row: &Row, index: usize) -> Result<chrono::DateTime<chrono::Utc>, sqlx::Error> {
     #[cfg(feature = "postgres")]
+    #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
     if let crate::row::RowInner::Postgres(r) = &row.inner {
         use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
         if r.try_get_raw(index)?.type_info().name() == "TIMESTAMP" {
@@ -66,6 +70,7 @@ pub(super) fn offset_from_primitive(row: &Row, index: usize) -> Decoded<time::Of
 #[cfg(feature = "uuid")]
 pub(super) fn uuid(row: &Row, index: usize) -> Result<uuid::Uuid, sqlx::Error> {
     #[cfg(feature = "sqlite")]
+    #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
     if let crate::row::RowInner::Sqlite(r) = &row.inner {
         use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
         if r.try_get_raw(index)?.type_info().name() == "TEXT" {

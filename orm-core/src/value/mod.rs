@@ -7,6 +7,12 @@ use crate::row::Row;
 
 #[cfg(feature = "decimal")]
 mod decimal;
+#[cfg(any(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "json",
+    feature = "time"
+))]
 mod foreign;
 #[cfg(feature = "json")]
 mod json;
@@ -248,6 +254,7 @@ impl SqlValue for chrono::NaiveDateTime {
 
 /// Implements [`SqlValue`] for a type sqlx decodes natively, with `$other` reading what
 /// other clients store for it (see `foreign`).
+#[cfg(any(feature = "json", feature = "time"))]
 macro_rules! native_or {
     ($($t:ty => $variant:ident as $stored:ident, $other:path);* $(;)?) => {$(
         impl SqlValue for $t {
