@@ -66,10 +66,10 @@ pub(super) fn type_name(t: &SqlType, indexed: bool) -> Cow<'static, str> {
         SqlType::Date => "DATE",
         SqlType::Time => "TIME(6)",
         SqlType::Timestamp | SqlType::TimestampTz => "DATETIME(6)",
-        // Not MariaDB's own `UUID` (10.7+): given 16 bytes, as sqlx binds a UUID, it stores
-        // some values with their groups swapped (it orders time-based UUIDs by time), so
-        // they read back changed. Columns of that type that other clients made are read
-        // (as text) all the same.
+        // Not MariaDB's own `UUID` (10.7+): it refuses some values a `Uuid` holds
+        // ("Incorrect uuid value" for reserved variant bits), and given 16 bytes, as sqlx
+        // binds a UUID, it stores some with their groups swapped. Columns of that type
+        // that other clients made are read (as text) and filtered all the same.
         SqlType::Uuid => "BINARY(16)",
         SqlType::Json => "JSON",
         // Holds every rust_decimal value exactly: 28 digits on either side of the point.

@@ -78,6 +78,19 @@ pub(super) fn uuid(row: &Row, index: usize) -> Result<uuid::Uuid, sqlx::Error> {
             return uuid::Uuid::try_parse(text.trim()).map_err(|e| decode_error(index, e));
         }
     }
+    // MySQL: MariaDB's `UUID` type and `CHAR(36)` arrive as text.
+    #[cfg(feature = "mysql")]
+    #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
+    if let crate::row::RowInner::MySql(r) = &row.inner {
+        use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
+        let raw = r.try_get_raw(index)?;
+        let type_info = raw.type_info();
+        let name = type_info.name();
+        if !(name.contains("BINARY") || name.contains("BLOB")) {
+            let text: &str = r.try_get(index)?;
+            return uuid::Uuid::try_parse(text.trim()).map_err(|e| decode_error(index, e));
+        }
+    }
     row.native_or(index, |row| uuid_from_text_or_bytes(row, index))
 }
 
