@@ -468,3 +468,37 @@ async fn postgres_sessions_run_in_utc() {
     assert_eq!(zone, [("UTC".to_owned(),)]);
     db.close().await;
 }
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "foreign_deadlines")]
+struct Deadline {
+    #[orm(primary_key)]
+    id: i64,
+    due: NaiveDateTime,
+}
+
+/// An `IN` subquery compares its values as conditions do: a timestamp spelled one way in
+/// one table finds the same instant spelled another way in the other.
+#[tokio::test]
+async fn sqlite_in_subqueries_compare_by_value() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    db.create_tables(&[Slot::table_def(), Deadline::table_def()])
+        .await
+        .unwrap();
+    raw("INSERT INTO foreign_slots (starts, opens, label) VALUES ('2024-01-01T14:30:00Z', '09:30', 'a'), ('2024-01-05 00:00:00', '09:30', 'b')")
+        .execute(&db)
+        .await
+        .unwrap();
+    raw("INSERT INTO foreign_deadlines (id, due) VALUES (1, '2024-01-01 14:30:00.000000')")
+        .execute(&db)
+        .await
+        .unwrap();
+    let dues = Deadline::query().select(Deadline::due);
+    let labels: Vec<String> = Slot::query()
+        .filter(Slot::starts.in_query(dues))
+        .select(Slot::label)
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(labels, ["a"]);
+}

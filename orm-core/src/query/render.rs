@@ -129,10 +129,10 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
                 // are lifted for a derived table that is materialized, which its LIMIT
                 // guarantees (a merged one would be the subquery again).
                 w.push("SELECT ").ident("c1").push(" FROM (");
-                select_with(w, select, true, true);
+                select_shaped(w, select, true, true, true);
                 w.push(") AS ").ident("sub");
             } else {
-                select_into(w, select);
+                select_shaped(w, select, false, false, true);
             }
             w.push(")");
         }
@@ -299,13 +299,25 @@ pub(crate) fn select_into(w: &mut SqlWriter, s: &SelectStatement) {
 /// `always_limit`, it has a `LIMIT` even when the query has none (MySQL materializes a
 /// derived table with a `LIMIT` rather than merge it into the outer query).
 fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, always_limit: bool) {
+    select_shaped(w, s, alias_columns, always_limit, false);
+}
+
+/// [`select_with`]; with `compared`, the columns are selected as conditions read them
+/// (normalized), for an `IN` subquery whose values are compared, not read.
+fn select_shaped(
+    w: &mut SqlWriter,
+    s: &SelectStatement,
+    alias_columns: bool,
+    always_limit: bool,
+    compared: bool,
+) {
     w.push(if s.distinct {
         "SELECT DISTINCT "
     } else {
         "SELECT "
     });
     w.comma_list(s.columns.iter().enumerate(), |w, (i, column)| {
-        expr(w, stored(column));
+        expr(w, if compared { column } else { stored(column) });
         if alias_columns {
             w.push(" AS ").ident(&format!("c{}", i + 1));
         }
