@@ -400,6 +400,9 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Error {
                 message,
             };
         }
+        // MariaDB's `UUID` type refuses some values a `Uuid` holds: the value, not the
+        // database, is at fault.
+        Some("1292") if message.contains("uuid value") => return Error::Encode(message),
         // PostgreSQL's string_data_right_truncation; MySQL's ER_DATA_TOO_LONG ("Data too
         // long for column 'name' at row 1").
         Some("22001" | "1406") => {

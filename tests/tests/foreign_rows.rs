@@ -375,6 +375,74 @@ async fn mariadb_uuid_columns_read_and_filter(db: Database) -> TestResult {
     Ok(())
 }
 
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "mariadb_uuids")]
+struct Badge {
+    #[orm(primary_key)]
+    id: uuid::Uuid,
+    note: String,
+}
+
+/// On MariaDB the ORM's UUID columns are the native `UUID` type, as SQLAlchemy's are: the
+/// ORM's values are stored as meant (also time-based-looking ones, which 16 bytes would
+/// have had swapped), other clients read them as text, and the few values the type
+/// refuses are `Error::Encode` with nothing written.
+async fn mariadb_uuid_columns_the_orm_creates(db: Database) -> TestResult {
+    if db.dialect() != Dialect::MySql {
+        return Ok(());
+    }
+    db.create_tables(&[Badge::table_def()]).await?;
+    let column: Vec<(String,)> = raw(
+        "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mariadb_uuids' AND COLUMN_NAME = 'id'",
+    )
+    .fetch_as(&db)
+    .await?;
+    let version: Vec<(String,)> = raw("SELECT VERSION()").fetch_as(&db).await?;
+    let mariadb = version.first().is_some_and(|(v,)| v.contains("MariaDB"));
+    assert_eq!(
+        column[0].0.to_lowercase(),
+        if mariadb { "uuid" } else { "binary" }
+    );
+    let ids = [
+        Uuid::parse_str("59c7f5f6-f5aa-1bc2-5796-b167a6894854")?, // looks time-based
+        Uuid::parse_str("6f1c2e9a-8d3b-4c5e-9f7a-1b2c3d4e5f60")?,
+        Uuid::nil(),
+        Uuid::max(),
+    ];
+    for (i, id) in ids.iter().enumerate() {
+        let mut badge = Badge {
+            id: *id,
+            note: format!("badge {i}"),
+        };
+        badge.insert(&db).await?;
+        assert_eq!(
+            Badge::get(&db, *id).await?.map(|b| b.note),
+            Some(badge.note)
+        );
+    }
+    if mariadb {
+        let texts: Vec<(String,)> =
+            raw("SELECT CAST(id AS CHAR) FROM mariadb_uuids WHERE note = 'badge 0'")
+                .fetch_as(&db)
+                .await?;
+        assert_eq!(
+            texts,
+            [("59c7f5f6-f5aa-1bc2-5796-b167a6894854".to_owned(),)]
+        );
+        let refused = Uuid::parse_str("59c7f5f6-f5aa-cbc2-5796-b167a6894854")?;
+        let e = Badge {
+            id: refused,
+            note: "refused".into(),
+        }
+        .insert(&db)
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::Encode(_)), "{e:?}");
+        assert_eq!(Badge::query().count(&db).await?, 4);
+    }
+    Ok(())
+}
+
 backend_tests!(
     timestamps_of_every_writer_filter_and_sort_as_instants,
     timestamps_the_orm_writes_match_other_clients,
@@ -382,6 +450,7 @@ backend_tests!(
     integers_read_from_any_width_while_they_fit,
     uuids_as_text_and_json_numbers_read,
     mariadb_uuid_columns_read_and_filter,
+    mariadb_uuid_columns_the_orm_creates,
 );
 
 #[derive(Model, Debug, Clone, PartialEq)]

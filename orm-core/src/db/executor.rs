@@ -60,6 +60,23 @@ pub(crate) struct StatementSettings {
     pub(crate) url: Arc<str>,
     /// Told when a connection breaks, so that the pool checks the older ones.
     pub(crate) health: Arc<crate::db::health::Health>,
+    /// MariaDB: UUIDs are bound as their text, which its `UUID` type stores as meant
+    /// (given 16 bytes, it swaps the groups of some).
+    pub(crate) uuids_as_text: bool,
+}
+
+/// Rewrites the values of `st` as the server takes them (see `uuids_as_text`).
+fn for_server(settings: &StatementSettings, st: &mut Statement) {
+    #[cfg(feature = "uuid")]
+    if settings.uuids_as_text {
+        for value in &mut st.values {
+            if let Value::Uuid(uuid) = value {
+                *value = Value::String(uuid.map(|u| u.hyphenated().to_string()));
+            }
+        }
+    }
+    #[cfg(not(feature = "uuid"))]
+    let _ = (settings, st);
 }
 
 /// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values
@@ -72,6 +89,8 @@ pub(crate) async fn traced<T>(
     run: impl AsyncFnOnce(Arc<str>, Vec<crate::Value>) -> Result<T>,
 ) -> Result<T> {
     within_parameter_limit(dialect, &st)?;
+    let mut st = st;
+    for_server(settings, &mut st);
     let sql: Arc<str> = Arc::from(st.sql);
     let mut trace = Trace::start(dialect, settings, Arc::clone(&sql), &st.values, false);
     let result = run(sql, st.values)
@@ -204,6 +223,8 @@ pub(crate) fn traced_stream<'a>(
     if let Err(e) = within_parameter_limit(dialect, &st) {
         return Box::pin(futures_util::stream::once(std::future::ready(Err(e))));
     }
+    let mut st = st;
+    for_server(settings, &mut st);
     let sql: Arc<str> = Arc::from(st.sql.as_str());
     let trace = Trace::start(dialect, settings, sql, &st.values, true);
     let rows = rows(st, &trace.span);

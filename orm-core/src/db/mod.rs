@@ -58,6 +58,19 @@ struct Inner {
     writers: Option<writer_queue::WriterQueue>,
 }
 
+/// Whether the server behind a MySQL pool is MariaDB (its version says so).
+async fn is_mariadb(pool: &Pool) -> Result<bool> {
+    match pool {
+        #[cfg(feature = "mysql")]
+        Pool::MySql(p) => {
+            let (version,): (String,) = sqlx::query_as("SELECT VERSION()").fetch_one(p).await?;
+            Ok(version.contains("MariaDB"))
+        }
+        #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+        _ => Ok(false),
+    }
+}
+
 impl Inner {
     /// On SQLite, this process's turn to write (see [`writer_queue`]), for a write outside
     /// a transaction: it queues with the write transactions instead of polling in
@@ -153,6 +166,7 @@ impl Database {
         crate::url::check(&options.url, dialect)?;
         let health = Arc::new(health::Health::default());
         let pool = connect::connect(&options, dialect, Arc::clone(&health)).await?;
+        let uuids_as_text = dialect.mariadb_only().is_some() && is_mariadb(&pool).await?;
         let writers = dialect
             .single_writer()
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
@@ -166,6 +180,7 @@ impl Database {
                     log_values: options.log_values,
                     url: crate::redact_url(&options.url).into(),
                     health,
+                    uuids_as_text,
                 },
                 writers,
             }),

@@ -13,11 +13,15 @@ use orm_schema::SqlType;
 pub(super) const TABLE_OPTIONS: &str =
     " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
 
-/// MariaDB's binary NO PAD collation of utf8mb4 (as [`TABLE_OPTIONS`] names it), and what
-/// MySQL 8 gets instead: its own NO PAD binary collation.
+/// MariaDB's binary NO PAD collation of utf8mb4 (as [`TABLE_OPTIONS`] names it) and its
+/// `UUID` type, and what MySQL 8 gets instead: its own NO PAD binary collation and 16
+/// bytes. (A column's type follows its quoted name: "`id` UUID".)
 pub(super) const MARIADB_ONLY: super::MariaDbOnly = super::MariaDbOnly {
     collation: "utf8mb4_nopad_bin",
-    replacements: &[("COLLATE=utf8mb4_nopad_bin", "COLLATE=utf8mb4_0900_bin")],
+    replacements: &[
+        ("COLLATE=utf8mb4_nopad_bin", "COLLATE=utf8mb4_0900_bin"),
+        ("` UUID", "` BINARY(16)"),
+    ],
 };
 
 /// The URL parameters sqlx 0.9's MySQL driver reads (`charset` is left out: the ORM needs
@@ -66,11 +70,11 @@ pub(super) fn type_name(t: &SqlType, indexed: bool) -> Cow<'static, str> {
         SqlType::Date => "DATE",
         SqlType::Time => "TIME(6)",
         SqlType::Timestamp | SqlType::TimestampTz => "DATETIME(6)",
-        // Not MariaDB's own `UUID` (10.7+): it refuses some values a `Uuid` holds
-        // ("Incorrect uuid value" for reserved variant bits), and given 16 bytes, as sqlx
-        // binds a UUID, it stores some with their groups swapped. Columns of that type
-        // that other clients made are read (as text) and filtered all the same.
-        SqlType::Uuid => "BINARY(16)",
+        // MariaDB's own type (10.7+), what SQLAlchemy creates there. The ORM binds UUIDs as
+        // text on MariaDB: given 16 bytes, the type swaps the groups of some values. It
+        // refuses a few values a `Uuid` can hold (an `Error::Encode`). MySQL 8 gets
+        // `BINARY(16)` (see `MARIADB_ONLY`).
+        SqlType::Uuid => "UUID",
         SqlType::Json => "JSON",
         // Holds every rust_decimal value exactly: 28 digits on either side of the point.
         SqlType::Decimal => "DECIMAL(65, 30)",
