@@ -443,16 +443,6 @@ async fn mariadb_uuid_columns_the_orm_creates(db: Database) -> TestResult {
     Ok(())
 }
 
-backend_tests!(
-    timestamps_of_every_writer_filter_and_sort_as_instants,
-    timestamps_the_orm_writes_match_other_clients,
-    sqlalchemy_user_table_reads_and_writes,
-    integers_read_from_any_width_while_they_fit,
-    uuids_as_text_and_json_numbers_read,
-    mariadb_uuid_columns_read_and_filter,
-    mariadb_uuid_columns_the_orm_creates,
-);
-
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "foreign_slots")]
 struct Slot {
@@ -571,3 +561,56 @@ async fn sqlite_in_subqueries_compare_by_value() {
         .unwrap();
     assert_eq!(labels, ["a"]);
 }
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "orm_written")]
+struct Written {
+    #[orm(primary_key)]
+    id: i64,
+    count: i32,
+    flag: bool,
+    amount: rust_decimal::Decimal,
+    day: NaiveDate,
+    doc: serde_json::Value,
+}
+
+/// What the ORM writes, another client finds with its own conventions: plain literals for
+/// numbers, booleans, decimals and dates, and the database's JSON functions.
+async fn values_the_orm_writes_match_other_clients(db: Database) -> TestResult {
+    db.create_tables(&[Written::table_def()]).await?;
+    let mut row = Written {
+        id: 0,
+        count: 5,
+        flag: true,
+        amount: "9.99".parse()?,
+        day: NaiveDate::from_ymd_opt(2024, 1, 31).ok_or("date")?,
+        doc: serde_json::json!({"a": 1, "tags": ["x"]}),
+    };
+    row.insert(&db).await?;
+    let json_a = match db.dialect() {
+        Dialect::Postgres => "(doc->>'a')::int = 1",
+        Dialect::MySql => "JSON_EXTRACT(doc, '$.a') = 1",
+        _ => "json_extract(doc, '$.a') = 1",
+    };
+    let flag = match db.dialect() {
+        Dialect::Postgres => "flag = TRUE",
+        _ => "flag = 1",
+    };
+    let sql = format!(
+        "SELECT id FROM orm_written WHERE count = 5 AND {flag} AND amount = 9.99 AND day = '2024-01-31' AND {json_a}"
+    );
+    let found: Vec<(i64,)> = Raw::dynamic(sql).fetch_as(&db).await?;
+    assert_eq!(found, [(row.id,)]);
+    Ok(())
+}
+
+backend_tests!(
+    timestamps_of_every_writer_filter_and_sort_as_instants,
+    timestamps_the_orm_writes_match_other_clients,
+    sqlalchemy_user_table_reads_and_writes,
+    integers_read_from_any_width_while_they_fit,
+    uuids_as_text_and_json_numbers_read,
+    mariadb_uuid_columns_read_and_filter,
+    mariadb_uuid_columns_the_orm_creates,
+    values_the_orm_writes_match_other_clients,
+);
