@@ -29,8 +29,10 @@ pub(crate) async fn acquire<DB: sqlx::Database>(
     pool: &sqlx::Pool<DB>,
     health: &Health,
 ) -> Result<PoolConnection<DB>> {
+    // Once a connection broke, idle ones may be dead too, and replacing them needs a new
+    // connection even in a full pool: the slow path from then on.
     let has_room = pool.size() < pool.options().get_max_connections();
-    let may_open_one = has_room && (pool.num_idle() == 0 || health.ever_broke());
+    let may_open_one = (has_room && pool.num_idle() == 0) || health.ever_broke();
     if !may_open_one {
         return Ok(pool.acquire().await?);
     }

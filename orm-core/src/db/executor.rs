@@ -67,16 +67,21 @@ pub(crate) struct StatementSettings {
 
 /// Rewrites the values of `st` as the server takes them (see `uuids_as_text`).
 fn for_server(settings: &StatementSettings, st: &mut Statement) {
+    values_for_server(settings, &mut st.values);
+}
+
+/// Rewrites `values` as the server takes them (see `uuids_as_text`).
+pub(crate) fn values_for_server(settings: &StatementSettings, values: &mut [Value]) {
     #[cfg(feature = "uuid")]
     if settings.uuids_as_text {
-        for value in &mut st.values {
+        for value in values {
             if let Value::Uuid(uuid) = value {
                 *value = Value::String(uuid.map(|u| u.hyphenated().to_string()));
             }
         }
     }
     #[cfg(not(feature = "uuid"))]
-    let _ = (settings, st);
+    let _ = (settings, values);
 }
 
 /// Runs one statement through `run` in a `tracing` span carrying its SQL (and its values

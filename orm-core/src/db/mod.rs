@@ -357,7 +357,7 @@ impl Executor for Database {
 
     async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
         let inner = &*self.inner;
-        let again = retry::read_values(inner.dialect, &st);
+        let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
             let first = on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
             match retry::when_broken(first, again, &inner.settings) {
@@ -370,7 +370,7 @@ impl Executor for Database {
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
         let inner = &*self.inner;
-        let again = retry::read_values(inner.dialect, &st);
+        let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
             let first =
                 on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await);

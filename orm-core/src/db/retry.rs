@@ -26,14 +26,23 @@ pub(crate) async fn never_retried<F: Future>(statement: F) -> F::Output {
 /// The values to run `st` with a second time, when it may be retried: a `SELECT` of the
 /// query builder on a server backend (SQLite has no connection to lose). Cloned before
 /// the first try, which consumes its own.
-pub(super) fn read_values(dialect: Dialect, st: &Statement) -> Option<Vec<Value>> {
+pub(super) fn read_values(
+    dialect: Dialect,
+    settings: &StatementSettings,
+    st: &Statement,
+) -> Option<Vec<Value>> {
     let server = dialect.has_server() && RAW.try_with(|_| ()).is_err();
     let is_select = st
         .sql
         .trim_start()
         .get(..6)
         .is_some_and(|word| word.eq_ignore_ascii_case("SELECT"));
-    (server && is_select).then(|| st.values.clone())
+    (server && is_select).then(|| {
+        // As the first try binds them.
+        let mut values = st.values.clone();
+        crate::db::executor::values_for_server(settings, &mut values);
+        values
+    })
 }
 
 /// `first`, unless it failed on a broken connection and `again` holds the values for
