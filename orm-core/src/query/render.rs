@@ -338,7 +338,12 @@ fn select_shaped(
     }
     match (s.limit, s.offset) {
         (Some(limit), offset) => {
-            w.push(" LIMIT ").value(count_value(limit));
+            w.push(" LIMIT ");
+            if w.dialect.inlines_limit() {
+                w.integer(limit);
+            } else {
+                w.value(count_value(limit));
+            }
             if let Some(offset) = offset {
                 w.push(" OFFSET ").value(count_value(offset));
             }

@@ -55,6 +55,15 @@ impl SqlWriter {
         self
     }
 
+    /// Appends an integer written into the SQL, not bound: for the few numbers a backend
+    /// plans by (a `u64` cannot carry anything but digits).
+    pub(crate) fn integer(&mut self, n: u64) -> &mut Self {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = write!(self.sql, "{n}");
+        self
+    }
+
     /// How many values are bound so far.
     pub(crate) fn bound(&self) -> usize {
         self.values.len()
