@@ -564,6 +564,11 @@ async fn a_lock_wait_timeout_is_busy(db: Database) -> TestResult {
             panic!("the write lock is held");
         };
         assert!(matches!(err, Error::Busy { .. }), "{err:?}");
+        // The `BEGIN IMMEDIATE` that found the database busy began nothing: its
+        // connection went back to the pool instead of being closed.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let pooled = other.sqlite_pool().map(|p| (p.size(), p.num_idle()));
+        assert_eq!(pooled, Some((1, 1)));
         other.close().await;
         holder.commit().await?;
         assert_eq!(Counter::get(&db, 1).await?.map(|c| c.value), Some(1));

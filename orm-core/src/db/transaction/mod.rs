@@ -89,6 +89,7 @@ impl Transaction {
         writer: Option<WriterTurn>,
     ) -> Result<Self> {
         let (before, begin) = state::begin_sql(dialect, &options)?;
+        let only_begin = before.is_none();
         let acquired: Result<Conn> = async {
             Ok(match pool {
                 #[cfg(feature = "sqlite")]
@@ -122,7 +123,14 @@ impl Transaction {
             });
             Ok(())
         })
-        .await?;
+        .await
+        .inspect_err(|e| {
+            // A `BEGIN IMMEDIATE` that found the database busy (another process writes)
+            // began nothing: the connection is clean and may go back to the pool.
+            if only_begin && dialect.single_writer() && matches!(e, crate::Error::Busy { .. }) {
+                state.in_flight = None;
+            }
+        })?;
         state.in_flight = None;
         #[cfg(feature = "sqlite")]
         if dialect == Dialect::Sqlite && options.read_only {
