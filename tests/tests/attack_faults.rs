@@ -259,8 +259,8 @@ struct Badge {
     note: String,
 }
 
-/// The read run again after a dead connection binds its values as the first try did (on
-/// MariaDB, a UUID as text: as 16 bytes, this time-based-looking one would not match).
+/// The read run again after a dead connection finds what the first try would have (with
+/// a UUID key, bound as text on MariaDB like any other statement there).
 async fn a_retried_read_binds_as_the_first_try(db: Database) -> TestResult {
     db.create_tables(&[Badge::table_def()]).await?;
     let id = uuid::Uuid::parse_str("59c7f5f6-f5aa-1bc2-5796-b167a6894854")?;

@@ -383,10 +383,10 @@ struct Badge {
     note: String,
 }
 
-/// On MariaDB the ORM's UUID columns are the native `UUID` type, as SQLAlchemy's are: the
-/// ORM's values are stored as meant (also time-based-looking ones, which 16 bytes would
-/// have had swapped), other clients read them as text, and the few values the type
-/// refuses are `Error::Encode` with nothing written.
+/// On MariaDB 10.7+ the ORM's UUID columns are the native `UUID` type, as SQLAlchemy's
+/// are: the ORM's values are stored as meant, other clients read them as text, and a
+/// value the type cannot hold is `Error::Encode` with nothing written (bound as 16 bytes,
+/// it would have been stored mangled).
 async fn mariadb_uuid_columns_the_orm_creates(db: Database) -> TestResult {
     if db.dialect() != Dialect::MySql {
         return Ok(());

@@ -566,8 +566,15 @@ async fn a_lock_wait_timeout_is_busy(db: Database) -> TestResult {
         assert!(matches!(err, Error::Busy { .. }), "{err:?}");
         // The `BEGIN IMMEDIATE` that found the database busy began nothing: its
         // connection went back to the pool instead of being closed.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let pooled = other.sqlite_pool().map(|p| (p.size(), p.num_idle()));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let mut pooled = None;
+        while std::time::Instant::now() < deadline {
+            pooled = other.sqlite_pool().map(|p| (p.size(), p.num_idle()));
+            if pooled == Some((1, 1)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         assert_eq!(pooled, Some((1, 1)));
         other.close().await;
         holder.commit().await?;

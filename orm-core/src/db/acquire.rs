@@ -8,10 +8,9 @@
 //! shared by every waiting statement): a refusal is reported at once as
 //! [`Error::Connection`] with its cause. What sqlx itself would wait out (PostgreSQL
 //! starting up, or out of connection slots) is waited out here too. A pool that is
-//! merely busy is not probed (it has no room to open a connection). The common case, an
-//! idle connection in a pool none of whose connections ever broke, costs three atomic
-//! reads; once one broke, idle connections may be dead too (see `health`), and each
-//! acquire also arms a timer.
+//! merely busy is not probed (it has no room to open a connection), except within a minute
+//! of a broken connection, when its idle connections may be dead too (see `health`). The
+//! common case, an idle connection and no recent break, costs a few atomic reads.
 
 use std::time::Duration;
 
@@ -24,15 +23,19 @@ use crate::{Error, Result};
 /// connection to a live server takes to open on a network, short next to a timeout.
 const PROBE_AFTER: Duration = Duration::from_millis(250);
 
+/// How long after a break a full pool is still probed: dead connections are met and
+/// replaced within seconds of an outage.
+const RECENT_BREAK: Duration = Duration::from_secs(60);
+
 /// A connection from `pool`; `Connection` at once when the server refuses connections.
 pub(crate) async fn acquire<DB: sqlx::Database>(
     pool: &sqlx::Pool<DB>,
     health: &Health,
 ) -> Result<PoolConnection<DB>> {
-    // Once a connection broke, idle ones may be dead too, and replacing them needs a new
-    // connection even in a full pool: the slow path from then on.
+    // Soon after a connection broke, idle ones may be dead too, and replacing them needs
+    // a new connection even in a full pool.
     let has_room = pool.size() < pool.options().get_max_connections();
-    let may_open_one = (has_room && pool.num_idle() == 0) || health.ever_broke();
+    let may_open_one = (has_room && pool.num_idle() == 0) || health.broke_within(RECENT_BREAK);
     if !may_open_one {
         return Ok(pool.acquire().await?);
     }
@@ -83,8 +86,16 @@ async fn probe<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> Option<String> {
     }
 }
 
-/// Whether sqlx's pool keeps trying after `e` while connecting: the server is starting up
-/// or has no connection slot free (PostgreSQL 57P03, 53300).
+/// Whether a connection attempt failed on something that passes: the server is starting
+/// up or has no connection slot free (PostgreSQL 57P03 and 53300, as sqlx's pool waits
+/// them out; MySQL's too many connections, 1040 and 1203).
 pub(crate) fn waits_out(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_transient_in_connect_phase())
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    #[cfg(feature = "mysql")]
+    if let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(mysql.number(), 1040 | 1203);
+    }
+    db.is_transient_in_connect_phase()
 }

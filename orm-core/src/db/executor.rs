@@ -60,8 +60,9 @@ pub(crate) struct StatementSettings {
     pub(crate) url: Arc<str>,
     /// Told when a connection breaks, so that the pool checks the older ones.
     pub(crate) health: Arc<crate::db::health::Health>,
-    /// MariaDB: UUIDs are bound as their text, which its `UUID` type stores as meant
-    /// (given 16 bytes, it swaps the groups of some).
+    /// MariaDB with its `UUID` type: UUIDs are bound as their text, which the type checks
+    /// (given 16 bytes, it stores a value it cannot hold mangled rather than refuse it).
+    #[cfg_attr(not(feature = "uuid"), allow(dead_code))]
     pub(crate) uuids_as_text: bool,
 }
 

@@ -48,9 +48,11 @@ impl Health {
             .fetch_max(now_ns().saturating_add(1), Ordering::Relaxed);
     }
 
-    /// Whether any connection of the pool ever broke.
-    pub(crate) fn ever_broke(&self) -> bool {
-        self.broke_at.load(Ordering::Relaxed) != 0
+    /// Whether a connection of the pool broke within the last `window`.
+    pub(crate) fn broke_within(&self, window: Duration) -> bool {
+        let broke_at = self.broke_at.load(Ordering::Relaxed);
+        let window = u64::try_from(window.as_nanos()).unwrap_or(u64::MAX);
+        broke_at != 0 && now_ns().saturating_sub(broke_at) < window
     }
 
     /// Whether a connection idle for `idle_for` has been idle since before the last

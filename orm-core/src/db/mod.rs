@@ -56,19 +56,34 @@ struct Inner {
     settings: StatementSettings,
     /// SQLite files: write transactions take turns (see [`writer_queue`]).
     writers: Option<writer_queue::WriterQueue>,
+    /// What the dialect's DDL names that this server lacks (see `ServerFeature`).
+    lacked: Vec<crate::dialect::ServerFeature>,
 }
 
-/// Whether the server behind a MySQL pool is MariaDB (its version says so).
-async fn is_mariadb(pool: &Pool) -> Result<bool> {
-    match pool {
-        #[cfg(feature = "mysql")]
-        Pool::MySql(p) => {
-            let (version,): (String,) = sqlx::query_as("SELECT VERSION()").fetch_one(p).await?;
-            Ok(version.contains("MariaDB"))
+/// Which of the dialect's [`ServerFeature`]s the server lacks, asked once at connect.
+///
+/// [`ServerFeature`]: crate::dialect::ServerFeature
+async fn lacked_features(
+    pool: &Pool,
+    dialect: Dialect,
+) -> Result<Vec<crate::dialect::ServerFeature>> {
+    let mut lacked = Vec::new();
+    for feature in dialect.server_features() {
+        let present: bool = match pool {
+            #[cfg(feature = "mysql")]
+            Pool::MySql(p) => {
+                let sql = sqlx::AssertSqlSafe(feature.present);
+                let (n,): (i64,) = sqlx::query_as(sql).fetch_one(p).await?;
+                n > 0
+            }
+            #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+            _ => true,
+        };
+        if !present {
+            lacked.push(*feature);
         }
-        #[allow(unreachable_patterns)] // reachable when other backends are compiled in
-        _ => Ok(false),
     }
+    Ok(lacked)
 }
 
 impl Inner {
@@ -166,7 +181,13 @@ impl Database {
         crate::url::check(&options.url, dialect)?;
         let health = Arc::new(health::Health::default());
         let pool = connect::connect(&options, dialect, Arc::clone(&health)).await?;
-        let uuids_as_text = dialect.mariadb_only().is_some() && is_mariadb(&pool).await?;
+        let lacked = lacked_features(&pool, dialect)
+            .await
+            .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?;
+        let uuids_as_text = dialect
+            .server_features()
+            .iter()
+            .any(|f| f.uuids_as_text && !lacked.iter().any(|l| l.text == f.text));
         let writers = dialect
             .single_writer()
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
@@ -183,8 +204,14 @@ impl Database {
                     uuids_as_text,
                 },
                 writers,
+                lacked,
             }),
         })
+    }
+
+    /// What the dialect's DDL names that this server lacks, to be spelled otherwise.
+    pub(crate) fn lacked_features(&self) -> &[crate::dialect::ServerFeature] {
+        &self.inner.lacked
     }
 
     /// The SQL dialect of the backend the URL chose.

@@ -62,3 +62,50 @@ pub(super) fn when_broken<T>(
         (first, _) => Ok(first),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(uuids_as_text: bool) -> StatementSettings {
+        StatementSettings {
+            slow_threshold: std::time::Duration::from_secs(1),
+            log_values: false,
+            url: "mysql://db".into(),
+            health: std::sync::Arc::default(),
+            uuids_as_text,
+        }
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn a_retried_select_binds_as_the_first_try() {
+        let uuid = uuid::Uuid::from_u128(7);
+        let st = Statement {
+            sql: "SELECT 1 WHERE x = ?".into(),
+            values: vec![Value::Uuid(Some(uuid))],
+        };
+        let again = read_values(Dialect::MySql, &settings(true), &st);
+        assert_eq!(
+            again,
+            Some(vec![Value::String(Some(uuid.hyphenated().to_string()))])
+        );
+        let again = read_values(Dialect::MySql, &settings(false), &st);
+        assert_eq!(again, Some(vec![Value::Uuid(Some(uuid))]));
+    }
+
+    #[test]
+    fn only_selects_on_servers_are_run_again() {
+        let select = Statement {
+            sql: "  select 1".into(),
+            values: vec![],
+        };
+        let insert = Statement {
+            sql: "INSERT INTO t VALUES (1)".into(),
+            values: vec![],
+        };
+        assert!(read_values(Dialect::Postgres, &settings(false), &select).is_some());
+        assert!(read_values(Dialect::Postgres, &settings(false), &insert).is_none());
+        assert!(read_values(Dialect::Sqlite, &settings(false), &select).is_none());
+    }
+}

@@ -161,12 +161,12 @@ impl Dialect {
         }
     }
 
-    /// What of this dialect's DDL only MariaDB has, and how MySQL 8 spells it instead
-    /// (see [`MariaDbOnly`]); `None` for the other dialects.
-    pub(crate) fn mariadb_only(self) -> Option<MariaDbOnly> {
+    /// What this dialect's DDL names that some of its servers lack (see
+    /// [`ServerFeature`]); none for the other dialects.
+    pub(crate) fn server_features(self) -> &'static [ServerFeature] {
         match self {
-            Dialect::MySql => Some(mysql::MARIADB_ONLY),
-            Dialect::Sqlite | Dialect::Postgres => None,
+            Dialect::MySql => mysql::SERVER_FEATURES,
+            Dialect::Sqlite | Dialect::Postgres => &[],
         }
     }
 
@@ -225,15 +225,20 @@ impl Dialect {
     }
 }
 
-/// DDL that names what only MariaDB has (its NO PAD collation, its `UUID` type), and
-/// the spelling MySQL 8 needs instead. `Database::create_tables` asks the server whether
-/// it has `collation`, and rewrites the DDL with `replacements` where it has not.
+/// Something the dialect's DDL names that not every server of the backend has (MariaDB's
+/// NO PAD collation, its `UUID` type), and the spelling for servers without it (MySQL 8,
+/// older MariaDB). `Database::connect` asks the server which it has, once;
+/// `Database::create_tables` rewrites the DDL for what it lacks.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct MariaDbOnly {
-    /// A collation only MariaDB has: its presence tells MariaDB from MySQL.
-    pub(crate) collation: &'static str,
-    /// Text of MariaDB's DDL, and what MySQL 8 gets in its place.
-    pub(crate) replacements: &'static [(&'static str, &'static str)],
+pub(crate) struct ServerFeature {
+    /// A query whose single count is non-zero where the server has the feature.
+    pub(crate) present: &'static str,
+    /// The DDL's text for it.
+    pub(crate) text: &'static str,
+    /// What servers without it get in its place.
+    pub(crate) fallback: &'static str,
+    /// Whether UUIDs are bound as text where the server has it (MariaDB's `UUID` type).
+    pub(crate) uuids_as_text: bool,
 }
 
 impl std::fmt::Display for Dialect {

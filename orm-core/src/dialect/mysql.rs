@@ -9,20 +9,27 @@ use orm_schema::SqlType;
 /// does not match `"a "` and keys `'k'` and `'k '` do not collide (`utf8mb4_bin` is PAD
 /// SPACE). MariaDB (10.2+) names it `utf8mb4_nopad_bin`; MySQL 8 has no such name, and
 /// `Database::create_tables` writes its `utf8mb4_0900_bin` there instead
-/// ([`MARIADB_ONLY`]).
+/// ([`SERVER_FEATURES`]).
 pub(super) const TABLE_OPTIONS: &str =
     " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
 
-/// MariaDB's binary NO PAD collation of utf8mb4 (as [`TABLE_OPTIONS`] names it) and its
-/// `UUID` type, and what MySQL 8 gets instead: its own NO PAD binary collation and 16
-/// bytes. (A column's type follows its quoted name: "`id` UUID".)
-pub(super) const MARIADB_ONLY: super::MariaDbOnly = super::MariaDbOnly {
-    collation: "utf8mb4_nopad_bin",
-    replacements: &[
-        ("COLLATE=utf8mb4_nopad_bin", "COLLATE=utf8mb4_0900_bin"),
-        ("` UUID", "` BINARY(16)"),
-    ],
-};
+/// MariaDB's binary NO PAD collation of utf8mb4 (10.2+, as [`TABLE_OPTIONS`] names it),
+/// and MySQL 8's in its place; MariaDB's `UUID` type (10.7+), and 16 bytes in its place
+/// (MySQL, older MariaDB). A column's type follows its quoted name: "`id` UUID".
+pub(super) const SERVER_FEATURES: &[super::ServerFeature] = &[
+    super::ServerFeature {
+        present: "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE COLLATION_NAME = 'utf8mb4_nopad_bin'",
+        text: "COLLATE=utf8mb4_nopad_bin",
+        fallback: "COLLATE=utf8mb4_0900_bin",
+        uuids_as_text: false,
+    },
+    super::ServerFeature {
+        present: "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'uuid' AND PLUGIN_TYPE = 'DATA TYPE' AND PLUGIN_STATUS = 'ACTIVE'",
+        text: "` UUID",
+        fallback: "` BINARY(16)",
+        uuids_as_text: true,
+    },
+];
 
 /// The URL parameters sqlx 0.9's MySQL driver reads (`charset` is left out: the ORM needs
 /// utf8mb4, see `connect`; `password` is not one: the driver would ignore it).
@@ -73,7 +80,7 @@ pub(super) fn type_name(t: &SqlType, indexed: bool) -> Cow<'static, str> {
         // MariaDB's own type (10.7+), what SQLAlchemy creates there. The ORM binds UUIDs as
         // text on MariaDB: given 16 bytes, the type swaps the groups of some values. It
         // refuses a few values a `Uuid` can hold (an `Error::Encode`). MySQL 8 gets
-        // `BINARY(16)` (see `MARIADB_ONLY`).
+        // `BINARY(16)` (see `SERVER_FEATURES`).
         SqlType::Uuid => "UUID",
         SqlType::Json => "JSON",
         // Holds every rust_decimal value exactly: 28 digits on either side of the point.

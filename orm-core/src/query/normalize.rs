@@ -46,7 +46,8 @@ pub(crate) fn model_column(
         .find(|c| c.name == name)
         .map_or(StoredAs::Native, |c| stored_as(&c.sql_type));
     match stored {
-        StoredAs::Native => column,
+        // A key compares exactly: two decimals equal as doubles are still two keys.
+        StoredAs::Native | StoredAs::NumberText => column,
         text => Node::Normalized(Box::new(column), text),
     }
 }

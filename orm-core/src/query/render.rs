@@ -340,7 +340,8 @@ fn select_shaped(
         (Some(limit), offset) => {
             w.push(" LIMIT ");
             if w.dialect.inlines_limit() {
-                w.integer(limit);
+                // SQLite's integers are signed 64-bit: a larger limit is no limit.
+                w.integer(limit.min(i64::MAX.unsigned_abs()));
             } else {
                 w.value(count_value(limit));
             }

@@ -53,27 +53,12 @@ impl Database {
     /// Creates `tables` (those that do not exist yet) and their indexes.
     pub async fn create_tables(&self, tables: &[&TableDef]) -> Result<()> {
         let mut statements = create_statements(self.dialect(), tables)?;
-        if let Some(mariadb) = self.dialect().mariadb_only()
-            && !self.has_collation(mariadb.collation).await?
-        {
+        for feature in self.lacked_features() {
             for sql in &mut statements {
-                for (mariadb_text, mysql_text) in mariadb.replacements {
-                    *sql = sql.replace(mariadb_text, mysql_text);
-                }
+                *sql = sql.replace(feature.text, feature.fallback);
             }
         }
         self.run_ddl(statements).await
-    }
-
-    /// Whether the server knows collation `name` (MySQL 8 lacks MariaDB's NO PAD one).
-    async fn has_collation(&self, name: &str) -> Result<bool> {
-        let rows: Vec<(i64,)> = crate::raw(
-            "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE COLLATION_NAME = ?",
-        )
-        .bind(name)
-        .fetch_as(self)
-        .await?;
-        Ok(rows.first().is_some_and(|(n,)| *n > 0))
     }
 
     /// Drops `tables` (those that exist), referencing tables first.
@@ -99,5 +84,34 @@ impl Database {
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server without MariaDB's NO PAD collation and `UUID` type (MySQL 8, MariaDB
+    /// before 10.7) gets their stand-ins, and nothing of MariaDB's spelling is left.
+    #[test]
+    fn servers_without_mariadb_features_get_their_stand_ins() {
+        let table = TableDef::new("badges")
+            .column(ColumnDef::new("id", SqlType::Uuid).primary_key())
+            .column(ColumnDef::new("owner", SqlType::Uuid).nullable());
+        let mut statements = create_statements(Dialect::MySql, &[&table]).unwrap();
+        assert!(
+            statements[0].contains("`id` UUID NOT NULL"),
+            "{statements:?}"
+        );
+        for feature in Dialect::MySql.server_features() {
+            for sql in &mut statements {
+                *sql = sql.replace(feature.text, feature.fallback);
+            }
+        }
+        let sql = &statements[0];
+        assert!(sql.contains("`id` BINARY(16) NOT NULL"), "{sql}");
+        assert!(sql.contains("`owner` BINARY(16)"), "{sql}");
+        assert!(sql.contains("COLLATE=utf8mb4_0900_bin"), "{sql}");
+        assert!(!sql.contains(" UUID") && !sql.contains("nopad"), "{sql}");
     }
 }

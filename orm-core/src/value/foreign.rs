@@ -82,11 +82,12 @@ pub(super) fn uuid(row: &Row, index: usize) -> Result<uuid::Uuid, sqlx::Error> {
     #[cfg(feature = "mysql")]
     #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
     if let crate::row::RowInner::MySql(r) = &row.inner {
-        use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
-        let raw = r.try_get_raw(index)?;
-        let type_info = raw.type_info();
-        let name = type_info.name();
-        if !(name.contains("BINARY") || name.contains("BLOB")) {
+        use sqlx::{Row as _, ValueRef as _};
+        // Text by its collation (sqlx names a `_bin`-collated text column "BINARY").
+        let is_text = <&str as sqlx::Type<sqlx::MySql>>::compatible(
+            r.try_get_raw(index)?.type_info().as_ref(),
+        );
+        if is_text {
             let text: &str = r.try_get(index)?;
             return uuid::Uuid::try_parse(text.trim()).map_err(|e| decode_error(index, e));
         }
