@@ -106,6 +106,102 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         }
     }
 
+    /// Inserts `models` in multi-row `INSERT`s (up to 1 000 rows each, fewer where the
+    /// backend's bind limit asks), and writes each generated key back into its model, as
+    /// [`insert`](Model::insert) does. Tens of times faster than inserting one by one.
+    ///
+    /// The statements are not one unit: run `insert_many` on a [`Transaction`] for all or
+    /// nothing. How the keys are known:
+    /// - PostgreSQL and SQLite return them (`RETURNING`). Keys are handed out in the order
+    ///   the rows are inserted, which is the order of `models`, so the returned keys are
+    ///   matched to the models in ascending order (SQLAlchemy's assumption too).
+    /// - MySQL reports the first key of each statement; the others follow it by
+    ///   `@@auto_increment_increment` (InnoDB gives the rows of one multi-row `INSERT`
+    ///   consecutive keys in every lock mode).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// let mut tasks: Vec<Task> = ["write", "test", "ship"]
+    ///     .into_iter()
+    ///     .map(|title| Task { id: 0, title: title.into() })
+    ///     .collect();
+    /// Task::insert_many(&mut tasks, &db).await?;
+    /// assert_eq!(tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [1, 2, 3]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// [`Transaction`]: crate::Transaction
+    fn insert_many<E: Executor + ?Sized>(
+        models: &mut [Self],
+        exec: &E,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async move {
+            let dialect = exec.dialect();
+            let columns = Self::COLUMNS.len() - usize::from(Self::AUTO_INCREMENT.is_some());
+            if columns == 0 {
+                // Nothing to list: `DEFAULT VALUES` inserts one row at a time.
+                for model in models.iter_mut() {
+                    model.insert(exec).await?;
+                }
+                return Ok(());
+            }
+            // Half the bind limit: room for what a backend binds besides.
+            let per_statement = (dialect.max_parameters() / 2 / columns).clamp(1, 1000);
+            let step = match Self::AUTO_INCREMENT {
+                Some(_) if !dialect.has_returning() => auto_increment_step(exec).await?,
+                _ => 1,
+            };
+            for chunk in models.chunks_mut(per_statement) {
+                let statement = crate::query::insert_rows_statement(dialect, chunk)?;
+                let written = |e: Error| e.written_to(Self::table_def());
+                match Self::AUTO_INCREMENT {
+                    None => {
+                        exec.execute(statement).await.map_err(written)?;
+                    }
+                    Some(_) if dialect.has_returning() => {
+                        let rows = exec.fetch_all(statement).await.map_err(written)?;
+                        let mut keys = rows
+                            .iter()
+                            .map(|row| row.get::<i64>(0))
+                            .collect::<Result<Vec<_>>>()?;
+                        if keys.len() != chunk.len() {
+                            return Err(Error::InvalidQuery(format!(
+                                "{} rows were inserted into {}, but {} keys came back",
+                                chunk.len(),
+                                Self::TABLE,
+                                keys.len()
+                            )));
+                        }
+                        keys.sort_unstable();
+                        for (model, key) in chunk.iter_mut().zip(keys) {
+                            model.set_generated_key(key)?;
+                        }
+                    }
+                    Some(_) => {
+                        let first = exec
+                            .insert_returning_key(statement, Self::PRIMARY_KEY[0])
+                            .await
+                            .map_err(written)?;
+                        let mut key = first;
+                        for model in chunk.iter_mut() {
+                            model.set_generated_key(key)?;
+                            key = key.checked_add(step).ok_or_else(|| {
+                                Error::Encode("a generated key passed i64::MAX".into())
+                            })?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+
     /// The row with this primary key, if there is one.
     fn get<E: Executor + ?Sized>(
         exec: &E,
@@ -147,5 +243,17 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             let n = Self::query().filter_key(values).delete(exec).await?;
             Ok(n > 0)
         }
+    }
+}
+
+/// How far apart MySQL hands out consecutive keys (`@@auto_increment_increment`, 1 unless
+/// a replication setup changed it).
+async fn auto_increment_step<E: Executor + ?Sized>(exec: &E) -> Result<i64> {
+    let rows = crate::raw("SELECT @@auto_increment_increment")
+        .fetch_all(exec)
+        .await?;
+    match rows.first() {
+        Some(row) => row.get::<i64>(0),
+        None => Ok(1),
     }
 }

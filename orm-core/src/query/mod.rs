@@ -14,7 +14,7 @@ mod terminal;
 mod update;
 
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
-pub(crate) use model_sql::{insert_statement, update_statement};
+pub(crate) use model_sql::{insert_rows_statement, insert_statement, update_statement};
 pub(crate) use normalize::{model_column, sqlite_index_expression, stored_as};
 pub use order::Ordering;
 pub use raw::{Raw, raw};

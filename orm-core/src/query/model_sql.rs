@@ -51,6 +51,34 @@ pub(crate) fn insert_statement<M: Model>(dialect: Dialect, model: &M) -> Result<
     ))
 }
 
+/// One multi-row `INSERT` of `models` (every column but a generated key), returning the
+/// generated keys where the dialect can. The caller keeps it within the bind limit.
+pub(crate) fn insert_rows_statement<M: Model>(dialect: Dialect, models: &[M]) -> Result<Statement> {
+    let mut columns: Vec<&str> = M::COLUMNS.to_vec();
+    if let Some(i) = M::AUTO_INCREMENT {
+        columns.remove(i);
+    }
+    let mut rows = Vec::with_capacity(models.len());
+    for model in models {
+        let mut values = model.values();
+        for (column, value) in M::COLUMNS.iter().zip(&values) {
+            check_max_length(M::table_def(), column, value)?;
+        }
+        if let Some(i) = M::AUTO_INCREMENT {
+            values.remove(i);
+        }
+        rows.push(values);
+    }
+    let returning = M::AUTO_INCREMENT.map(|i| M::COLUMNS[i]);
+    Ok(render::insert_rows(
+        M::TABLE,
+        &columns,
+        rows,
+        returning,
+        dialect,
+    ))
+}
+
 /// `UPDATE` of every non-key column, by primary key.
 pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Result<Statement> {
     let is_key = |c: &str| M::PRIMARY_KEY.contains(&c);

@@ -554,6 +554,19 @@ pub(crate) fn insert(
     returning: Option<&str>,
     dialect: Dialect,
 ) -> Statement {
+    insert_rows(table, columns, vec![values], returning, dialect)
+}
+
+/// `INSERT INTO table (columns) VALUES (…), (…)`, one parenthesized list per row, with
+/// `RETURNING returning` where the dialect has it. Rows of no columns get the dialect's
+/// `DEFAULT VALUES` (one row only).
+pub(crate) fn insert_rows(
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    returning: Option<&str>,
+    dialect: Dialect,
+) -> Statement {
     let mut w = SqlWriter::new(dialect);
     w.push("INSERT INTO ").ident(table);
     if columns.is_empty() {
@@ -563,11 +576,14 @@ pub(crate) fn insert(
         w.comma_list(columns, |w, c| {
             w.ident(c);
         });
-        w.push(") VALUES (");
-        w.comma_list(values, |w, v| {
-            w.value(v);
+        w.push(") VALUES ");
+        w.comma_list(rows, |w, values| {
+            w.push("(");
+            w.comma_list(values, |w, v| {
+                w.value(v);
+            });
+            w.push(")");
         });
-        w.push(")");
     }
     if let Some(key) = returning.filter(|_| dialect.has_returning()) {
         w.push(" RETURNING ").ident(key);

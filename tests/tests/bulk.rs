@@ -1,0 +1,173 @@
+//! `insert_many` on every backend: the rows land, in multi-row statements within each
+//! backend's bind limit, and every model gets the key the database gave its row.
+
+use orm_core::prelude::*;
+use orm_tests::{TestResult, backend_tests};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "bulk_items")]
+struct Item {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(unique)]
+    label: String,
+    weight: Option<f64>,
+}
+
+/// Many columns, so that a statement of 1 000 rows would pass SQLite's bind limit.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "bulk_wide")]
+struct Wide {
+    #[orm(primary_key)]
+    id: i64,
+    a: i64,
+    b: i64,
+    c: i64,
+    d: i64,
+    e: i64,
+    f: i64,
+    g: i64,
+    h: i64,
+    i: i64,
+    j: i64,
+    k: i64,
+    l: i64,
+    m: i64,
+    n: i64,
+    o: i64,
+    p: i64,
+    q: i64,
+    r: i64,
+    s: i64,
+    t: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "bulk_codes")]
+struct Code {
+    #[orm(primary_key)]
+    code: String,
+    #[orm(max_length = 4)]
+    short: String,
+}
+
+fn items(n: usize) -> Vec<Item> {
+    (0..n)
+        .map(|i| Item {
+            id: 0,
+            label: format!("item {i}"),
+            weight: (i % 3 != 0).then(|| i as f64 / 4.0),
+        })
+        .collect()
+}
+
+/// 10 000 rows: every model's key is the one a `SELECT` finds for its row.
+async fn insert_many_writes_every_key_back(db: Database) -> TestResult {
+    db.create_tables(&[Item::table_def()]).await?;
+    Item::insert_many(&mut items(3), &db).await?; // keys that do not start at 1
+    let mut batch = items(10_000);
+    for item in &mut batch {
+        item.label.push_str(" of the batch");
+    }
+    let tx = db.begin().await?;
+    Item::insert_many(&mut batch, &tx).await?;
+    tx.commit().await?;
+    let stored: Vec<(i64, String)> = Item::query()
+        .select((Item::id, Item::label))
+        .filter(Item::label.like("% of the batch"))
+        .all(&db)
+        .await?;
+    assert_eq!(stored.len(), batch.len());
+    let by_label: std::collections::HashMap<String, i64> =
+        stored.into_iter().map(|(id, label)| (label, id)).collect();
+    for item in &batch {
+        assert_eq!(by_label.get(&item.label), Some(&item.id), "{item:?}");
+    }
+    // Every row reads back as the model that was inserted.
+    let some = Item::get(&db, batch[4321].id).await?;
+    assert_eq!(some.as_ref(), Some(&batch[4321]));
+    Ok(())
+}
+
+/// A model of 21 columns: statements are cut to the bind limit, and all rows land.
+async fn insert_many_stays_within_the_bind_limit(db: Database) -> TestResult {
+    db.create_tables(&[Wide::table_def()]).await?;
+    let mut rows: Vec<Wide> = (0..3_000)
+        .map(|x| Wide {
+            id: 0,
+            a: x,
+            b: x,
+            c: x,
+            d: x,
+            e: x,
+            f: x,
+            g: x,
+            h: x,
+            i: x,
+            j: x,
+            k: x,
+            l: x,
+            m: x,
+            n: x,
+            o: x,
+            p: x,
+            q: x,
+            r: x,
+            s: x,
+            t: format!("row {x}"),
+        })
+        .collect();
+    Wide::insert_many(&mut rows, &db).await?;
+    assert_eq!(Wide::query().count(&db).await?, 3_000);
+    let last = rows.last().ok_or("no rows")?;
+    assert_eq!(Wide::get(&db, last.id).await?.as_ref(), Some(last));
+    Ok(())
+}
+
+/// Without a generated key; an empty slice; a value too long refuses its statement, and a
+/// unique violation is typed, naming the table.
+async fn insert_many_without_generated_keys_and_errors(db: Database) -> TestResult {
+    db.create_tables(&[Code::table_def(), Item::table_def()])
+        .await?;
+    Code::insert_many(&mut [], &db).await?;
+    let mut codes: Vec<Code> = ["a", "b", "c"]
+        .into_iter()
+        .map(|c| Code {
+            code: c.into(),
+            short: c.repeat(2),
+        })
+        .collect();
+    Code::insert_many(&mut codes, &db).await?;
+    assert_eq!(Code::all(&db).await?, codes);
+    let mut too_long = vec![
+        Code {
+            code: "d".into(),
+            short: "dd".into(),
+        },
+        Code {
+            code: "e".into(),
+            short: "eeeee".into(),
+        },
+    ];
+    let e = Code::insert_many(&mut too_long, &db).await.unwrap_err();
+    assert!(matches!(e, Error::ValueTooLong { .. }), "{e:?}");
+    assert_eq!(
+        Code::query().count(&db).await?,
+        3,
+        "nothing of the refused statement"
+    );
+    let mut twice = items(2);
+    twice[1].label = twice[0].label.clone();
+    let e = Item::insert_many(&mut twice, &db).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::UniqueViolation { table: Some(t), .. } if t == "bulk_items"),
+        "{e:?}"
+    );
+    Ok(())
+}
+
+backend_tests!(
+    insert_many_writes_every_key_back,
+    insert_many_stays_within_the_bind_limit,
+    insert_many_without_generated_keys_and_errors,
+);
