@@ -165,7 +165,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                         exec.execute(statement).await.map_err(written)?;
                     }
                     Some(_) if dialect.has_returning() => {
-                        let rows = exec.fetch_all(statement).await.map_err(written)?;
+                        let rows = exec
+                            .insert_returning_rows(statement)
+                            .await
+                            .map_err(written)?;
                         let mut keys = rows
                             .iter()
                             .map(|row| row.get::<i64>(0))

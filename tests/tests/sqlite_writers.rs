@@ -179,13 +179,16 @@ async fn writes_outside_transactions_queue_with_them() {
                         c.update(tx).await
                     })
                     .await?;
-                } else {
+                } else if i % 2 == 0 {
                     Counter {
                         id: 1000 + task * 100 + i,
                         value: 1,
                     }
                     .insert(&db)
                     .await?;
+                } else {
+                    let mut one = [Counter { id: 0, value: 1 }];
+                    Counter::insert_many(&mut one, &db).await?;
                 }
             }
             Ok(())

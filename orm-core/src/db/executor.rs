@@ -44,6 +44,16 @@ pub trait Executor: Send + Sync {
         key: &'static str,
     ) -> impl Future<Output = Result<i64>> + Send;
 
+    /// Runs an `INSERT … RETURNING` of many rows, returning what it returns: a write, so
+    /// on an SQLite `Database` it takes its turn with the other writers.
+    #[doc(hidden)]
+    fn insert_returning_rows(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Vec<Row>>> + Send {
+        self.fetch_all(statement)
+    }
+
     /// Runs `statement`, streaming its rows.
     #[doc(hidden)]
     fn fetch_stream(&self, statement: Statement) -> BoxStream<'_, Result<Row>>;

@@ -427,6 +427,15 @@ impl Executor for Database {
         .await
     }
 
+    async fn insert_returning_rows(&self, st: Statement) -> Result<Vec<Row>> {
+        let inner = &*self.inner;
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let _turn = inner.write_turn().await?;
+            on_pool!(inner, x => run::fetch_all(x, sql, values).await)
+        })
+        .await
+    }
+
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
         let inner = &*self.inner;
         executor::traced_stream(inner.dialect, &inner.settings, st, |st, _| {
