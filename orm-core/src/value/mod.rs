@@ -182,9 +182,11 @@ pub enum StoredAs {
     TimeText,
 }
 
-/// Implements [`SqlValue`] for types every backend decodes natively.
-macro_rules! native {
-    ($($t:ty => $variant:ident $(as $stored:ident)?),* $(,)?) => {$(
+/// Implements [`SqlValue`] for each `type => Variant [as StoredAs], decode`: the value is
+/// the variant, and `decode(row, index)` reads it (natively, or from what other clients
+/// store, see `foreign`).
+macro_rules! sql_value {
+    ($($t:ty => $variant:ident $(as $stored:ident)?, $decode:expr;)*) => {$(
         impl SqlValue for $t {
             $(const STORED_AS: StoredAs = StoredAs::$stored;)?
             fn to_value(&self) -> Value {
@@ -194,149 +196,59 @@ macro_rules! native {
                 Value::$variant(None)
             }
             fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-                row.try_get_native(index)
+                ($decode)(row, index)
             }
         }
     )*};
 }
 
-/// Signed integers: read from an integer column of any width whose values fit.
-macro_rules! integer {
-    ($($t:ty => $variant:ident),* $(,)?) => {$(
-        impl SqlValue for $t {
-            fn to_value(&self) -> Value {
-                Value::$variant(Some(*self))
-            }
-            fn null() -> Value {
-                Value::$variant(None)
-            }
-            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-                row.try_get_integer(index)
-            }
-        }
-    )*};
+/// Decoded by sqlx on every backend.
+fn native<T: crate::row::Native>(row: &Row, index: usize) -> Result<T, sqlx::Error> {
+    row.try_get_native(index)
 }
 
-integer! {
-    i16 => I16,
-    i32 => I32,
-    i64 => I64,
-}
-
-native! {
-    bool => Bool,
-    f32 => F32,
-    f64 => F64,
-    String => String,
-    Vec<u8> => Bytes,
+sql_value! {
+    bool => Bool, native;
+    f32 => F32, native;
+    f64 => F64, native;
+    String => String, native;
+    Vec<u8> => Bytes, native;
+    // Signed integers: from an integer column of any width whose values fit.
+    i16 => I16, Row::try_get_integer;
+    i32 => I32, Row::try_get_integer;
+    i64 => I64, Row::try_get_integer;
+    // `i8` and unsigned integers: native on MySQL and SQLite, from any integer column on
+    // PostgreSQL (which has neither), with a range check instead of a cast.
+    i8 => I8, Row::try_get_widened;
+    u8 => U8, Row::try_get_widened;
+    u16 => U16, Row::try_get_widened;
+    u32 => U32, Row::try_get_widened;
 }
 
 #[cfg(feature = "chrono")]
-native! {
-    chrono::NaiveDate => Date,
-    chrono::NaiveTime => Time as TimeText,
-}
-
-#[cfg(feature = "chrono")]
-impl SqlValue for chrono::NaiveDateTime {
-    const STORED_AS: StoredAs = StoredAs::DateTimeText;
-
-    fn to_value(&self) -> Value {
-        Value::DateTime(Some(*self))
-    }
-    fn null() -> Value {
-        Value::DateTime(None)
-    }
-    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-        foreign::naive_date_time(row, index)
-    }
-}
-
-/// Implements [`SqlValue`] for a type sqlx decodes natively, with `$other` reading what
-/// other clients store for it (see `foreign`).
-#[cfg(any(feature = "json", feature = "time"))]
-macro_rules! native_or {
-    ($($t:ty => $variant:ident as $stored:ident, $other:path);* $(;)?) => {$(
-        impl SqlValue for $t {
-            const STORED_AS: StoredAs = StoredAs::$stored;
-
-            fn to_value(&self) -> Value {
-                Value::$variant(Some(self.clone()))
-            }
-            fn null() -> Value {
-                Value::$variant(None)
-            }
-            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-                row.native_or(index, |row| $other(row, index))
-            }
-        }
-    )*};
-}
-
-#[cfg(feature = "chrono")]
-impl SqlValue for chrono::DateTime<chrono::Utc> {
-    const STORED_AS: StoredAs = StoredAs::DateTimeText;
-
-    fn to_value(&self) -> Value {
-        Value::DateTimeUtc(Some(*self))
-    }
-    fn null() -> Value {
-        Value::DateTimeUtc(None)
-    }
-    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-        foreign::utc(row, index)
-    }
+sql_value! {
+    chrono::NaiveDate => Date, native;
+    chrono::NaiveTime => Time as TimeText, native;
+    chrono::NaiveDateTime => DateTime as DateTimeText, foreign::naive_date_time;
+    chrono::DateTime<chrono::Utc> => DateTimeUtc as DateTimeText, foreign::utc;
 }
 
 #[cfg(feature = "uuid")]
-impl SqlValue for uuid::Uuid {
-    fn to_value(&self) -> Value {
-        Value::Uuid(Some(*self))
-    }
-    fn null() -> Value {
-        Value::Uuid(None)
-    }
-    fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-        foreign::uuid(row, index)
-    }
-}
+sql_value! { uuid::Uuid => Uuid, foreign::uuid; }
 
 #[cfg(feature = "json")]
-native_or! { serde_json::Value => Json as Native, foreign::json_from_number }
-
-#[cfg(feature = "time")]
-native! {
-    time::Date => TimeDate,
-    time::Time => TimeTime as TimeText,
-    time::PrimitiveDateTime => TimePrimitiveDateTime as DateTimeText,
+sql_value! {
+    serde_json::Value => Json,
+        |row: &Row, index| row.native_or(index, |row| foreign::json_from_number(row, index));
 }
 
 #[cfg(feature = "time")]
-native_or! { time::OffsetDateTime => TimeOffsetDateTime as DateTimeText, foreign::offset_from_primitive }
-
-/// `i8` and unsigned integers: native on MySQL and SQLite, read from any integer column on
-/// PostgreSQL (which has neither), with a range check instead of a cast.
-macro_rules! widened {
-    ($($t:ty => $variant:ident),* $(,)?) => {$(
-        impl SqlValue for $t {
-            fn to_value(&self) -> Value {
-                Value::$variant(Some(*self))
-            }
-            fn null() -> Value {
-                Value::$variant(None)
-            }
-            fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-                row.try_get_widened::<$t>(index)
-            }
-        }
-    )*};
-}
-
-widened! {
-    i8 => I8,
-    u8 => U8,
-    u16 => U16,
-    u32 => U32,
+sql_value! {
+    time::Date => TimeDate, native;
+    time::Time => TimeTime as TimeText, native;
+    time::PrimitiveDateTime => TimePrimitiveDateTime as DateTimeText, native;
+    time::OffsetDateTime => TimeOffsetDateTime as DateTimeText,
+        |row: &Row, index| row.native_or(index, |row| foreign::offset_from_primitive(row, index));
 }
 
 impl<T: SqlValue> SqlValue for Option<T> {
