@@ -614,3 +614,25 @@ backend_tests!(
     mariadb_uuid_columns_the_orm_creates,
     values_the_orm_writes_match_other_clients,
 );
+
+/// `get` by a date-time key compares it by value, and an index over the key as read
+/// serves it (the primary key's own index cannot).
+#[tokio::test]
+async fn sqlite_date_time_keys_are_found_through_an_index() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    db.create_tables(&[Slot::table_def()]).await.unwrap();
+    let query = Slot::query().filter(Slot::starts.eq(at(1, 0, 0, 0, 0)));
+    let st = query.to_sql(Dialect::Sqlite);
+    let mut plan = Raw::dynamic(format!("EXPLAIN QUERY PLAN {}", st.sql));
+    for value in st.values {
+        plan = plan.bind(value);
+    }
+    let rows = plan.fetch_all(&db).await.unwrap();
+    let detail: Vec<String> = rows.iter().map(|r| r.get::<String>(3).unwrap()).collect();
+    assert!(
+        detail
+            .iter()
+            .any(|d| d.contains("USING INDEX ix_foreign_slots_starts")),
+        "{detail:?}"
+    );
+}

@@ -87,7 +87,28 @@ pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
                 .map(|i| create_index(dialect, table, i)),
         );
     }
+    if let Some(key) = key_value_index(dialect, table) {
+        statements.push(create_index(dialect, table, &key));
+    }
     statements
+}
+
+/// Where key lookups compare a date-time key column by what its text means (SQLite, see
+/// `query::normalize`), the primary key's own index cannot serve `get`, `update` and
+/// `delete`: an index over the key as they read it can. `None` where none is needed.
+fn key_value_index(dialect: Dialect, table: &TableDef) -> Option<IndexDef> {
+    use crate::value::StoredAs;
+    let read_as_value = |name: &String| {
+        table.columns.iter().any(|c| {
+            &c.name == name
+                && matches!(
+                    crate::query::stored_as(&c.sql_type),
+                    StoredAs::DateTimeText | StoredAs::TimeText
+                )
+        })
+    };
+    (dialect.normalizes_text() && table.primary_key.iter().any(read_as_value))
+        .then(|| IndexDef::new(&table.name, table.primary_key.clone()))
 }
 
 /// The statement that drops `table` if it exists.
