@@ -263,58 +263,26 @@ impl Error {
     /// Fills in what the backend did not say about a constraint broken by a write to
     /// `table` (an insert or update of a model): the table, and on SQLite the name of
     /// the unique constraint over the columns it lists.
-    pub(crate) fn written_to(self, table: &orm_schema::TableDef) -> Self {
-        match self {
-            Error::UniqueViolation {
-                table: t,
-                constraint,
-                message,
-            } => {
-                let constraint = constraint.or_else(|| unique_over_listed_columns(table, &message));
-                Error::UniqueViolation {
-                    table: t.or_else(|| Some(table.name.clone())),
-                    constraint,
-                    message,
-                }
-            }
-            Error::ForeignKeyViolation {
-                table: t,
-                constraint,
-                message,
-            } => Error::ForeignKeyViolation {
-                table: t.or_else(|| Some(table.name.clone())),
-                constraint,
-                message,
-            },
-            Error::NotNullViolation {
-                table: t,
-                constraint,
-                message,
-            } => Error::NotNullViolation {
-                table: t.or_else(|| Some(table.name.clone())),
-                constraint,
-                message,
-            },
-            Error::CheckViolation {
-                table: t,
-                constraint,
-                message,
-            } => Error::CheckViolation {
-                table: t.or_else(|| Some(table.name.clone())),
-                constraint,
-                message,
-            },
-            Error::ValueTooLong {
-                table: t,
-                column,
-                max_length,
-            } => Error::ValueTooLong {
-                table: t.or_else(|| Some(table.name.clone())),
-                column,
-                max_length,
-            },
-            other => other,
+    pub(crate) fn written_to(mut self, def: &orm_schema::TableDef) -> Self {
+        if let Error::UniqueViolation {
+            constraint: constraint @ None,
+            message,
+            ..
+        } = &mut self
+        {
+            *constraint = unique_over_listed_columns(def, message);
         }
+        match &mut self {
+            Error::UniqueViolation { table, .. }
+            | Error::ForeignKeyViolation { table, .. }
+            | Error::NotNullViolation { table, .. }
+            | Error::CheckViolation { table, .. }
+            | Error::ValueTooLong { table, .. } => {
+                table.get_or_insert_with(|| def.name.clone());
+            }
+            _ => {}
+        }
+        self
     }
 
     /// A decode failure of column `index`, named after the model's column when known.

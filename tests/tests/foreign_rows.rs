@@ -319,6 +319,18 @@ struct IndexedEvent {
     at: NaiveDateTime,
 }
 
+/// Asserts that SQLite's plan for `st` uses `index`.
+async fn assert_uses_index(db: &Database, st: orm_core::Statement, index: &str) {
+    let mut plan = Raw::dynamic(format!("EXPLAIN QUERY PLAN {}", st.sql));
+    for value in st.values {
+        plan = plan.bind(value);
+    }
+    let rows = plan.fetch_all(db).await.unwrap();
+    let detail: Vec<String> = rows.iter().map(|r| r.get::<String>(3).unwrap()).collect();
+    let expected = format!("USING INDEX {index}");
+    assert!(detail.iter().any(|d| d.contains(&expected)), "{detail:?}");
+}
+
 /// SQLite compares timestamps by instant through an expression; the index `create_all`
 /// makes for such a column is on that expression, so it still serves the comparison.
 #[tokio::test]
@@ -328,19 +340,7 @@ async fn sqlite_timestamp_indexes_serve_comparisons() {
         .await
         .unwrap();
     let query = IndexedEvent::query().filter(IndexedEvent::at.gt(at(1, 0, 0, 0, 0)));
-    let st = query.to_sql(Dialect::Sqlite);
-    let mut plan = Raw::dynamic(format!("EXPLAIN QUERY PLAN {}", st.sql));
-    for value in st.values {
-        plan = plan.bind(value);
-    }
-    let rows = plan.fetch_all(&db).await.unwrap();
-    let detail: Vec<String> = rows.iter().map(|r| r.get::<String>(3).unwrap()).collect();
-    assert!(
-        detail
-            .iter()
-            .any(|d| d.contains("USING INDEX ix_indexed_events_at")),
-        "{detail:?}"
-    );
+    assert_uses_index(&db, query.to_sql(Dialect::Sqlite), "ix_indexed_events_at").await;
 }
 
 /// MariaDB's own `UUID` type (10.7+), which SQLAlchemy creates there: read as its text,
@@ -622,17 +622,10 @@ async fn sqlite_date_time_keys_are_found_through_an_index() {
     let db = Database::connect("sqlite::memory:").await.unwrap();
     db.create_tables(&[Slot::table_def()]).await.unwrap();
     let query = Slot::query().filter(Slot::starts.eq(at(1, 0, 0, 0, 0)));
-    let st = query.to_sql(Dialect::Sqlite);
-    let mut plan = Raw::dynamic(format!("EXPLAIN QUERY PLAN {}", st.sql));
-    for value in st.values {
-        plan = plan.bind(value);
-    }
-    let rows = plan.fetch_all(&db).await.unwrap();
-    let detail: Vec<String> = rows.iter().map(|r| r.get::<String>(3).unwrap()).collect();
-    assert!(
-        detail
-            .iter()
-            .any(|d| d.contains("USING INDEX ix_foreign_slots_starts")),
-        "{detail:?}"
-    );
+    assert_uses_index(
+        &db,
+        query.to_sql(Dialect::Sqlite),
+        "ix_foreign_slots_starts",
+    )
+    .await;
 }
