@@ -53,6 +53,7 @@ mod model;
 pub mod query;
 mod row;
 pub mod schema;
+mod sql;
 mod url;
 mod value;
 
@@ -66,7 +67,8 @@ pub use db::{Database, DatabaseOptions, Executor, Transaction};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use model::Model;
-pub use query::{Expr, FromRow, Raw, Select, Statement, raw};
+pub use query::{Expr, FromRow, Raw, Select, raw};
+pub use sql::Statement;
 pub use row::Row;
 pub use url::redact_url;
 #[cfg(feature = "json")]

@@ -1,7 +1,8 @@
 //! The [`Model`] trait that `#[derive(Model)]` implements, and the CRUD it provides.
 
 use crate::db::Executor;
-use crate::query::{Select, insert_statement};
+use crate::query::Select;
+use crate::query::model_write::write_models;
 use crate::schema::TableDef;
 use crate::{Error, Result, Row, Value};
 
@@ -87,23 +88,34 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         &mut self,
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
-        async move {
-            let statement = insert_statement::<Self>(exec.dialect(), self)?;
-            match Self::AUTO_INCREMENT {
-                Some(_) => {
-                    let key = exec
-                        .insert_returning_key(statement, Self::PRIMARY_KEY[0])
-                        .await
-                        .map_err(|e| e.written_to(Self::table_def()))?;
-                    self.set_generated_key(key)
-                }
-                None => exec
-                    .execute(statement)
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.written_to(Self::table_def())),
-            }
-        }
+        write_models(std::slice::from_mut(self), exec, false, None)
+    }
+
+    /// Inserts this model with the value its auto-increment key field holds, instead of
+    /// one the database generates: for fixtures, copies and imports. The key generator
+    /// then continues past it (PostgreSQL's sequence is moved on when it lags behind;
+    /// SQLite and MySQL do so themselves), so that later generated keys do not collide.
+    /// For a model without a generated key, this is [`insert`](Model::insert).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Task { #[orm(primary_key)] id: i64, title: String }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Task::table_def()]).await?;
+    /// Task { id: 41, title: "imported".into() }.insert_with_key(&db).await?;
+    /// let mut next = Task { id: 0, title: "new".into() };
+    /// next.insert(&db).await?;
+    /// assert_eq!(next.id, 42);
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn insert_with_key<E: Executor + ?Sized>(
+        &mut self,
+        exec: &E,
+    ) -> impl Future<Output = Result<()>> + Send {
+        write_models(std::slice::from_mut(self), exec, true, None)
     }
 
     /// Inserts `models` in multi-row `INSERT`s (up to 1 000 rows each, fewer where the
@@ -112,12 +124,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     ///
     /// The statements are not one unit: run `insert_many` on a [`Transaction`] for all or
     /// nothing. How the keys are known:
-    /// - PostgreSQL and SQLite return them (`RETURNING`). Keys are handed out in the order
-    ///   the rows are inserted, which is the order of `models`, so the returned keys are
-    ///   matched to the models in ascending order (SQLAlchemy's assumption too).
-    /// - MySQL reports the first key of each statement; the others follow it by
-    ///   `@@auto_increment_increment` (InnoDB gives the rows of one multi-row `INSERT`
-    ///   consecutive keys in every lock mode).
+    /// - PostgreSQL, SQLite and MariaDB (10.5+) return them (`RETURNING`). Keys are handed
+    ///   out in the order the rows are inserted, which is the order of `models`, so the
+    ///   returned keys are matched to the models in ascending order (SQLAlchemy's
+    ///   assumption too).
+    /// - MySQL reports the first key of each statement. InnoDB documents that the rows of
+    ///   one multi-row `INSERT` get consecutive keys (`@@auto_increment_increment` apart)
+    ///   in its lock modes 0 and 1; in mode 2, MySQL 8's default, other sessions' keys
+    ///   may come between, so there each row is inserted alone to know its key for
+    ///   certain (slower, but never a wrong key).
     ///
     /// ```
     /// # use orm_core::prelude::*;
@@ -141,68 +156,51 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         models: &mut [Self],
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
-        async move {
-            let dialect = exec.dialect();
-            let columns = Self::COLUMNS.len() - usize::from(Self::AUTO_INCREMENT.is_some());
-            if columns == 0 {
-                // Nothing to list: `DEFAULT VALUES` inserts one row at a time.
-                for model in models.iter_mut() {
-                    model.insert(exec).await?;
-                }
-                return Ok(());
-            }
-            // Half the bind limit: room for what a backend binds besides.
-            let per_statement = (dialect.max_parameters() / 2 / columns).clamp(1, 1000);
-            let step = match Self::AUTO_INCREMENT {
-                Some(_) if !dialect.has_returning() => auto_increment_step(exec).await?,
-                _ => 1,
-            };
-            for chunk in models.chunks_mut(per_statement) {
-                let statement = crate::query::insert_rows_statement(dialect, chunk)?;
-                let written = |e: Error| e.written_to(Self::table_def());
-                match Self::AUTO_INCREMENT {
-                    None => {
-                        exec.execute(statement).await.map_err(written)?;
-                    }
-                    Some(_) if dialect.has_returning() => {
-                        let rows = exec
-                            .insert_returning_rows(statement)
-                            .await
-                            .map_err(written)?;
-                        let mut keys = rows
-                            .iter()
-                            .map(|row| row.get::<i64>(0))
-                            .collect::<Result<Vec<_>>>()?;
-                        if keys.len() != chunk.len() {
-                            return Err(Error::InvalidQuery(format!(
-                                "{} rows were inserted into {}, but {} keys came back",
-                                chunk.len(),
-                                Self::TABLE,
-                                keys.len()
-                            )));
-                        }
-                        keys.sort_unstable();
-                        for (model, key) in chunk.iter_mut().zip(keys) {
-                            model.set_generated_key(key)?;
-                        }
-                    }
-                    Some(_) => {
-                        let first = exec
-                            .insert_returning_key(statement, Self::PRIMARY_KEY[0])
-                            .await
-                            .map_err(written)?;
-                        let mut key = first;
-                        for model in chunk.iter_mut() {
-                            model.set_generated_key(key)?;
-                            key = key.checked_add(step).ok_or_else(|| {
-                                Error::Encode("a generated key passed i64::MAX".into())
-                            })?;
-                        }
-                    }
-                }
-            }
-            Ok(())
-        }
+        write_models(models, exec, false, None)
+    }
+
+    /// [`insert_many`](Model::insert_many) keeping the keys the models hold, as
+    /// [`insert_with_key`](Model::insert_with_key) does for one.
+    fn insert_many_with_keys<E: Executor + ?Sized>(
+        models: &mut [Self],
+        exec: &E,
+    ) -> impl Future<Output = Result<()>> + Send {
+        write_models(models, exec, true, None)
+    }
+
+    /// Inserts this model, or, where its row already exists by the upsert's conflict
+    /// target, updates that row as `upsert` says (or leaves it). See [`Upsert`].
+    ///
+    /// The key of the row written (inserted or updated) is written back into an
+    /// auto-increment key field. After [`Upsert::do_nothing`] found the row, PostgreSQL
+    /// and SQLite report no row, and the field keeps its value; MySQL reports the
+    /// existing row's key.
+    ///
+    /// [`Upsert`]: crate::query::Upsert
+    /// [`Upsert::do_nothing`]: crate::query::Upsert::do_nothing
+    fn upsert<E: Executor + ?Sized>(
+        &mut self,
+        exec: &E,
+        upsert: &crate::query::Upsert<Self>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        write_models(std::slice::from_mut(self), exec, false, Some(upsert))
+    }
+
+    /// [`upsert`](Model::upsert) of many models, in multi-row statements as
+    /// [`insert_many`](Model::insert_many) writes them.
+    ///
+    /// Generated keys are written back where the server returns the written rows
+    /// (PostgreSQL, SQLite, MariaDB): each model gets the key of the row with its
+    /// conflict-target values. MySQL cannot tell which rows were inserted and which
+    /// updated, so there the keys are not written back: read the rows again by their
+    /// target. Two models with the same target in one call are refused by PostgreSQL
+    /// (a row cannot be affected twice) and applied in order by the others.
+    fn upsert_many<E: Executor + ?Sized>(
+        models: &mut [Self],
+        exec: &E,
+        upsert: &crate::query::Upsert<Self>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        write_models(models, exec, false, Some(upsert))
     }
 
     /// The row with this primary key, if there is one.
@@ -224,7 +222,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Fails with [`Error::StaleData`] when no such row exists.
     fn update<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let statement = crate::query::update_statement::<Self>(exec.dialect(), self)?;
+            let statement = crate::query::model_sql::update_statement::<Self>(exec.dialect(), self)?;
             let updated = exec
                 .execute(statement)
                 .await
@@ -246,17 +244,5 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             let n = Self::query().filter_key(values).delete(exec).await?;
             Ok(n > 0)
         }
-    }
-}
-
-/// How far apart MySQL hands out consecutive keys (`@@auto_increment_increment`, 1 unless
-/// a replication setup changed it).
-async fn auto_increment_step<E: Executor + ?Sized>(exec: &E) -> Result<i64> {
-    let rows = crate::raw("SELECT @@auto_increment_increment")
-        .fetch_all(exec)
-        .await?;
-    match rows.first() {
-        Some(row) => row.get::<i64>(0),
-        None => Ok(1),
     }
 }

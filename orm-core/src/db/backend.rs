@@ -123,7 +123,7 @@ impl Backend for sqlx::Sqlite {
             Value::Decimal(v) => args.add(v.map(|d| d.to_string())),
             // Dates and times in one fixed-width spelling each, the one SQLAlchemy writes
             // (instants in UTC, without an offset): they sort as text among themselves,
-            // and `query::normalize` reads other writers' spellings the same way.
+            // and `sql::normalize` reads other writers' spellings the same way.
             #[cfg(feature = "chrono")]
             Value::Time(v) => args.add(v.map(|t| t.format(sqlite_text::TIME).to_string())),
             #[cfg(feature = "chrono")]
@@ -269,10 +269,6 @@ fn bind_pg_array(
     }
 }
 
-/// Whether PostgreSQL can bind `value` as an item of an array parameter.
-pub(crate) fn binds_in_pg_array(value: &Value) -> bool {
-    !matches!(value, Value::Invalid(_) | Value::List(_))
-}
 
 #[cfg(feature = "mysql")]
 impl Backend for sqlx::MySql {

@@ -17,9 +17,20 @@ use crate::{Dialect, Error, Result, Row, Statement, Value};
 ///
 /// Query and CRUD methods take `&impl Executor`, so the same code runs inside or outside a
 /// transaction. The methods are the ORM's internals; applications call the query API.
-pub trait Executor: Send + Sync {
+///
+/// The trait is sealed: only the ORM's own types implement it, so that its internal
+/// methods can change without breaking anyone. Write `&impl Executor` (or
+/// `E: Executor + ?Sized`) to accept any of them.
+pub trait Executor: Send + Sync + sealed::Sealed {
     /// The SQL dialect of the backend.
     fn dialect(&self) -> Dialect;
+
+    /// Whether the server has `INSERT … RETURNING`: the dialect's promise, or what the
+    /// server said when the database connected (MariaDB 10.5+).
+    #[doc(hidden)]
+    fn inserts_return(&self) -> bool {
+        self.dialect().has_returning()
+    }
 
     /// Runs `statement`, returning every row.
     #[doc(hidden)]
@@ -36,12 +47,15 @@ pub trait Executor: Send + Sync {
     #[doc(hidden)]
     fn execute(&self, statement: Statement) -> impl Future<Output = Result<u64>> + Send;
 
-    /// Runs an `INSERT` and returns the key the database generated for column `key`.
+    /// Runs an `INSERT` and returns the key the database generated for column `key`:
+    /// the statement's one returned row where `returning`, else the driver's last
+    /// insert id.
     #[doc(hidden)]
     fn insert_returning_key(
         &self,
         statement: Statement,
         key: &'static str,
+        returning: bool,
     ) -> impl Future<Output = Result<i64>> + Send;
 
     /// Runs an `INSERT … RETURNING` of many rows, returning what it returns: a write, so
@@ -59,6 +73,11 @@ pub trait Executor: Send + Sync {
     fn fetch_stream(&self, statement: Statement) -> BoxStream<'_, Result<Row>>;
 }
 
+pub(crate) mod sealed {
+    /// Implemented by the ORM's executors only (see [`Executor`](super::Executor)).
+    pub trait Sealed {}
+}
+
 /// Settings every statement consults.
 #[derive(Debug, Clone)]
 pub(crate) struct StatementSettings {
@@ -74,6 +93,8 @@ pub(crate) struct StatementSettings {
     /// (given 16 bytes, it stores a value it cannot hold mangled rather than refuse it).
     #[cfg_attr(not(feature = "uuid"), allow(dead_code))]
     pub(crate) uuids_as_text: bool,
+    /// Whether the server has `INSERT … RETURNING` (see `Executor::inserts_return`).
+    pub(crate) inserts_return: bool,
 }
 
 /// Rewrites the values of `st` as the server takes them (see `uuids_as_text`).
@@ -336,20 +357,21 @@ pub(crate) mod run {
         Ok(DB::rows_affected(&done))
     }
 
-    /// Through `RETURNING` where the dialect has it, else the driver's last insert id.
+    /// Through the one row the statement returns where `returning`, else the driver's
+    /// last insert id.
     pub(crate) async fn insert_returning_key<'c, DB: Backend>(
         x: impl sqlx::Executor<'c, Database = DB>,
-        dialect: Dialect,
         sql: Arc<str>,
         values: Vec<Value>,
         key: &'static str,
+        returning: bool,
     ) -> Result<i64>
     where
         DB::Arguments: sqlx::IntoArguments<DB>,
     {
         let args = DB::arguments(values)?;
         let query = sqlx::query_with(AssertSqlSafe(sql), args);
-        if dialect.has_returning() {
+        if returning {
             let row = DB::wrap_row(query.fetch_one(x).await?);
             generated_key(&row, key)
         } else {

@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use futures_core::stream::BoxStream;
 
-pub(crate) use backend::binds_in_pg_array;
 pub use executor::Executor;
 pub(crate) use executor::{StatementSettings, run, traced, traced_control};
 pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
@@ -69,21 +68,29 @@ async fn lacked_features(
 ) -> Result<Vec<crate::dialect::ServerFeature>> {
     let mut lacked = Vec::new();
     for feature in dialect.server_features() {
-        let present: bool = match pool {
-            #[cfg(feature = "mysql")]
-            Pool::MySql(p) => {
-                let sql = sqlx::AssertSqlSafe(feature.present);
-                let (n,): (i64,) = sqlx::query_as(sql).fetch_one(p).await?;
-                n > 0
-            }
-            #[allow(unreachable_patterns)] // reachable when other backends are compiled in
-            _ => true,
-        };
-        if !present {
+        if !probe_count(pool, feature.present).await? {
             lacked.push(*feature);
         }
     }
     Ok(lacked)
+}
+
+/// Whether `probe`, a query of one count, counts anything on this server (asked only of
+/// MySQL servers, whose versions differ in what they have).
+async fn probe_count(pool: &Pool, probe: &'static str) -> Result<bool> {
+    match pool {
+        #[cfg(feature = "mysql")]
+        Pool::MySql(p) => {
+            let sql = sqlx::AssertSqlSafe(probe);
+            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(p).await?;
+            Ok(n > 0)
+        }
+        #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+        _ => {
+            let _ = probe;
+            Ok(true)
+        }
+    }
 }
 
 impl Inner {
@@ -188,6 +195,12 @@ impl Database {
             .server_features()
             .iter()
             .any(|f| f.uuids_as_text && !lacked.iter().any(|l| l.text == f.text));
+        let inserts_return = match dialect.returning_probe() {
+            Some(probe) => probe_count(&pool, probe)
+                .await
+                .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?,
+            None => dialect.has_returning(),
+        };
         let writers = dialect
             .single_writer()
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
@@ -202,6 +215,7 @@ impl Database {
                     url: crate::redact_url(&options.url).into(),
                     health,
                     uuids_as_text,
+                    inserts_return,
                 },
                 writers,
                 lacked,
@@ -377,9 +391,15 @@ impl std::fmt::Debug for Database {
     }
 }
 
+impl executor::sealed::Sealed for Database {}
+
 impl Executor for Database {
     fn dialect(&self) -> Dialect {
         self.inner.dialect
+    }
+
+    fn inserts_return(&self) -> bool {
+        self.inner.settings.inserts_return
     }
 
     async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
@@ -418,11 +438,16 @@ impl Executor for Database {
         .await
     }
 
-    async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
+    async fn insert_returning_key(
+        &self,
+        st: Statement,
+        key: &'static str,
+        returning: bool,
+    ) -> Result<i64> {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
             let _turn = inner.write_turn().await?;
-            on_pool!(inner, x => run::insert_returning_key(x, inner.dialect, sql, values, key).await)
+            on_pool!(inner, x => run::insert_returning_key(x, sql, values, key, returning).await)
         })
         .await
     }

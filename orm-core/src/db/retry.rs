@@ -74,6 +74,7 @@ mod tests {
             url: "mysql://db".into(),
             health: std::sync::Arc::default(),
             uuids_as_text,
+            inserts_return: false,
         }
     }
 

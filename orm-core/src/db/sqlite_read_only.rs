@@ -8,11 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures_core::future::BoxFuture;
 use sqlx::SqliteConnection;
 
-/// Runs before `BEGIN` in a read-only transaction.
-pub(crate) const SWITCH_ON: &str = "PRAGMA query_only = ON";
-
 /// Runs after the transaction's `COMMIT` or `ROLLBACK`, or on release.
-pub(crate) const SWITCH_OFF: &str = "PRAGMA query_only = OFF";
+pub(crate) const SWITCH_OFF: &str = crate::dialect::sqlite::QUERY_ONLY_OFF;
 
 /// How many connections, in every pool of the process, were switched on and not yet
 /// back. While it is zero, releasing a connection costs nothing extra.

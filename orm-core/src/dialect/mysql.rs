@@ -31,6 +31,11 @@ pub(super) const SERVER_FEATURES: &[super::ServerFeature] = &[
     },
 ];
 
+/// Non-zero on MariaDB 10.5 and later, which has `INSERT … RETURNING`.
+pub(super) const RETURNING_PROBE: &str = "SELECT COUNT(*) FROM (SELECT VERSION() AS v) AS s \
+    WHERE v LIKE '%MariaDB%' AND CAST(SUBSTRING_INDEX(v, '.', 1) AS UNSIGNED) * 1000 \
+    + CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(v, '.', 2), '.', -1) AS UNSIGNED) >= 10005";
+
 /// The URL parameters sqlx 0.9's MySQL driver reads (`charset` is left out: the ORM needs
 /// utf8mb4, see `connect`; `password` is not one: the driver would ignore it).
 pub(super) fn knows_url_parameter(key: &str) -> bool {

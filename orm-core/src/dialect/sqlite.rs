@@ -34,6 +34,12 @@ pub(super) fn type_name(t: &SqlType) -> Cow<'static, str> {
     })
 }
 
+/// Makes a connection read-only (SQLite has no `BEGIN READ ONLY`).
+pub(crate) const QUERY_ONLY_ON: &str = "PRAGMA query_only = ON";
+
+/// Switches it back.
+pub(crate) const QUERY_ONLY_OFF: &str = "PRAGMA query_only = OFF";
+
 /// Only `INTEGER PRIMARY KEY` aliases the rowid; `AUTOINCREMENT` keeps keys of deleted rows
 /// from being reused, as on the other backends.
 pub(super) fn auto_increment_column() -> Cow<'static, str> {

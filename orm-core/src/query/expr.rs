@@ -2,9 +2,8 @@
 
 use std::marker::PhantomData;
 
-use crate::Value;
 use crate::column::Column;
-use crate::query::select::SelectStatement;
+use crate::sql::ast::{BinOp, Node};
 use crate::value::IntoValue;
 use crate::value::StoredAs;
 
@@ -61,113 +60,6 @@ impl<M> std::fmt::Debug for Expr<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("Expr").field(&self.0).finish()
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node {
-    /// A column, qualified by its table: `"users"."id"`. (Written unqualified only where
-    /// SQL requires it: the targets of `UPDATE … SET` and the column list of `INSERT`.)
-    Column {
-        table: &'static str,
-        name: &'static str,
-    },
-    Value(Value),
-    Binary(Box<Node>, BinOp, Box<Node>),
-    Not(Box<Node>),
-    IsNull(Box<Node>, bool),
-    InList(Box<Node>, Vec<Node>, bool),
-    InSelect(Box<Node>, Box<SelectStatement>, bool),
-    Between(Box<Node>, Box<Node>, Box<Node>, bool),
-    Like {
-        expr: Box<Node>,
-        pattern: Box<Node>,
-        case_insensitive: bool,
-        negated: bool,
-    },
-    Aggregate(Aggregate, Option<Box<Node>>),
-    Cast(Box<Node>, CastType),
-    /// A column whose values SQLite stores as text (decimals, dates and times): compared
-    /// and ordered by what the text means there, read as stored when selected or copied.
-    Normalized(Box<Node>, StoredAs),
-}
-
-impl Node {
-    /// Column `name` of `table`.
-    pub(crate) fn column(table: &'static str, name: &'static str) -> Node {
-        Node::Column { table, name }
-    }
-}
-
-/// Target types of the casts that make aggregates decode the same on every backend
-/// (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CastType {
-    BigInt,
-    Double,
-}
-
-impl CastType {
-    pub(crate) fn type_name(self, dialect: crate::Dialect) -> &'static str {
-        use crate::Dialect::*;
-        match (self, dialect) {
-            (CastType::BigInt, Postgres) => "BIGINT",
-            (CastType::BigInt, MySql) => "SIGNED",
-            (CastType::BigInt, Sqlite) => "INTEGER",
-            (CastType::Double, Postgres) => "DOUBLE PRECISION",
-            (CastType::Double, MySql) => "DOUBLE",
-            (CastType::Double, Sqlite) => "REAL",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BinOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    And,
-    Or,
-    Add,
-    Sub,
-    Mul,
-    Div,
-    /// Division of integers, truncating toward zero on every backend (MySQL's `/` would
-    /// return a decimal).
-    IntDiv,
-}
-
-impl BinOp {
-    pub(crate) fn sql(self) -> &'static str {
-        match self {
-            BinOp::Eq => " = ",
-            BinOp::Ne => " <> ",
-            BinOp::Lt => " < ",
-            BinOp::Le => " <= ",
-            BinOp::Gt => " > ",
-            BinOp::Ge => " >= ",
-            BinOp::And => " AND ",
-            BinOp::Or => " OR ",
-            BinOp::Add => " + ",
-            BinOp::Sub => " - ",
-            BinOp::Mul => " * ",
-            BinOp::Div => " / ",
-            BinOp::IntDiv => " / ",
-        }
-    }
-}
-
-/// Aggregate functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Aggregate {
-    Count,
-    CountDistinct,
-    Sum,
-    Avg,
-    Min,
-    Max,
 }
 
 impl<M> Expr<M> {

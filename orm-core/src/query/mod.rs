@@ -2,23 +2,22 @@
 //! and their rendering per dialect.
 
 mod expr;
-mod model_sql;
-mod normalize;
+pub(crate) mod model_sql;
+pub(crate) mod model_write;
 mod order;
 mod raw;
-pub(crate) mod render;
 mod select;
 mod selection;
-mod statement;
 mod terminal;
 mod update;
+mod upsert;
 
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
-pub(crate) use model_sql::{insert_rows_statement, insert_statement, update_statement};
-pub(crate) use normalize::{model_column, sqlite_index_expression, stored_as};
 pub use order::Ordering;
 pub use raw::{Raw, raw};
 pub use select::Select;
 pub use selection::{FromRow, Nullable, SelectItem, Selection, Summable, count_all};
-pub use statement::Statement;
+/// Rendered SQL (kept here too, where it was first exported).
+pub use crate::sql::Statement;
 pub use update::Update;
+pub use upsert::Upsert;

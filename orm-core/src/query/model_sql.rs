@@ -2,8 +2,9 @@
 
 use orm_schema::{SqlType, TableDef};
 
-use crate::query::render;
-use crate::query::statement::SqlWriter;
+use crate::sql::ast::{BinOp, Node};
+use crate::sql::normalize::model_column;
+use crate::sql::write::{self, Insert, OnConflict, Update};
 use crate::{Dialect, Error, Model, Result, Statement, Value};
 
 /// Refuses a string longer than its column's `max_length` before it is sent, with the
@@ -30,86 +31,78 @@ pub(crate) fn check_max_length(table: &TableDef, column: &str, value: &Value) ->
     Ok(())
 }
 
-/// `INSERT` of every column but a generated key, returning that key where the dialect can.
-pub(crate) fn insert_statement<M: Model>(dialect: Dialect, model: &M) -> Result<Statement> {
-    let mut values = model.values();
+/// The values of `model`, each checked against its column's `max_length`.
+fn checked_values<M: Model>(model: &M) -> Result<Vec<Value>> {
+    let values = model.values();
     for (column, value) in M::COLUMNS.iter().zip(&values) {
         check_max_length(M::table_def(), column, value)?;
     }
-    let mut columns: Vec<&str> = M::COLUMNS.to_vec();
-    let returning = M::AUTO_INCREMENT.map(|i| {
-        columns.remove(i);
-        values.remove(i);
-        M::COLUMNS[i]
-    });
-    Ok(render::insert(
-        M::TABLE,
-        &columns,
-        values,
-        returning,
-        dialect,
-    ))
+    Ok(values)
 }
 
-/// One multi-row `INSERT` of `models` (every column but a generated key), returning the
-/// generated keys where the dialect can. The caller keeps it within the bind limit.
-pub(crate) fn insert_rows_statement<M: Model>(dialect: Dialect, models: &[M]) -> Result<Statement> {
-    let mut columns: Vec<&str> = M::COLUMNS.to_vec();
-    if let Some(i) = M::AUTO_INCREMENT {
+/// One `INSERT` of `models`: every column, but the auto-increment key unless `with_key`
+/// (the database generates it). The caller keeps it within the bind limit and chooses
+/// `returning` by what the server has.
+pub(crate) fn insert<M: Model>(
+    models: &[M],
+    with_key: bool,
+    on_conflict: Option<OnConflict>,
+    returning: Vec<&'static str>,
+) -> Result<Insert> {
+    let generated = M::AUTO_INCREMENT.filter(|_| !with_key);
+    let mut columns: Vec<&'static str> = M::COLUMNS.to_vec();
+    if let Some(i) = generated {
         columns.remove(i);
     }
     let mut rows = Vec::with_capacity(models.len());
     for model in models {
-        let mut values = model.values();
-        for (column, value) in M::COLUMNS.iter().zip(&values) {
-            check_max_length(M::table_def(), column, value)?;
-        }
-        if let Some(i) = M::AUTO_INCREMENT {
+        let mut values = checked_values(model)?;
+        if let Some(i) = generated {
             values.remove(i);
         }
         rows.push(values);
     }
-    let returning = M::AUTO_INCREMENT.map(|i| M::COLUMNS[i]);
-    Ok(render::insert_rows(
-        M::TABLE,
-        &columns,
+    Ok(Insert {
+        table: M::TABLE,
+        columns,
         rows,
+        on_conflict,
         returning,
-        dialect,
-    ))
+    })
 }
 
 /// `UPDATE` of every non-key column, by primary key.
 pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Result<Statement> {
+    update_by_key(model).and_then(|update| write::update(&update, dialect))
+}
+
+fn update_by_key<M: Model>(model: &M) -> Result<Update> {
     let is_key = |c: &str| M::PRIMARY_KEY.contains(&c);
     // A model of key columns only sets the key to itself: that still tells whether the
     // row exists (by the affected-row count).
     let only_key = M::COLUMNS.iter().all(|c| is_key(c));
-    let set = M::COLUMNS
-        .iter()
-        .zip(model.values())
-        .filter(|(c, _)| only_key || !is_key(c));
-    let mut w = SqlWriter::new(dialect);
-    // The targets of `SET` are unqualified; the key columns of `WHERE` are qualified like
-    // every column a condition reads.
-    w.push("UPDATE ").ident(M::TABLE).push(" SET ");
-    let set: Vec<(&&str, Value)> = set.collect();
-    for (column, value) in &set {
-        check_max_length(M::table_def(), column, value)?;
-    }
-    w.comma_list(set, |w, (column, value)| {
-        w.ident(column).push(" = ").value(value);
-    });
-    w.push(" WHERE ");
-    for (i, (column, value)) in M::PRIMARY_KEY.iter().zip(model.key_values()).enumerate() {
-        if i > 0 {
-            w.push(" AND ");
+    let mut set = Vec::with_capacity(M::COLUMNS.len());
+    for (column, value) in M::COLUMNS.iter().zip(model.values()) {
+        if only_key || !is_key(column) {
+            check_max_length(M::table_def(), column, &value)?;
+            set.push((*column, Node::Value(value)));
         }
-        render::expr(
-            &mut w,
-            &crate::query::model_column(M::table_def(), M::TABLE, column),
-        );
-        w.push(" = ").value(value);
     }
-    Ok(w.finish())
+    // The key columns of `WHERE` are read as every condition reads a column.
+    let filter = M::PRIMARY_KEY
+        .iter()
+        .zip(model.key_values())
+        .map(|(column, value)| {
+            Node::Binary(
+                Box::new(model_column(M::table_def(), M::TABLE, column)),
+                BinOp::Eq,
+                Box::new(Node::Value(value)),
+            )
+        })
+        .reduce(|a, b| Node::Binary(Box::new(a), BinOp::And, Box::new(b)));
+    Ok(Update {
+        table: M::TABLE,
+        set,
+        filter,
+    })
 }

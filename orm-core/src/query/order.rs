@@ -3,7 +3,8 @@
 use std::marker::PhantomData;
 
 use crate::column::Column;
-use crate::query::expr::{Node, TypedExpr};
+use crate::query::expr::TypedExpr;
+use crate::sql::ast::{Node, Nulls, OrderItem};
 
 /// One `ORDER BY` item of a query over model `M`. Made by `column.asc()` /
 /// `column.desc()` (or a bare column, which sorts ascending), then optionally
@@ -15,30 +16,6 @@ use crate::query::expr::{Node, TypedExpr};
 pub struct Ordering<M> {
     pub(crate) item: OrderItem,
     _model: PhantomData<fn() -> M>,
-}
-
-/// The backend-independent form of an `ORDER BY` item.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct OrderItem {
-    pub(crate) node: Node,
-    pub(crate) descending: bool,
-    pub(crate) nulls: Option<Nulls>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Nulls {
-    First,
-    Last,
-}
-
-impl OrderItem {
-    pub(crate) fn asc(node: Node) -> Self {
-        OrderItem {
-            node,
-            descending: false,
-            nulls: None,
-        }
-    }
 }
 
 impl<M> Ordering<M> {

@@ -2,9 +2,10 @@
 
 use std::marker::PhantomData;
 
-use crate::query::expr::{Expr, Node};
-use crate::query::order::{OrderItem, Ordering};
-use crate::query::render;
+use crate::query::expr::Expr;
+use crate::query::order::Ordering;
+use crate::sql::ast::{BinOp, Node, OrderItem, SelectStatement};
+use crate::sql::render;
 use crate::query::selection::Selection;
 use crate::{Dialect, Model, Statement, Value};
 
@@ -62,20 +63,6 @@ impl<M, S> std::fmt::Debug for Select<M, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("Select").field(&self.stmt).finish()
     }
-}
-
-/// The backend-independent form of a `SELECT`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SelectStatement {
-    pub(crate) table: &'static str,
-    pub(crate) columns: Vec<Node>,
-    pub(crate) distinct: bool,
-    pub(crate) filter: Option<Node>,
-    pub(crate) group_by: Vec<Node>,
-    pub(crate) having: Option<Node>,
-    pub(crate) order_by: Vec<OrderItem>,
-    pub(crate) limit: Option<u64>,
-    pub(crate) offset: Option<u64>,
 }
 
 impl<M: Model> Select<M, M> {
@@ -298,8 +285,8 @@ impl<M: Model> Select<M, M> {
             .zip(values)
             .map(|(column, value)| {
                 Expr::<M>::new(Node::Binary(
-                    Box::new(crate::query::model_column(M::table_def(), M::TABLE, column)),
-                    crate::query::expr::BinOp::Eq,
+                    Box::new(crate::sql::normalize::model_column(M::table_def(), M::TABLE, column)),
+                    BinOp::Eq,
                     Box::new(Node::Value(value)),
                 ))
             })
@@ -315,7 +302,7 @@ impl<M: Model> Select<M, M> {
         for column in M::PRIMARY_KEY {
             self.stmt
                 .order_by
-                .push(OrderItem::asc(crate::query::model_column(
+                .push(OrderItem::asc(crate::sql::normalize::model_column(
                     M::table_def(),
                     M::TABLE,
                     column,

@@ -1,7 +1,8 @@
 //! What a query returns: whole models, one column or expression, or a tuple of them.
 
 use crate::column::Column;
-use crate::query::expr::{Aggregate, CastType, Expr, Node, TypedExpr};
+use crate::query::expr::{Expr, TypedExpr};
+use crate::sql::ast::{Aggregate, CastType, Node};
 use crate::{Error, Model, Result, Row, SqlValue};
 
 /// The columns a query selects and how its rows decode. Implemented for models, for

@@ -1,7 +1,7 @@
 //! The terminal methods of a query: they run it on an executor and decode the rows.
 
 use crate::db::Executor;
-use crate::query::render;
+use crate::sql::render;
 use crate::query::select::Select;
 use crate::query::selection::Selection;
 use crate::query::update::Update;
@@ -215,7 +215,8 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// # Ok::<(), orm_core::Error>(())
     /// ```
     pub fn delete_sql(&self, dialect: Dialect) -> Result<Statement> {
-        render::delete(&self.stmt, dialect)
+        let delete = crate::sql::write::Delete::of_query(&self.stmt)?;
+        Ok(crate::sql::write::delete(&delete, dialect))
     }
 
     /// An `UPDATE` of the matching rows; add assignments with [`Update::set`].

@@ -2,9 +2,9 @@
 
 use crate::column::Column;
 use crate::db::Executor;
-use crate::query::expr::{Node, Operand};
-use crate::query::render;
-use crate::query::select::SelectStatement;
+use crate::query::expr::Operand;
+use crate::sql::ast::{Node, SelectStatement};
+use crate::sql::write;
 use crate::{Dialect, Model, Result, Statement};
 
 /// An update of the rows a query matches, made by [`Select::update`](crate::query::Select::update).
@@ -100,7 +100,8 @@ impl<M: Model> Update<M> {
                 crate::query::model_sql::check_max_length(M::table_def(), column, value)?;
             }
         }
-        render::update(&self.filter, &self.assignments, dialect)
+        let update = write::Update::of_query(&self.filter, self.assignments.clone())?;
+        write::update(&update, dialect)
     }
 
     /// Runs the update; returns the number of rows it matched.

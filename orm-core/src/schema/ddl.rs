@@ -94,7 +94,7 @@ pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
 }
 
 /// Where key lookups compare a date-time key column by what its text means (SQLite, see
-/// `query::normalize`), the primary key's own index cannot serve `get`, `update` and
+/// `sql::normalize`), the primary key's own index cannot serve `get`, `update` and
 /// `delete`: an index over the key as they read it can. `None` where none is needed.
 fn key_value_index(dialect: Dialect, table: &TableDef) -> Option<IndexDef> {
     use crate::value::StoredAs;
@@ -102,7 +102,7 @@ fn key_value_index(dialect: Dialect, table: &TableDef) -> Option<IndexDef> {
         table.columns.iter().any(|c| {
             &c.name == name
                 && matches!(
-                    crate::query::stored_as(&c.sql_type),
+                    crate::sql::normalize::stored_as(&c.sql_type),
                     StoredAs::DateTimeText | StoredAs::TimeText
                 )
         })
@@ -118,7 +118,7 @@ pub fn drop_table(dialect: Dialect, table: &TableDef) -> String {
 
 fn create_index(dialect: Dialect, table: &TableDef, index: &IndexDef) -> String {
     // Where conditions compare a column's text by what it means (SQLite's decimals and
-    // date-times, see `query::normalize`), a plain index indexes the index on that
+    // date-times, see `sql::normalize`), a plain index indexes the index on that
     // reading, so that it serves them. (A unique index keeps the column: uniqueness
     // stays a matter of the stored values.)
     let keys: Vec<String> = index
@@ -130,10 +130,10 @@ fn create_index(dialect: Dialect, table: &TableDef, index: &IndexDef) -> String 
                 .iter()
                 .find(|c| &c.name == name)
                 .map_or(crate::value::StoredAs::Native, |c| {
-                    crate::query::stored_as(&c.sql_type)
+                    crate::sql::normalize::stored_as(&c.sql_type)
                 });
             match (dialect.normalizes_text() && !index.unique)
-                .then(|| crate::query::sqlite_index_expression(name, stored))
+                .then(|| crate::sql::normalize::sqlite_index_expression(name, stored))
                 .flatten()
             {
                 Some(expression) => format!("({expression})"),

@@ -9,7 +9,7 @@ pub use order::dependency_order;
 pub use orm_schema::*;
 
 use crate::db::Executor;
-use crate::query::Statement;
+use crate::sql::Statement;
 use crate::{Database, Dialect, Result};
 
 /// Every statement that creates `tables` (in foreign-key order) and their indexes.

@@ -22,7 +22,7 @@ fn decode_error(index: usize, source: impl Into<sqlx::error::BoxDynError>) -> sq
 }
 
 /// A naive date and time. On SQLite, text with an offset other clients wrote reads as its
-/// time in UTC, the reading `query::normalize` compares it by (without one, the time as
+/// time in UTC, the reading `sql::normalize` compares it by (without one, the time as
 /// written).
 #[cfg(feature = "chrono")]
 pub(super) fn naive_date_time(

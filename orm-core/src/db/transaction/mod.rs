@@ -342,9 +342,15 @@ impl std::fmt::Debug for Transaction {
     }
 }
 
+impl crate::db::executor::sealed::Sealed for Transaction {}
+
 impl Executor for Transaction {
     fn dialect(&self) -> Dialect {
         self.shared.dialect
+    }
+
+    fn inserts_return(&self) -> bool {
+        self.shared.settings.inserts_return
     }
 
     async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
@@ -368,11 +374,15 @@ impl Executor for Transaction {
         .await
     }
 
-    async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
-        let dialect = self.shared.dialect;
+    async fn insert_returning_key(
+        &self,
+        st: Statement,
+        key: &'static str,
+        returning: bool,
+    ) -> Result<i64> {
         self.on_connection(st, async |conn, sql, values| {
             with_conn!(conn, c, DB => {
-                run::insert_returning_key::<DB>(c, dialect, sql, values, key).await
+                run::insert_returning_key::<DB>(c, sql, values, key, returning).await
             })
         })
         .await

@@ -310,40 +310,5 @@ pub(super) fn begin_sql(
     options: &TransactionOptions,
 ) -> Result<(Option<String>, Option<String>)> {
     let level = options.isolation.map(IsolationLevel::as_sql);
-    match dialect {
-        Dialect::Postgres => {
-            let mut sql = String::from("BEGIN");
-            if let Some(level) = level {
-                sql.push_str(" ISOLATION LEVEL ");
-                sql.push_str(level);
-            }
-            if options.read_only {
-                sql.push_str(" READ ONLY");
-            }
-            Ok((None, (sql != "BEGIN").then_some(sql)))
-        }
-        // MySQL sets the level of the next transaction with a statement of its own.
-        Dialect::MySql => Ok((
-            level.map(|l| format!("SET TRANSACTION ISOLATION LEVEL {l}")),
-            options
-                .read_only
-                .then(|| "START TRANSACTION READ ONLY".to_owned()),
-        )),
-        // SQLite transactions are serializable, which satisfies every level; read-only
-        // is the connection's `query_only` switch (see `sqlite_read_only`). A writing
-        // transaction takes the write lock at `BEGIN IMMEDIATE`: one begun with a plain
-        // `BEGIN` that reads first cannot upgrade to a writer while another connection
-        // writes, and SQLite fails it at once (`SQLITE_BUSY`) instead of waiting.
-        #[cfg(feature = "sqlite")]
-        Dialect::Sqlite => Ok(if options.read_only {
-            (
-                Some(crate::db::sqlite_read_only::SWITCH_ON.to_owned()),
-                None,
-            )
-        } else {
-            (None, Some("BEGIN IMMEDIATE".to_owned()))
-        }),
-        #[cfg(not(feature = "sqlite"))]
-        Dialect::Sqlite => Ok((None, None)),
-    }
+    Ok(dialect.begin(level, options.read_only))
 }

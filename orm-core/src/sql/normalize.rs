@@ -15,9 +15,9 @@
 //! gives indexed date-time columns an index on this expression instead (see
 //! [`sqlite_index_expression`]).
 
-use crate::query::expr::Node;
-use crate::query::render::expr;
-use crate::query::statement::SqlWriter;
+use crate::sql::SqlWriter;
+use crate::sql::ast::Node;
+use crate::sql::render::expr;
 use crate::value::StoredAs;
 
 /// What the text of a column of `sql_type` means where it is text (see `StoredAs`).

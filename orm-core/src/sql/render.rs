@@ -1,10 +1,8 @@
 //! Rendering: a pure function from a statement and a dialect to SQL text and bound values.
 
-use crate::query::expr::{Aggregate, BinOp, Node};
-use crate::query::order::{Nulls, OrderItem};
-use crate::query::select::SelectStatement;
-use crate::query::statement::SqlWriter;
-use crate::{Dialect, Error, Result, Statement, Value};
+use crate::sql::SqlWriter;
+use crate::sql::ast::{Aggregate, BinOp, Nulls, Node, OrderItem, SelectStatement};
+use crate::{Dialect, Statement, Value};
 
 /// Binding strength, loosest first: a child looser than its context gets parentheses.
 fn precedence(node: &Node) -> u8 {
@@ -73,8 +71,8 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             let right = if associative { p } else { p + 1 };
             let left = if p == 4 { 5 } else { p };
             expr_at(w, lhs, left);
-            w.push(match (op, w.dialect) {
-                (BinOp::IntDiv, Dialect::MySql) => " DIV ",
+            w.push(match op {
+                BinOp::IntDiv => w.dialect.integer_division(),
                 _ => op.sql(),
             });
             expr_at(w, rhs, right);
@@ -123,11 +121,9 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         Node::InSelect(inner, select, negated) => {
             expr_at(w, inner, 5);
             w.push(if *negated { " NOT IN (" } else { " IN (" });
-            if w.dialect == Dialect::MySql {
-                // MySQL refuses a LIMIT in an IN subquery (error 1235), and a subquery that
-                // reads the table an UPDATE or DELETE writes (error 1093). Both restrictions
-                // are lifted for a derived table that is materialized, which its LIMIT
-                // guarantees (a merged one would be the subquery again).
+            if w.dialect.in_subquery_as_derived_table() {
+                // The restrictions are lifted for a derived table that is materialized,
+                // which its LIMIT guarantees (a merged one would be the subquery again).
                 w.push("SELECT ").ident("c1").push(" FROM (");
                 select_shaped(w, select, true, true, true);
                 w.push(") AS ").ident("sub");
@@ -171,14 +167,14 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             w.push(")");
         }
         Node::Normalized(inner, stored) if w.dialect.normalizes_text() => {
-            crate::query::normalize::sqlite(w, inner, *stored);
+            crate::sql::normalize::sqlite(w, inner, *stored);
         }
         Node::Normalized(inner, _) => expr(w, inner),
         Node::Cast(inner, to) => {
             w.push("CAST(");
             expr(w, inner);
             w.push(" AS ");
-            w.push(to.type_name(w.dialect));
+            w.push(w.dialect.cast_type(*to));
             w.push(")");
         }
     }
@@ -202,7 +198,7 @@ fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
     }
     list.iter()
         .map(|node| match node {
-            Node::Value(v) if crate::db::binds_in_pg_array(v) => Some(v.clone()),
+            Node::Value(v) if binds_in_pg_array(v) => Some(v.clone()),
             _ => None,
         })
         .collect()
@@ -211,11 +207,16 @@ fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
 /// `node` as stored, where it is read or copied whole (a selected column, the value of a
 /// `SET`): a decimal's exact text rather than the number comparisons cast it to, a
 /// timestamp as written.
-fn stored(node: &Node) -> &Node {
+pub(crate) fn stored(node: &Node) -> &Node {
     match node {
         Node::Normalized(inner, _) => inner,
         other => other,
     }
+}
+
+/// Whether PostgreSQL can bind `value` as an item of an array parameter.
+fn binds_in_pg_array(value: &Value) -> bool {
+    !matches!(value, Value::Invalid(_) | Value::List(_))
 }
 
 fn is_null_value(node: &Node) -> bool {
@@ -226,13 +227,13 @@ fn is_null_value(node: &Node) -> bool {
 /// pattern on every backend.
 fn like(w: &mut SqlWriter, inner: &Node, pattern: &Node, case_insensitive: bool, negated: bool) {
     let not = if negated { " NOT" } else { "" };
-    match (case_insensitive, w.dialect) {
-        (true, Dialect::Postgres) => {
+    match (case_insensitive, w.dialect.has_ilike()) {
+        (true, true) => {
             expr_at(w, inner, 5);
             w.push(not).push(" ILIKE ");
             expr_at(w, pattern, 5);
         }
-        (true, _) => {
+        (true, false) => {
             w.push("LOWER(");
             expr(w, inner);
             w.push(")").push(not).push(" LIKE LOWER(");
@@ -245,19 +246,14 @@ fn like(w: &mut SqlWriter, inner: &Node, pattern: &Node, case_insensitive: bool,
             expr_at(w, pattern, 5);
         }
     }
-    // PostgreSQL and MySQL escape `%`, `_` and `\` in a pattern with a backslash by
-    // default; SQLite has no escape character unless told. (Only SQLite gets the clause:
-    // `'\'` is not a complete string literal in MySQL's syntax.)
-    if w.dialect == Dialect::Sqlite {
-        w.push(r" ESCAPE '\'");
-    }
+    w.push(w.dialect.like_escape());
 }
 
 fn ordering(w: &mut SqlWriter, o: &OrderItem) {
     let direction = if o.descending { " DESC" } else { " ASC" };
-    match (o.nulls, w.dialect) {
-        // MySQL has no NULLS FIRST/LAST: sort on `IS NULL` (0 or 1) first.
-        (Some(nulls), Dialect::MySql) => {
+    match o.nulls {
+        // Without NULLS FIRST/LAST: sort on `IS NULL` (0 or 1) first.
+        Some(nulls) if !w.dialect.has_nulls_ordering() => {
             expr_at(w, &o.node, 5);
             w.push(match nulls {
                 Nulls::First => " IS NULL DESC, ",
@@ -266,7 +262,7 @@ fn ordering(w: &mut SqlWriter, o: &OrderItem) {
             expr_at(w, &o.node, 5);
             w.push(direction);
         }
-        (nulls, _) => {
+        nulls => {
             expr_at(w, &o.node, 5);
             w.push(direction);
             match nulls {
@@ -283,7 +279,7 @@ fn count_value(n: u64) -> Value {
     Value::I64(Some(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
-fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
+pub(crate) fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
     if let Some(f) = filter {
         w.push(" WHERE ");
         expr(w, f);
@@ -350,12 +346,9 @@ fn select_shaped(
             }
         }
         (None, offset) if offset.is_some() || always_limit => {
-            // SQLite and MySQL accept OFFSET only after a LIMIT.
-            match w.dialect {
-                Dialect::Sqlite => w.push(" LIMIT -1"),
-                Dialect::MySql => w.push(" LIMIT 18446744073709551615"),
-                Dialect::Postgres => w,
-            };
+            if let Some(unlimited) = w.dialect.unlimited() {
+                w.push(unlimited);
+            }
             if let Some(offset) = offset {
                 w.push(" OFFSET ").value(count_value(offset));
             }
@@ -400,7 +393,7 @@ fn holds_value(node: &Node) -> bool {
 
 /// Whether counting or testing the query needs it as a subquery: whether it returns
 /// other rows than its filter matches (an aggregate without `GROUP BY` returns one row).
-fn needs_subquery(s: &SelectStatement) -> bool {
+pub(crate) fn needs_subquery(s: &SelectStatement) -> bool {
     s.distinct
         || !s.group_by.is_empty()
         || s.having.is_some()
@@ -438,50 +431,6 @@ pub(crate) fn exists(s: &SelectStatement, dialect: Dialect) -> Statement {
     w.finish()
 }
 
-/// Refuses the parts of a query that an `UPDATE` or `DELETE` cannot honour everywhere.
-fn check_writable(s: &SelectStatement, what: &str) -> Result<()> {
-    if needs_subquery(s) || !s.order_by.is_empty() {
-        return Err(Error::InvalidQuery(format!(
-            "{what} applies only `filter`; this query also orders, pages, groups or is distinct"
-        )));
-    }
-    Ok(())
-}
-
-pub(crate) fn delete(s: &SelectStatement, dialect: Dialect) -> Result<Statement> {
-    check_writable(s, "a delete")?;
-    let mut w = SqlWriter::new(dialect);
-    w.push("DELETE FROM ").ident(s.table);
-    where_clause(&mut w, &s.filter);
-    Ok(w.finish())
-}
-
-pub(crate) fn update(
-    s: &SelectStatement,
-    assignments: &[(&'static str, Node)],
-    dialect: Dialect,
-) -> Result<Statement> {
-    check_writable(s, "an update")?;
-    if assignments.is_empty() {
-        return Err(Error::InvalidQuery(
-            "an update needs at least one `set`".into(),
-        ));
-    }
-    let ordered = match dialect {
-        Dialect::MySql => mysql_assignment_order(s.table, assignments)?,
-        Dialect::Sqlite | Dialect::Postgres => assignments.iter().collect(),
-    };
-    let mut w = SqlWriter::new(dialect);
-    w.push("UPDATE ").ident(s.table).push(" SET ");
-    // The targets are unqualified: `SET "users"."name" = …` is not SQL everywhere.
-    w.comma_list(ordered, |w, (column, value)| {
-        w.ident(column).push(" = ");
-        expr(w, stored(value));
-    });
-    where_clause(&mut w, &s.filter);
-    Ok(w.finish())
-}
-
 /// Whether `node` or a node inside it (outside subqueries, which read their own table)
 /// satisfies `f`.
 fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
@@ -503,92 +452,11 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
 }
 
 /// Whether `node` reads column `name` of `table`.
-fn reads_column(node: &Node, table: &str, name: &str) -> bool {
+pub(crate) fn reads_column(node: &Node, table: &str, name: &str) -> bool {
     any_node(
         node,
         &|n| matches!(n, Node::Column { table: t, name: c } if *t == table && *c == name),
     )
-}
-
-/// The assignments in an order in which MySQL gives them SQL's meaning.
-///
-/// Every expression of an `UPDATE … SET` reads the row as it was, on SQLite and
-/// PostgreSQL; MySQL assigns left to right and later expressions see the new values
-/// (`SET a = a + 1, b = a` sets `b` to the new `a`). So an assignment to a column comes
-/// after every other assignment that reads it, the given order kept otherwise; when the
-/// reads form a cycle (`SET a = b, b = a`) no order works, and the update is refused.
-fn mysql_assignment_order<'a>(
-    table: &str,
-    assignments: &'a [(&'static str, Node)],
-) -> Result<Vec<&'a (&'static str, Node)>> {
-    let mut left: Vec<&(&'static str, Node)> = assignments.iter().collect();
-    let mut ordered = Vec::with_capacity(left.len());
-    while !left.is_empty() {
-        // The first assignment whose column no other remaining assignment still reads.
-        let ready = (0..left.len()).find(|&i| {
-            let column = left[i].0;
-            left.iter()
-                .enumerate()
-                .all(|(j, (_, value))| j == i || !reads_column(value, table, column))
-        });
-        match ready {
-            Some(i) => ordered.push(left.remove(i)),
-            None => {
-                let columns: Vec<String> = left.iter().map(|(c, _)| format!("`{c}`")).collect();
-                return Err(Error::InvalidQuery(format!(
-                    "the values set to {} read each other's columns, which MySQL would read \
-                     as already updated: split the update in two",
-                    columns.join(", ")
-                )));
-            }
-        }
-    }
-    Ok(ordered)
-}
-
-/// `INSERT` of one row of `columns`/`values`; `returning` names a generated key to hand back.
-pub(crate) fn insert(
-    table: &str,
-    columns: &[&str],
-    values: Vec<Value>,
-    returning: Option<&str>,
-    dialect: Dialect,
-) -> Statement {
-    insert_rows(table, columns, vec![values], returning, dialect)
-}
-
-/// `INSERT INTO table (columns) VALUES (…), (…)`, one parenthesized list per row, with
-/// `RETURNING returning` where the dialect has it. Rows of no columns get the dialect's
-/// `DEFAULT VALUES` (one row only).
-pub(crate) fn insert_rows(
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Value>>,
-    returning: Option<&str>,
-    dialect: Dialect,
-) -> Statement {
-    let mut w = SqlWriter::new(dialect);
-    w.push("INSERT INTO ").ident(table);
-    if columns.is_empty() {
-        w.push(dialect.insert_default_values());
-    } else {
-        w.push(" (");
-        w.comma_list(columns, |w, c| {
-            w.ident(c);
-        });
-        w.push(") VALUES ");
-        w.comma_list(rows, |w, values| {
-            w.push("(");
-            w.comma_list(values, |w, v| {
-                w.value(v);
-            });
-            w.push(")");
-        });
-    }
-    if let Some(key) = returning.filter(|_| dialect.has_returning()) {
-        w.push(" RETURNING ").ident(key);
-    }
-    w.finish()
 }
 
 #[cfg(test)]
@@ -597,7 +465,6 @@ mod tests {
     //! built by hand. (`tests/render.rs` snapshots everything public.)
 
     use super::*;
-    use crate::query::expr::Aggregate;
 
     /// `SELECT "id", "name" FROM "items" WHERE "id" > 1`.
     fn items() -> SelectStatement {

@@ -1,0 +1,250 @@
+//! Inserting and upserting models, one or many: how many rows go in one statement, and
+//! how the keys the database generates get back into the models.
+
+use crate::query::Upsert;
+use crate::query::model_sql;
+use crate::sql::write::{self, OnConflict};
+use crate::{Dialect, Error, Executor, Model, Result, Value};
+
+/// How an insert of some rows learns the keys the database generates for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keys {
+    /// No key is generated: there is none, or the models carry theirs.
+    None,
+    /// `RETURNING key`, one row per inserted row, keys ascending in insert order.
+    Returned,
+    /// `RETURNING` every column (an upsert of many rows, some of which may be updated):
+    /// each row is matched to its model by the conflict target.
+    ReturnedRows,
+    /// The driver's last insert id: the first row's key, the others following it.
+    LastInsertId,
+    /// Not knowable for certain (a multi-row upsert without `RETURNING`): not written back.
+    Unknown,
+}
+
+/// One statement's shape: which columns, what happens on conflict, what comes back.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) with_key: bool,
+    pub(crate) on_conflict: Option<OnConflict>,
+    pub(crate) returning: Vec<&'static str>,
+    pub(crate) keys: Keys,
+}
+
+impl Plan {
+    /// An insert of `rows` rows. `returns`: whether the server has `INSERT … RETURNING`.
+    pub(crate) fn insert<M: Model>(dialect: Dialect, returns: bool, with_key: bool, rows: usize) -> Plan {
+        let generated = M::AUTO_INCREMENT.filter(|_| !with_key).map(|i| M::COLUMNS[i]);
+        let (returning, keys) = match generated {
+            None => (Vec::new(), Keys::None),
+            // One row: the driver's report is cheapest where it has one.
+            Some(_) if rows == 1 && dialect.reports_insert_id() => (Vec::new(), Keys::LastInsertId),
+            Some(key) if returns => (vec![key], Keys::Returned),
+            Some(_) => (Vec::new(), Keys::LastInsertId),
+        };
+        Plan {
+            with_key,
+            on_conflict: None,
+            returning,
+            keys,
+        }
+    }
+
+    /// An upsert of `rows` rows.
+    pub(crate) fn upsert<M: Model>(upsert: &Upsert<M>, returns: bool, rows: usize) -> Result<Plan> {
+        // A conflict on the generated key can only happen when the key is sent along.
+        let with_key = upsert.targets_generated_key();
+        let generated = M::AUTO_INCREMENT.filter(|_| !with_key).map(|i| M::COLUMNS[i]);
+        let (returning, keys, report_key) = match generated {
+            None => (Vec::new(), Keys::None, None),
+            Some(key) if returns && rows == 1 => (vec![key], Keys::Returned, None),
+            Some(_) if returns => (M::COLUMNS.to_vec(), Keys::ReturnedRows, None),
+            // MySQL: `key = LAST_INSERT_ID(key)` reports the row's key, inserted or found.
+            Some(key) if rows == 1 => (Vec::new(), Keys::LastInsertId, Some(key)),
+            Some(_) => (Vec::new(), Keys::Unknown, None),
+        };
+        Ok(Plan {
+            with_key,
+            on_conflict: Some(upsert.conflict(report_key)?),
+            returning,
+            keys,
+        })
+    }
+}
+
+/// Inserts (or upserts) `models` in multi-row statements within the bind limit, and
+/// writes the generated keys back as far as they can be known (see [`Keys`]).
+pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
+    models: &mut [M],
+    exec: &E,
+    with_key: bool,
+    upsert: Option<&Upsert<M>>,
+) -> Result<()> {
+    if models.is_empty() {
+        return Ok(());
+    }
+    let dialect = exec.dialect();
+    let returns = exec.inserts_return();
+    let plan = |rows: usize| match upsert {
+        Some(u) => Plan::upsert(u, returns, rows),
+        None => Ok(Plan::insert::<M>(dialect, returns, with_key, rows)),
+    };
+    let first = plan(models.len())?;
+    let columns =
+        M::COLUMNS.len() - usize::from(M::AUTO_INCREMENT.is_some() && !first.with_key);
+    // Half the bind limit: room for what a backend binds besides. Nothing to list (a
+    // model of a generated key only) means `DEFAULT VALUES`, one row at a time.
+    let mut per_statement = match columns {
+        0 => 1,
+        n => (dialect.max_parameters() / 2 / n).clamp(1, 1000),
+    };
+    let mut step = 1;
+    if first.keys == Keys::LastInsertId && models.len() > 1 {
+        let (increment, consecutive) = auto_increment_settings(exec).await?;
+        step = increment;
+        if !consecutive {
+            // The server may interleave other statements' keys with these rows' keys:
+            // only a row alone is sure to get the key reported.
+            per_statement = 1;
+        }
+    }
+    let written = |e: Error| e.written_to(M::table_def());
+    for chunk in models.chunks_mut(per_statement) {
+        let plan = plan(chunk.len())?;
+        let insert = model_sql::insert(chunk, plan.with_key, plan.on_conflict, plan.returning)?;
+        let statement = write::insert(insert, dialect);
+        match plan.keys {
+            Keys::None | Keys::Unknown => {
+                exec.execute(statement).await.map_err(written)?;
+            }
+            Keys::Returned => {
+                let rows = exec.insert_returning_rows(statement).await.map_err(written)?;
+                let mut keys = rows
+                    .iter()
+                    .map(|row| row.get::<i64>(0))
+                    .collect::<Result<Vec<_>>>()?;
+                // An upsert that did nothing returns no row, and the model keeps its key.
+                if upsert.is_some() && keys.is_empty() {
+                    continue;
+                }
+                if keys.len() != chunk.len() {
+                    return Err(Error::InvalidQuery(format!(
+                        "{} rows were written to {}, but {} keys came back",
+                        chunk.len(),
+                        M::TABLE,
+                        keys.len()
+                    )));
+                }
+                keys.sort_unstable();
+                for (model, key) in chunk.iter_mut().zip(keys) {
+                    model.set_generated_key(key)?;
+                }
+            }
+            Keys::ReturnedRows => {
+                let rows = exec.insert_returning_rows(statement).await.map_err(written)?;
+                let target = upsert.map(|u| u.conflict(None)).transpose()?;
+                let target = target.map(|c| c.target).unwrap_or_default();
+                match_returned_rows(chunk, &rows, &target)?;
+            }
+            Keys::LastInsertId => {
+                let first = exec
+                    .insert_returning_key(statement, M::PRIMARY_KEY[0], false)
+                    .await
+                    .map_err(written)?;
+                let mut key = first;
+                for model in chunk.iter_mut() {
+                    model.set_generated_key(key)?;
+                    key = key.checked_add(step).ok_or_else(|| {
+                        Error::Encode("a generated key passed i64::MAX".into())
+                    })?;
+                }
+            }
+        }
+    }
+    if first.with_key
+        && let Some(i) = M::AUTO_INCREMENT
+    {
+        advance_key_sequence::<M, E>(models, i, exec).await?;
+    }
+    Ok(())
+}
+
+/// Gives each model whose row came back (by its conflict-target values) the key of
+/// that row.
+fn match_returned_rows<M: Model>(
+    chunk: &mut [M],
+    rows: &[crate::Row],
+    target: &[&'static str],
+) -> Result<()> {
+    let positions: Vec<usize> = target
+        .iter()
+        .filter_map(|t| M::COLUMNS.iter().position(|c| c == t))
+        .collect();
+    let Some(key_at) = M::AUTO_INCREMENT else {
+        return Ok(());
+    };
+    let pick = |values: Vec<Value>| -> Vec<Value> {
+        positions.iter().map(|&p| values[p].clone()).collect()
+    };
+    let mut returned = Vec::with_capacity(rows.len());
+    for row in rows {
+        let model = M::from_row(row)?;
+        let values = model.values();
+        let key = value_as_i64(&values[key_at]);
+        returned.push((pick(values), key));
+    }
+    for model in chunk.iter_mut() {
+        let wanted = pick(model.values());
+        if let Some((_, Some(key))) = returned.iter().find(|(t, _)| *t == wanted) {
+            model.set_generated_key(*key)?;
+        }
+    }
+    Ok(())
+}
+
+fn value_as_i64(value: &Value) -> Option<i64> {
+    match value {
+        Value::I8(v) => v.map(i64::from),
+        Value::I16(v) => v.map(i64::from),
+        Value::I32(v) => v.map(i64::from),
+        Value::I64(v) => *v,
+        Value::U8(v) => v.map(i64::from),
+        Value::U16(v) => v.map(i64::from),
+        Value::U32(v) => v.map(i64::from),
+        _ => None,
+    }
+}
+
+/// After explicit values went into a generated key: where the database does not move
+/// its key generator past them itself (PostgreSQL's sequences), moves it, so that the
+/// next generated key does not collide with one of them.
+async fn advance_key_sequence<M: Model, E: Executor + ?Sized>(
+    models: &[M],
+    key_at: usize,
+    exec: &E,
+) -> Result<()> {
+    let largest = models
+        .iter()
+        .filter_map(|m| value_as_i64(&m.values()[key_at]))
+        .max();
+    let statement = largest
+        .and_then(|k| write::advance_key_sequence(M::TABLE, M::COLUMNS[key_at], k, exec.dialect()));
+    if let Some(statement) = statement {
+        crate::db::never_retried(exec.fetch_all(statement)).await?;
+    }
+    Ok(())
+}
+
+/// How far apart MySQL hands out consecutive keys (`@@auto_increment_increment`, 1
+/// unless a replication setup changed it), and whether the rows of one multi-row
+/// `INSERT` get consecutive keys: InnoDB documents so for lock modes 0 and 1, not for
+/// 2 ("interleaved", MySQL 8's default), where other sessions' inserts may interleave.
+async fn auto_increment_settings<E: Executor + ?Sized>(exec: &E) -> Result<(i64, bool)> {
+    let rows = crate::raw("SELECT @@auto_increment_increment, @@innodb_autoinc_lock_mode")
+        .fetch_all(exec)
+        .await?;
+    match rows.first() {
+        Some(row) => Ok((row.get::<i64>(0)?, row.get::<i64>(1)? < 2)),
+        None => Ok((1, false)),
+    }
+}

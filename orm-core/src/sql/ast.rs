@@ -1,0 +1,138 @@
+//! Statements as plain data: the expression tree, `ORDER BY` items and `SELECT`.
+//! Nothing here knows a backend; `render` writes them for a dialect.
+
+use crate::Value;
+use crate::value::StoredAs;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// A column, qualified by its table: `"users"."id"`. (Written unqualified only where
+    /// SQL requires it: the targets of `UPDATE … SET` and the column list of `INSERT`.)
+    Column {
+        table: &'static str,
+        name: &'static str,
+    },
+    Value(Value),
+    Binary(Box<Node>, BinOp, Box<Node>),
+    Not(Box<Node>),
+    IsNull(Box<Node>, bool),
+    InList(Box<Node>, Vec<Node>, bool),
+    InSelect(Box<Node>, Box<SelectStatement>, bool),
+    Between(Box<Node>, Box<Node>, Box<Node>, bool),
+    Like {
+        expr: Box<Node>,
+        pattern: Box<Node>,
+        case_insensitive: bool,
+        negated: bool,
+    },
+    Aggregate(Aggregate, Option<Box<Node>>),
+    Cast(Box<Node>, CastType),
+    /// A column whose values SQLite stores as text (decimals, dates and times): compared
+    /// and ordered by what the text means there, read as stored when selected or copied.
+    Normalized(Box<Node>, StoredAs),
+}
+
+impl Node {
+    /// Column `name` of `table`.
+    pub(crate) fn column(table: &'static str, name: &'static str) -> Node {
+        Node::Column { table, name }
+    }
+}
+
+/// Target types of the casts that make aggregates decode the same on every backend
+/// (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CastType {
+    BigInt,
+    Double,
+}
+
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// Division of integers, truncating toward zero on every backend (MySQL's `/` would
+    /// return a decimal).
+    IntDiv,
+}
+
+impl BinOp {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            BinOp::Eq => " = ",
+            BinOp::Ne => " <> ",
+            BinOp::Lt => " < ",
+            BinOp::Le => " <= ",
+            BinOp::Gt => " > ",
+            BinOp::Ge => " >= ",
+            BinOp::And => " AND ",
+            BinOp::Or => " OR ",
+            BinOp::Add => " + ",
+            BinOp::Sub => " - ",
+            BinOp::Mul => " * ",
+            BinOp::Div => " / ",
+            BinOp::IntDiv => " / ",
+        }
+    }
+}
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aggregate {
+    Count,
+    CountDistinct,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// The backend-independent form of an `ORDER BY` item.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OrderItem {
+    pub(crate) node: Node,
+    pub(crate) descending: bool,
+    pub(crate) nulls: Option<Nulls>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nulls {
+    First,
+    Last,
+}
+
+impl OrderItem {
+    pub(crate) fn asc(node: Node) -> Self {
+        OrderItem {
+            node,
+            descending: false,
+            nulls: None,
+        }
+    }
+}
+
+/// The backend-independent form of a `SELECT`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SelectStatement {
+    pub(crate) table: &'static str,
+    pub(crate) columns: Vec<Node>,
+    pub(crate) distinct: bool,
+    pub(crate) filter: Option<Node>,
+    pub(crate) group_by: Vec<Node>,
+    pub(crate) having: Option<Node>,
+    pub(crate) order_by: Vec<OrderItem>,
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: Option<u64>,
+}
+
