@@ -91,6 +91,37 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         write_models(std::slice::from_mut(self), exec, false, None)
     }
 
+    /// The SQL and values [`insert`](Model::insert) runs for this model on `dialect`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Task { #[orm(primary_key)] id: i64, title: String }
+    /// let task = Task { id: 0, title: "write".into() };
+    /// assert_eq!(task.insert_sql(Dialect::Postgres)?.sql,
+    ///     r#"INSERT INTO "task" ("title") VALUES ($1) RETURNING "id""#);
+    /// # Ok::<(), orm_core::Error>(())
+    /// ```
+    fn insert_sql(&self, dialect: crate::Dialect) -> Result<crate::Statement> {
+        let plan = crate::query::model_write::Plan::insert::<Self>(
+            dialect,
+            dialect.has_returning(),
+            false,
+            1,
+        );
+        let insert = crate::query::model_sql::insert(
+            std::slice::from_ref(self),
+            plan.with_key,
+            None,
+            plan.returning,
+        )?;
+        Ok(crate::sql::write::insert(insert, dialect))
+    }
+
+    /// The SQL and values [`update`](Model::update) runs for this model on `dialect`.
+    fn update_sql(&self, dialect: crate::Dialect) -> Result<crate::Statement> {
+        crate::query::model_sql::update_statement(dialect, self)
+    }
+
     /// Inserts this model with the value its auto-increment key field holds, instead of
     /// one the database generates: for fixtures, copies and imports. The key generator
     /// then continues past it (PostgreSQL's sequence is moved on when it lags behind;

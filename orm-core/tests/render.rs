@@ -16,6 +16,7 @@ use orm_core::{Statement, Value};
 struct User {
     #[orm(primary_key)]
     id: i64,
+    #[orm(unique)]
     name: String,
     email: Option<String>,
     age: i32,
@@ -404,6 +405,58 @@ fn delete_by_filter() {
             delete(User::query().distinct()),
         ]
         .join("\n\n")
+    );
+}
+
+fn user() -> User {
+    User {
+        id: 7,
+        name: "ann".into(),
+        email: None,
+        age: 30,
+        score: 1.5,
+        team_id: Some(2),
+    }
+}
+
+/// The model's own statements: `insert` (generated key left out, and how it comes back),
+/// `update` by primary key, and a model without a generated key.
+#[test]
+fn model_insert_and_update() {
+    let counter = Counter {
+        name: "visits".into(),
+        hits: 3,
+        previous: 2,
+    };
+    insta::assert_snapshot!(
+        [
+            each_dialect(|d| user().insert_sql(d)),
+            each_dialect(|d| user().update_sql(d)),
+            each_dialect(|d| counter.insert_sql(d)),
+            each_dialect(|d| counter.update_sql(d)),
+        ]
+        .join("\n\n")
+    );
+}
+
+/// Upserts: on a unique column updating every other column, updating chosen columns,
+/// doing nothing, and on the generated key itself (which is then sent).
+#[test]
+fn model_upsert() {
+    use orm_core::query::Upsert;
+    let upserts = [
+        Upsert::on(User::name),
+        Upsert::on(User::name).update(User::age).update(User::score),
+        Upsert::on(User::name).do_nothing(),
+        Upsert::on_key(),
+        Upsert::on(User::email),
+    ];
+    insta::assert_snapshot!(
+        upserts
+            .iter()
+            .map(|u| each_dialect(|d| u.to_sql(&user(), d)))
+            .collect::<Vec<_>>()
+            .join("\n\n")
     );
 }
 

@@ -61,11 +61,11 @@ fn items(n: usize) -> Vec<Item> {
         .collect()
 }
 
-/// 10 000 rows: every model's key is the one a `SELECT` finds for its row.
+/// 100 000 rows: every model's key is the one a `SELECT` finds for its row.
 async fn insert_many_writes_every_key_back(db: Database) -> TestResult {
     db.create_tables(&[Item::table_def()]).await?;
     Item::insert_many(&mut items(3), &db).await?; // keys that do not start at 1
-    let mut batch = items(10_000);
+    let mut batch = items(100_000);
     for item in &mut batch {
         item.label.push_str(" of the batch");
     }

@@ -271,3 +271,71 @@ pub(crate) fn advance_key_sequence(
     w.push("), 0)");
     Some(w.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    //! Statement kinds the public API reaches only through a database (multi-row inserts
+    //! with `RETURNING` and an upsert clause, the sequence move), snapshot per dialect.
+
+    use super::*;
+
+    fn each_dialect(render: impl Fn(Dialect) -> Option<Statement>) -> String {
+        Dialect::ALL
+            .map(|d| match render(d) {
+                Some(st) => format!("{d}: {}\n    {:?}", st.sql, st.values),
+                None => format!("{d}: (none)"),
+            })
+            .join("\n")
+    }
+
+    fn rows(on_conflict: Option<OnConflict>, returning: Vec<&'static str>) -> Insert {
+        Insert {
+            table: "items",
+            columns: vec!["sku", "count"],
+            rows: vec![
+                vec![Value::String(Some("a".into())), Value::I32(Some(1))],
+                vec![Value::String(Some("b".into())), Value::I32(Some(2))],
+            ],
+            on_conflict,
+            returning,
+        }
+    }
+
+    #[test]
+    fn multi_row_inserts() {
+        let update = OnConflict {
+            target: vec!["sku"],
+            action: ConflictAction::Update(vec!["count"]),
+            report_key: None,
+        };
+        let nothing = OnConflict {
+            action: ConflictAction::Nothing,
+            ..update.clone()
+        };
+        let reporting = OnConflict {
+            report_key: Some("id"),
+            ..update.clone()
+        };
+        let no_columns = Insert {
+            columns: Vec::new(),
+            rows: vec![Vec::new()],
+            ..rows(None, vec!["id"])
+        };
+        insta::assert_snapshot!(
+            [
+                each_dialect(|d| Some(insert(rows(None, Vec::new()), d))),
+                each_dialect(|d| Some(insert(rows(None, vec!["id"]), d))),
+                each_dialect(|d| Some(insert(rows(Some(update.clone()), vec!["id", "sku"]), d))),
+                each_dialect(|d| Some(insert(rows(Some(nothing.clone()), Vec::new()), d))),
+                each_dialect(|d| Some(insert(rows(Some(reporting.clone()), Vec::new()), d))),
+                each_dialect(|d| Some(insert(no_columns.clone(), d))),
+            ]
+            .join("\n\n")
+        );
+    }
+
+    #[test]
+    fn key_sequence_moves_only_where_needed() {
+        insta::assert_snapshot!(each_dialect(|d| advance_key_sequence("we\"ird", "id", 41, d)));
+    }
+}
