@@ -68,8 +68,8 @@ pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use model::Model;
 pub use query::{Expr, FromRow, Raw, Select, raw};
-pub use sql::Statement;
 pub use row::Row;
+pub use sql::Statement;
 pub use url::redact_url;
 #[cfg(feature = "json")]
 pub use value::Json;

@@ -253,7 +253,8 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Fails with [`Error::StaleData`] when no such row exists.
     fn update<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let statement = crate::query::model_sql::update_statement::<Self>(exec.dialect(), self)?;
+            let statement =
+                crate::query::model_sql::update_statement::<Self>(exec.dialect(), self)?;
             let updated = exec
                 .execute(statement)
                 .await

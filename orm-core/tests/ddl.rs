@@ -189,3 +189,82 @@ fn the_registry_holds_every_model_of_the_binary() {
         );
     }
 }
+
+/// Every schema change, per dialect: what migrations are made of.
+#[test]
+fn schema_changes() {
+    use orm_core::schema::{
+        ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, SchemaChange, SqlType, UniqueDef,
+    };
+    let t = || "people".to_owned();
+    let changes = [
+        SchemaChange::RenameTable {
+            from: "persons".into(),
+            to: t(),
+        },
+        SchemaChange::AddColumn {
+            table: t(),
+            column: ColumnDef::new("nick", SqlType::Varchar(40)).nullable(),
+        },
+        SchemaChange::AddColumn {
+            table: t(),
+            column: ColumnDef::new("score", SqlType::Integer).default_sql("0"),
+        },
+        SchemaChange::RenameColumn {
+            table: t(),
+            from: "nick".into(),
+            to: "nickname".into(),
+        },
+        SchemaChange::AlterColumn {
+            table: t(),
+            column: ColumnDef::new("score", SqlType::BigInt),
+        },
+        SchemaChange::CreateIndex {
+            table: TableDef::new("people").column(ColumnDef::new("score", SqlType::BigInt)),
+            index: IndexDef::new("people", vec!["score".into()]),
+        },
+        SchemaChange::DropIndex {
+            table: t(),
+            name: "ix_people_score".into(),
+        },
+        SchemaChange::AddUnique {
+            table: t(),
+            unique: UniqueDef::new("people", vec!["nickname".into()]),
+        },
+        SchemaChange::DropUnique {
+            table: t(),
+            name: "uq_people_nickname".into(),
+        },
+        SchemaChange::AddForeignKey {
+            table: t(),
+            foreign_key: ForeignKeyDef {
+                columns: vec!["team_id".into()],
+                ref_table: "teams".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: Some(ReferentialAction::SetNull),
+                on_update: None,
+            },
+        },
+        SchemaChange::DropForeignKey {
+            table: t(),
+            name: "fk_people_team_id_teams".into(),
+        },
+        SchemaChange::DropColumn {
+            table: t(),
+            column: "nickname".into(),
+        },
+        SchemaChange::DropTable { table: t() },
+    ];
+    let shown: Vec<String> = changes
+        .iter()
+        .map(|change| {
+            Dialect::ALL
+                .map(|d| match change.to_sql(d) {
+                    Ok(sql) => format!("{d}: {}", sql.join(";\n    ")),
+                    Err(e) => format!("{d}: error: {e}"),
+                })
+                .join("\n")
+        })
+        .collect();
+    insta::assert_snapshot!(shown.join("\n\n"));
+}

@@ -269,7 +269,6 @@ fn bind_pg_array(
     }
 }
 
-
 #[cfg(feature = "mysql")]
 impl Backend for sqlx::MySql {
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), BoxDynError> {

@@ -349,6 +349,45 @@ impl Dialect {
         }
     }
 
+    /// How a column's type, nullability and default are changed.
+    pub(crate) fn column_alteration(self) -> crate::sql::ddl::ColumnAlteration {
+        use crate::sql::ddl::ColumnAlteration;
+        match self {
+            Dialect::Postgres => ColumnAlteration::Clauses,
+            Dialect::MySql => ColumnAlteration::Modify,
+            Dialect::Sqlite => ColumnAlteration::Rebuild,
+        }
+    }
+
+    /// Whether constraints can be added to and dropped from an existing table (SQLite:
+    /// only as unique indexes, and foreign keys not at all).
+    pub(crate) fn alters_constraints(self) -> bool {
+        !matches!(self, Dialect::Sqlite)
+    }
+
+    /// How a unique constraint is dropped.
+    pub(crate) fn unique_drop(self) -> crate::sql::ddl::ConstraintDrop {
+        use crate::sql::ddl::ConstraintDrop;
+        match self {
+            Dialect::Postgres => ConstraintDrop::Constraint,
+            Dialect::MySql => ConstraintDrop::Index,
+            Dialect::Sqlite => ConstraintDrop::StandaloneIndex,
+        }
+    }
+
+    /// Whether `DROP INDEX` names the table (MySQL: `DROP INDEX i ON t`).
+    pub(crate) fn drops_index_on_table(self) -> bool {
+        matches!(self, Dialect::MySql)
+    }
+
+    /// What `ALTER TABLE … DROP` calls a foreign key.
+    pub(crate) fn foreign_key_keyword(self) -> &'static str {
+        match self {
+            Dialect::MySql => "FOREIGN KEY",
+            Dialect::Sqlite | Dialect::Postgres => "CONSTRAINT",
+        }
+    }
+
     /// `INSERT INTO t` with no columns at all.
     pub(crate) fn insert_default_values(self) -> &'static str {
         match self {

@@ -12,12 +12,12 @@ mod terminal;
 mod update;
 mod upsert;
 
+/// Rendered SQL (kept here too, where it was first exported).
+pub use crate::sql::Statement;
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
 pub use order::Ordering;
 pub use raw::{Raw, raw};
 pub use select::Select;
 pub use selection::{FromRow, Nullable, SelectItem, Selection, Summable, count_all};
-/// Rendered SQL (kept here too, where it was first exported).
-pub use crate::sql::Statement;
 pub use update::Update;
 pub use upsert::Upsert;

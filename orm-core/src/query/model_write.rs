@@ -33,8 +33,15 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// An insert of `rows` rows. `returns`: whether the server has `INSERT … RETURNING`.
-    pub(crate) fn insert<M: Model>(dialect: Dialect, returns: bool, with_key: bool, rows: usize) -> Plan {
-        let generated = M::AUTO_INCREMENT.filter(|_| !with_key).map(|i| M::COLUMNS[i]);
+    pub(crate) fn insert<M: Model>(
+        dialect: Dialect,
+        returns: bool,
+        with_key: bool,
+        rows: usize,
+    ) -> Plan {
+        let generated = M::AUTO_INCREMENT
+            .filter(|_| !with_key)
+            .map(|i| M::COLUMNS[i]);
         let (returning, keys) = match generated {
             None => (Vec::new(), Keys::None),
             // One row: the driver's report is cheapest where it has one.
@@ -54,7 +61,9 @@ impl Plan {
     pub(crate) fn upsert<M: Model>(upsert: &Upsert<M>, returns: bool, rows: usize) -> Result<Plan> {
         // A conflict on the generated key can only happen when the key is sent along.
         let with_key = upsert.targets_generated_key();
-        let generated = M::AUTO_INCREMENT.filter(|_| !with_key).map(|i| M::COLUMNS[i]);
+        let generated = M::AUTO_INCREMENT
+            .filter(|_| !with_key)
+            .map(|i| M::COLUMNS[i]);
         let (returning, keys, report_key) = match generated {
             None => (Vec::new(), Keys::None, None),
             Some(key) if returns && rows == 1 => (vec![key], Keys::Returned, None),
@@ -90,8 +99,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
         None => Ok(Plan::insert::<M>(dialect, returns, with_key, rows)),
     };
     let first = plan(models.len())?;
-    let columns =
-        M::COLUMNS.len() - usize::from(M::AUTO_INCREMENT.is_some() && !first.with_key);
+    let columns = M::COLUMNS.len() - usize::from(M::AUTO_INCREMENT.is_some() && !first.with_key);
     // Half the bind limit: room for what a backend binds besides. Nothing to list (a
     // model of a generated key only) means `DEFAULT VALUES`, one row at a time.
     let mut per_statement = match columns {
@@ -118,7 +126,10 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                 exec.execute(statement).await.map_err(written)?;
             }
             Keys::Returned => {
-                let rows = exec.insert_returning_rows(statement).await.map_err(written)?;
+                let rows = exec
+                    .insert_returning_rows(statement)
+                    .await
+                    .map_err(written)?;
                 let mut keys = rows
                     .iter()
                     .map(|row| row.get::<i64>(0))
@@ -141,7 +152,10 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                 }
             }
             Keys::ReturnedRows => {
-                let rows = exec.insert_returning_rows(statement).await.map_err(written)?;
+                let rows = exec
+                    .insert_returning_rows(statement)
+                    .await
+                    .map_err(written)?;
                 let target = upsert.map(|u| u.conflict(None)).transpose()?;
                 let target = target.map(|c| c.target).unwrap_or_default();
                 match_returned_rows(chunk, &rows, &target)?;
@@ -154,9 +168,9 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                 let mut key = first;
                 for model in chunk.iter_mut() {
                     model.set_generated_key(key)?;
-                    key = key.checked_add(step).ok_or_else(|| {
-                        Error::Encode("a generated key passed i64::MAX".into())
-                    })?;
+                    key = key
+                        .checked_add(step)
+                        .ok_or_else(|| Error::Encode("a generated key passed i64::MAX".into()))?;
                 }
             }
         }

@@ -4,9 +4,9 @@ use std::marker::PhantomData;
 
 use crate::query::expr::Expr;
 use crate::query::order::Ordering;
+use crate::query::selection::Selection;
 use crate::sql::ast::{BinOp, Node, OrderItem, SelectStatement};
 use crate::sql::render;
-use crate::query::selection::Selection;
 use crate::{Dialect, Model, Statement, Value};
 
 /// A query over the table of model `M`, returning rows decoded as `S::Output` (the model
@@ -285,7 +285,11 @@ impl<M: Model> Select<M, M> {
             .zip(values)
             .map(|(column, value)| {
                 Expr::<M>::new(Node::Binary(
-                    Box::new(crate::sql::normalize::model_column(M::table_def(), M::TABLE, column)),
+                    Box::new(crate::sql::normalize::model_column(
+                        M::table_def(),
+                        M::TABLE,
+                        column,
+                    )),
                     BinOp::Eq,
                     Box::new(Node::Value(value)),
                 ))

@@ -1,10 +1,10 @@
 //! The terminal methods of a query: they run it on an executor and decode the rows.
 
 use crate::db::Executor;
-use crate::sql::render;
 use crate::query::select::Select;
 use crate::query::selection::Selection;
 use crate::query::update::Update;
+use crate::sql::render;
 use crate::{Dialect, Error, Model, Result, Statement};
 
 impl<M: Model, S: Selection<M>> Select<M, S> {

@@ -1,12 +1,15 @@
 //! The schema: table definitions (re-exported from `orm-schema`), their DDL per dialect,
 //! and creating or dropping them in foreign-key order.
 
-mod ddl;
 mod order;
 
-pub use ddl::{create_table, drop_table};
+pub use crate::sql::ddl::{SchemaChange, create_table, drop_table};
 pub use order::dependency_order;
-pub use orm_schema::*;
+// The schema types, named one by one: a glob would also export `orm_schema::parse`
+// whenever some crate in the build turns its `parse` feature on.
+pub use orm_schema::{
+    ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, SqlType, TableDef, UniqueDef,
+};
 
 use crate::db::Executor;
 use crate::sql::Statement;

@@ -47,7 +47,6 @@ pub(crate) enum CastType {
     Double,
 }
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BinOp {
     Eq,
@@ -135,4 +134,3 @@ pub(crate) struct SelectStatement {
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
 }
-

@@ -1,4 +1,4 @@
-//! The SQL layer: statements as plain data (`ast`, `write`, `schema_change`) and
+//! The SQL layer: statements as plain data (`ast`, `write`, `ddl`) and
 //! the one renderer from a statement and a [`Dialect`](crate::Dialect) to SQL text and
 //! bound values.
 //!
@@ -8,10 +8,11 @@
 //! (`Dialect::has_returning`, `Dialect::upsert_style`…); it never asks which backend it is.
 
 pub(crate) mod ast;
+pub(crate) mod ddl;
 pub(crate) mod normalize;
 pub(crate) mod render;
 mod statement;
 pub(crate) mod write;
 
-pub use statement::Statement;
 pub(crate) use statement::SqlWriter;
+pub use statement::Statement;

@@ -1,7 +1,7 @@
 //! Rendering: a pure function from a statement and a dialect to SQL text and bound values.
 
 use crate::sql::SqlWriter;
-use crate::sql::ast::{Aggregate, BinOp, Nulls, Node, OrderItem, SelectStatement};
+use crate::sql::ast::{Aggregate, BinOp, Node, Nulls, OrderItem, SelectStatement};
 use crate::{Dialect, Statement, Value};
 
 /// Binding strength, loosest first: a child looser than its context gets parentheses.

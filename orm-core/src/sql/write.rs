@@ -336,6 +336,8 @@ mod tests {
 
     #[test]
     fn key_sequence_moves_only_where_needed() {
-        insta::assert_snapshot!(each_dialect(|d| advance_key_sequence("we\"ird", "id", 41, d)));
+        insta::assert_snapshot!(each_dialect(|d| advance_key_sequence(
+            "we\"ird", "id", 41, d
+        )));
     }
 }
