@@ -6,7 +6,7 @@ use assert_cmd::Command;
 use orm_core::Dialect;
 use orm_core::schema::{create_statements, registered_tables};
 
-use examples::models::{Account, Counter, Post, User};
+use examples::models::{Account, BenchItem, Counter, Post, User};
 use orm_core::Model;
 
 fn examples_src() -> PathBuf {
@@ -65,6 +65,7 @@ async fn create_all_creates_tables_and_indexes_and_is_idempotent() {
         [
             expect("index", "ix_posts_author_id_created_at"),
             expect("index", "ix_users_email"),
+            expect("table", "bench_items"),
             expect("table", "counters"),
             expect("table", "posts"),
             expect("table", "transfer_accounts"),
@@ -91,7 +92,13 @@ fn dry_run_ddl_is_what_create_all_runs() {
     names.sort();
     assert_eq!(
         names,
-        [Counter::TABLE, Post::TABLE, Account::TABLE, User::TABLE]
+        [
+            BenchItem::TABLE,
+            Counter::TABLE,
+            Post::TABLE,
+            Account::TABLE,
+            User::TABLE
+        ]
     );
     for (dialect, url) in [
         (Dialect::Sqlite, "sqlite://unused.db"),

@@ -26,22 +26,13 @@
 
 use std::time::{Duration, Instant};
 
+use examples::models::BenchItem as Item;
 use orm_core::prelude::*;
 use orm_core::sqlx;
 
 const ROWS: usize = 10_000;
 const ROUNDS: usize = 7;
 const GETS: usize = 20_000;
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "bench_items")]
-struct Item {
-    #[orm(primary_key)]
-    id: i64,
-    label: String,
-    weight: Option<f64>,
-    qty: i32,
-}
 
 fn rows() -> Vec<Item> {
     (0..ROWS)
