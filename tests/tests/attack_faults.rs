@@ -459,8 +459,9 @@ async fn run_transfers(
 
 /// Open transactions, other than the asking connection's, that hold locks on this test's
 /// tables (PostgreSQL) or run on this test's database (MySQL), as `(connection, state)`;
-/// waits up to [`SETTLE_WITHIN`] for them to end. Other tests run on the same server at
-/// the same time: these filters keep their transactions out.
+/// waits up to [`SETTLE_WITHIN`] for them to end (on SQLite: until no other connection
+/// holds the write lock). Other tests run on the same server at the same time: these
+/// filters keep their transactions out.
 async fn open_transactions(db: &Database) -> orm_core::Result<Vec<(i64, String)>> {
     let sql = match db.dialect() {
         Dialect::Postgres => {
@@ -474,8 +475,14 @@ async fn open_transactions(db: &Database) -> orm_core::Result<Vec<(i64, String)>
              JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id \
              WHERE p.db = DATABASE() AND p.id <> CONNECTION_ID()"
         }
-        // No server: a write lock left behind would make the last transfer fail as busy.
-        _ => return Ok(Vec::new()),
+        // No server: the write lock is the barrier. A cancelled transfer's COMMIT or
+        // ROLLBACK may still be queued on its connection's worker thread, which holds
+        // SQLite's write lock until it has run; a write transaction begins only after
+        // that. (A lock left behind for good would fail this begin as busy.)
+        _ => {
+            db.begin().await?.rollback().await?;
+            return Ok(Vec::new());
+        }
     };
     let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
     loop {
@@ -511,6 +518,11 @@ async fn transfers_cancelled_at_random_points_leave_only_whole_transfers(
     );
     // Both outcomes happen, or the test proves nothing.
     assert!(completed > 0 && cancelled > 0, "{summary}");
+    // A transfer cut off during its COMMIT may still be committing: the reads below wait
+    // until every transaction has ended, or they could see its audit row before it
+    // lands and its balances after.
+    let open = open_transactions(&db).await?;
+    assert!(open.is_empty(), "transactions left open: {open:?}");
 
     // Every audit row is a transfer that completed, or was cut off after the database
     // had committed it; every completed transfer has its row.
