@@ -176,15 +176,37 @@ pub enum Error {
     #[error("cannot encode a value: {0}")]
     Encode(String),
 
-    /// An update matched no row where one was expected (the row was deleted or changed
-    /// by someone else).
-    #[error("stale data: {0}")]
-    StaleData(String),
+    /// A write by primary key matched fewer rows than it was meant to write: the row was
+    /// deleted (or its key changed) by someone else since it was read.
+    #[error("stale data in `{table}`: expected to write {expected} row(s), matched {matched}")]
+    StaleData {
+        /// The table written.
+        table: String,
+        /// How many rows the write was meant to match.
+        expected: u64,
+        /// How many it matched.
+        matched: u64,
+    },
 
     /// A query the ORM refuses to run (an update without assignments, a delete with a
-    /// limit, a statement on a finished transaction).
+    /// limit, an upsert whose target is no unique key).
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+
+    /// A transaction cannot take the call in the state it is in (ended, a savepoint or a
+    /// stream open on it, a statement cut off half-way).
+    #[error("{0}")]
+    Transaction(TransactionState),
+
+    /// The backend cannot do this at all (SQLite cannot alter a column of an existing
+    /// table, nor add a foreign key to one: such a change rebuilds the table).
+    #[error("{backend} cannot {what}")]
+    Unsupported {
+        /// The backend's name, as URLs spell it.
+        backend: &'static str,
+        /// What it cannot do.
+        what: String,
+    },
 
     /// A bad URL or option.
     #[error("invalid configuration: {0}")]
@@ -207,6 +229,48 @@ pub enum Error {
     /// Any other failure of the driver.
     #[error(transparent)]
     Driver(sqlx::Error),
+}
+
+/// Why a transaction refused a call: what state it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransactionState {
+    /// It was committed or rolled back already (or, for a savepoint's handle, the level
+    /// around it ended).
+    Ended,
+    /// A savepoint inside it is still open: statements go through the savepoint, and
+    /// the outer level waits until it is committed or rolled back.
+    SavepointOpen,
+    /// A stream is reading on it: read it to the end or drop it first.
+    StreamOpen,
+    /// A statement of it was cancelled while it ran, so what it changed is unknown: only
+    /// a rollback is taken.
+    Interrupted,
+    /// A commit, rollback or savepoint was cancelled while the database worked on it:
+    /// its outcome is unknown, and the transaction takes nothing more.
+    Abandoned,
+}
+
+impl std::fmt::Display for TransactionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransactionState::Ended => "the transaction has already ended",
+            TransactionState::SavepointOpen => {
+                "a savepoint of this transaction is still open: commit or roll it back first"
+            }
+            TransactionState::StreamOpen => {
+                "a stream is reading on this transaction: read it to the end or drop it first"
+            }
+            TransactionState::Interrupted => {
+                "a statement of this transaction was cancelled while it ran, so what it \
+                 changed is unknown: roll the transaction back"
+            }
+            TransactionState::Abandoned => {
+                "the transaction was abandoned: a commit, rollback or savepoint was cancelled \
+                 while the database worked on it, so its outcome is unknown"
+            }
+        })
+    }
 }
 
 fn in_table(table: Option<&str>) -> String {

@@ -260,10 +260,11 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 .await
                 .map_err(|e| e.written_to(Self::table_def()))?;
             match updated {
-                0 => Err(Error::StaleData(format!(
-                    "update of {} found no row with its primary key",
-                    Self::NAME
-                ))),
+                0 => Err(Error::StaleData {
+                    table: Self::TABLE.to_owned(),
+                    expected: 1,
+                    matched: 0,
+                }),
                 _ => Ok(()),
             }
         }

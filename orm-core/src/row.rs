@@ -10,26 +10,13 @@ pub struct Row {
     pub(crate) inner: RowInner,
 }
 
-pub(crate) enum RowInner {
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::sqlite::SqliteRow),
-    #[cfg(feature = "postgres")]
-    Postgres(sqlx::postgres::PgRow),
-    #[cfg(feature = "mysql")]
-    MySql(sqlx::mysql::MySqlRow),
-}
+/// The driver's row.
+pub(crate) type RowInner = crate::per_backend::PerBackend<crate::per_backend::RowKind>;
 
 /// Runs `$body` with `$r` bound to the backend's row, whichever it is.
 macro_rules! with_row {
     ($row:expr, $r:ident => $body:expr) => {
-        match &$row.inner {
-            #[cfg(feature = "sqlite")]
-            RowInner::Sqlite($r) => $body,
-            #[cfg(feature = "postgres")]
-            RowInner::Postgres($r) => $body,
-            #[cfg(feature = "mysql")]
-            RowInner::MySql($r) => $body,
-        }
+        crate::per_backend::per_backend!(&$row.inner, $r, _DB => $body)
     };
 }
 

@@ -399,9 +399,11 @@ async fn transfer(db: &Database, t: &Transfer) -> orm_core::Result<()> {
                 .execute(tx)
                 .await?;
             if changed != 1 {
-                return Err(Error::StaleData(format!(
-                    "account {account}: {changed} rows"
-                )));
+                return Err(Error::StaleData {
+                    table: "fault_accounts".into(),
+                    expected: 1,
+                    matched: changed,
+                });
             }
         }
         t.clone().insert(tx).await

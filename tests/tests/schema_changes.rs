@@ -151,7 +151,7 @@ async fn check_changes<E: Executor>(
     match db.dialect() {
         Dialect::Sqlite => assert!(matches!(
             alter.to_sql(db.dialect()),
-            Err(Error::InvalidQuery(_))
+            Err(Error::Unsupported { .. })
         )),
         _ => {
             apply(db, alter).await?;

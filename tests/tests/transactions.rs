@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use orm_core::TransactionState;
 use orm_core::db::{IsolationLevel, TransactionOptions};
 use orm_core::prelude::*;
 use orm_tests::{TestResult, backend_tests};
@@ -255,13 +256,22 @@ async fn open_savepoints_guard_the_outer_transaction(db: Database) -> TestResult
     // While the savepoint is open, the outer level refuses statements and new savepoints
     // instead of running them inside the savepoint.
     let outer = item(2, "outer").insert(&tx).await.unwrap_err();
-    assert!(matches!(outer, Error::InvalidQuery(_)), "{outer:?}");
-    assert!(matches!(tx.begin().await, Err(Error::InvalidQuery(_))));
+    assert!(matches!(
+        outer,
+        Error::Transaction(TransactionState::SavepointOpen)
+    ));
+    assert!(matches!(
+        tx.begin().await,
+        Err(Error::Transaction(TransactionState::SavepointOpen))
+    ));
     // Committing the outer transaction keeps the open savepoint's work, as COMMIT does...
     tx.commit().await?;
     // ...and the savepoint's handle refuses statements once its level has ended.
     let late = item(3, "late").insert(&sp).await.unwrap_err();
-    assert!(matches!(late, Error::InvalidQuery(_)), "{late:?}");
+    assert!(
+        matches!(late, Error::Transaction(TransactionState::Ended)),
+        "{late:?}"
+    );
     assert_eq!(names(&db).await?, ["in savepoint"]);
     Ok(())
 }
@@ -293,7 +303,10 @@ async fn a_statement_while_a_transaction_streams_is_refused(db: Database) -> Tes
     let mut rows = Item::query().stream(&tx);
     let first = rows.next().await.expect("a row")?;
     let refused = Item::query().count(&tx).await.unwrap_err();
-    assert!(matches!(refused, Error::InvalidQuery(_)), "{refused:?}");
+    assert!(
+        matches!(refused, Error::Transaction(TransactionState::StreamOpen)),
+        "{refused:?}"
+    );
     drop(rows);
     // Dropping the stream frees the transaction.
     assert_eq!(Item::query().count(&tx).await?, 200);

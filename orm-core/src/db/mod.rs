@@ -10,8 +10,10 @@ mod health;
 mod interrupt;
 mod options;
 mod retry;
+pub(crate) mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite_read_only;
+mod trace;
 mod transaction;
 mod writer_queue;
 
@@ -20,9 +22,9 @@ use std::sync::Arc;
 use futures_core::stream::BoxStream;
 
 pub use executor::Executor;
-pub(crate) use executor::{StatementSettings, run, traced, traced_control};
 pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
 pub(crate) use retry::never_retried;
+pub(crate) use trace::{StatementSettings, traced, traced_control};
 pub use transaction::Transaction;
 
 use crate::{Dialect, Result, Row, Statement};
@@ -106,29 +108,7 @@ impl Inner {
 }
 
 /// The pool of whichever backend the URL named.
-#[derive(Clone)]
-pub(crate) enum Pool {
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::SqlitePool),
-    #[cfg(feature = "postgres")]
-    Postgres(sqlx::PgPool),
-    #[cfg(feature = "mysql")]
-    MySql(sqlx::MySqlPool),
-}
-
-/// Runs `$body` with `$p` bound to the backend's pool and `$db` to its sqlx database type.
-macro_rules! with_pool {
-    ($pool:expr, $p:ident => $body:expr) => {
-        match $pool {
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite($p) => $body,
-            #[cfg(feature = "postgres")]
-            Pool::Postgres($p) => $body,
-            #[cfg(feature = "mysql")]
-            Pool::MySql($p) => $body,
-        }
-    };
-}
+pub(crate) type Pool = crate::per_backend::PerBackend<crate::per_backend::PoolKind>;
 
 /// Runs `$body` with `$x` bound to an sqlx executor for one statement: the SQLite pool
 /// itself, or a connection taken from the pool by [`acquire`] (which tells a server that is
@@ -270,7 +250,7 @@ impl Database {
 
     /// Closes every connection; later statements fail.
     pub async fn close(&self) {
-        with_pool!(&self.inner.pool, p => p.close().await)
+        crate::per_backend::per_backend!(&self.inner.pool, p, _DB => p.close().await)
     }
 
     /// Starts a transaction on a connection of its own. See [`Transaction`].
@@ -463,7 +443,7 @@ impl Executor for Database {
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
         let inner = &*self.inner;
-        executor::traced_stream(inner.dialect, &inner.settings, st, |st, _| {
+        trace::traced_stream(inner.dialect, &inner.settings, st, |st, _| {
             match &inner.pool {
                 #[cfg(feature = "sqlite")]
                 Pool::Sqlite(p) => run::fetch_stream(p, st),

@@ -40,7 +40,7 @@ pub(super) fn read_values(
     (server && is_select).then(|| {
         // As the first try binds them.
         let mut values = st.values.clone();
-        crate::db::executor::values_for_server(settings, &mut values);
+        crate::db::trace::values_for_server(settings, &mut values);
         values
     })
 }

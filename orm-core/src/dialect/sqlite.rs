@@ -38,6 +38,7 @@ pub(super) fn type_name(t: &SqlType) -> Cow<'static, str> {
 pub(crate) const QUERY_ONLY_ON: &str = "PRAGMA query_only = ON";
 
 /// Switches it back.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 pub(crate) const QUERY_ONLY_OFF: &str = "PRAGMA query_only = OFF";
 
 /// Only `INTEGER PRIMARY KEY` aliases the rowid; `AUTOINCREMENT` keeps keys of deleted rows

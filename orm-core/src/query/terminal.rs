@@ -251,7 +251,7 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     ///
     /// The query runs when the stream is first polled (on a transaction: when the stream
     /// is made), and dropping the stream stops it between two rows. On a transaction,
-    /// other statements fail at once ([`Error::InvalidQuery`]) until the stream is
+    /// other statements fail at once ([`Error::Transaction`]) until the stream is
     /// exhausted or dropped. On MySQL, whose
     /// driver cannot resume a half-read reply, a stream dropped while a row is on its way
     /// finishes reading that row in the background, which may run the query if it had

@@ -210,8 +210,8 @@ pub enum SchemaChange {
 
 impl SchemaChange {
     /// The statements that make this change on `dialect`, in order. A change the backend
-    /// cannot make in place (SQLite's altered columns and foreign keys) is an
-    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) that says so.
+    /// cannot make in place (SQLite's altered columns and foreign keys) is
+    /// [`Error::Unsupported`](crate::Error::Unsupported).
     ///
     /// Run a migration's changes on one connection (a transaction where DDL is
     /// transactional): SQLite checks a renamed column against the connection's own copy
@@ -220,10 +220,10 @@ impl SchemaChange {
         let q = |name: &str| dialect.quoted(name);
         let alter = |table: &str, rest: String| format!("ALTER TABLE {} {rest}", q(table));
         let rebuild = |what: &str, table: &str| {
-            Err(crate::Error::InvalidQuery(format!(
-                "{dialect} cannot {what} of an existing table (`{table}`): the table must be \
-                 rebuilt"
-            )))
+            Err(crate::Error::Unsupported {
+                backend: dialect.name(),
+                what: format!("{what} of an existing table (`{table}`): the table must be rebuilt"),
+            })
         };
         Ok(match self {
             SchemaChange::CreateTable(table) => create_table(dialect, table),

@@ -31,17 +31,17 @@ use state::{Conn, InFlight, Manager, Shared, State, with_conn};
 /// - Statements take `&Transaction`, so one transaction can be passed to several calls
 ///   in a row; they run one at a time on its connection. While a savepoint is open,
 ///   statements go through the savepoint: the outer transaction refuses them (and
-///   another `begin`) with [`Error::InvalidQuery`](crate::Error::InvalidQuery) until the savepoint is committed,
+///   another `begin`) with [`Error::Transaction`](crate::Error::Transaction) until the savepoint is committed,
 ///   rolled back or dropped.
 /// - While a [`stream`](crate::query::Select::stream) reads on the transaction, other
-///   statements on it fail with [`Error::InvalidQuery`](crate::Error::InvalidQuery) rather than wait for a stream
+///   statements on it fail with [`Error::Transaction`](crate::Error::Transaction) rather than wait for a stream
 ///   that cannot move on: read it to the end or drop it first.
 /// - If `commit`, `rollback` or `begin` is cancelled while the database works on it, the
 ///   outcome is unknown: the transaction is abandoned (later calls fail) and its
 ///   connection is closed instead of going back to the pool.
 /// - If a statement's future is dropped while the statement runs (a timeout, a
 ///   `select!`), what it changed is unknown: the transaction then refuses statements and
-///   `commit` with [`Error::InvalidQuery`](crate::Error::InvalidQuery), and `rollback` (or dropping it) undoes the
+///   `commit` with [`Error::Transaction`](crate::Error::Transaction), and `rollback` (or dropping it) undoes the
 ///   level the statement ran on. A savepoint rolled back this way leaves its outer
 ///   transaction usable, except on MySQL, whose connection cannot be reused after an
 ///   interrupted read: there the whole transaction is rolled back by closing it.

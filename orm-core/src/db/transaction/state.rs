@@ -9,7 +9,7 @@ use tokio::sync::Mutex;
 use crate::db::StatementSettings;
 use crate::db::options::{IsolationLevel, TransactionOptions};
 use crate::db::writer_queue::WriterTurn;
-use crate::{Dialect, Error, Result};
+use crate::{Dialect, Error, Result, TransactionState};
 
 /// What every handle of one transaction shares.
 pub(super) struct Shared {
@@ -56,38 +56,15 @@ pub(super) enum InFlight {
 }
 
 /// The pooled connection the transaction runs on.
-pub(super) enum Conn {
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
-    #[cfg(feature = "postgres")]
-    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
-    #[cfg(feature = "mysql")]
-    MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
-}
+pub(super) type Conn = crate::per_backend::PerBackend<crate::per_backend::ConnKind>;
 
 /// Runs `$body` with `$c` bound to the driver's connection and `$db` to its sqlx database.
 macro_rules! with_conn {
     ($conn:expr, $c:ident, $db:ident => $body:expr) => {
-        match $conn {
-            #[cfg(feature = "sqlite")]
-            Conn::Sqlite(pooled) => {
-                type $db = sqlx::Sqlite;
-                let $c = &mut **pooled;
-                $body
-            }
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(pooled) => {
-                type $db = sqlx::Postgres;
-                let $c = &mut **pooled;
-                $body
-            }
-            #[cfg(feature = "mysql")]
-            Conn::MySql(pooled) => {
-                type $db = sqlx::MySql;
-                let $c = &mut **pooled;
-                $body
-            }
-        }
+        crate::per_backend::per_backend!($conn, pooled, $db => {
+            let $c = &mut **pooled;
+            $body
+        })
     };
 }
 pub(super) use with_conn;
@@ -109,47 +86,28 @@ impl Conn {
 
     /// Closes the connection when it is dropped instead of returning it to the pool.
     fn close_on_drop(&mut self) {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Conn::Sqlite(pooled) => pooled.close_on_drop(),
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(pooled) => pooled.close_on_drop(),
-            #[cfg(feature = "mysql")]
-            Conn::MySql(pooled) => pooled.close_on_drop(),
-        }
+        crate::per_backend::per_backend!(self, pooled, _DB => pooled.close_on_drop())
     }
 }
 
 pub(super) fn ended() -> Error {
-    Error::InvalidQuery("the transaction has already ended".into())
+    Error::Transaction(TransactionState::Ended)
 }
 
 pub(super) fn savepoint_open() -> Error {
-    Error::InvalidQuery(
-        "a savepoint of this transaction is still open: commit or roll it back first".into(),
-    )
+    Error::Transaction(TransactionState::SavepointOpen)
 }
 
 pub(super) fn abandoned() -> Error {
-    Error::InvalidQuery(
-        "the transaction was abandoned: a commit, rollback or savepoint was cancelled while \
-         the database worked on it, so its outcome is unknown"
-            .into(),
-    )
+    Error::Transaction(TransactionState::Abandoned)
 }
 
 pub(super) fn interrupted() -> Error {
-    Error::InvalidQuery(
-        "a statement of this transaction was cancelled while it ran, so what it changed is \
-         unknown: roll the transaction back"
-            .into(),
-    )
+    Error::Transaction(TransactionState::Interrupted)
 }
 
 pub(super) fn stream_open() -> Error {
-    Error::InvalidQuery(
-        "a stream is reading on this transaction: read it to the end or drop it first".into(),
-    )
+    Error::Transaction(TransactionState::StreamOpen)
 }
 
 impl State {

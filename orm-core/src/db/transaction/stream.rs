@@ -8,9 +8,9 @@ use futures_util::StreamExt;
 use tracing::Instrument;
 
 use super::Transaction;
-use super::state::{Conn, Shared, stream_open, with_conn};
-use crate::db::executor::traced_stream;
+use super::state::{Shared, stream_open, with_conn};
 use crate::db::run;
+use crate::db::trace::traced_stream;
 use crate::{Result, Row, Statement};
 
 /// How many rows the reading task may be ahead of the reader.

@@ -1,0 +1,106 @@
+//! The calls into sqlx: the statement runners, generic over the driver and over sqlx's
+//! executors (a pool or a connection), so that pools and transactions share one
+//! implementation.
+
+use std::sync::Arc;
+
+use futures_core::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use sqlx::AssertSqlSafe;
+
+use crate::db::backend::Backend;
+use crate::{Error, Result, Row, Statement, Value};
+pub(crate) async fn fetch_all<'c, DB: Backend>(
+    x: impl sqlx::Executor<'c, Database = DB>,
+    sql: Arc<str>,
+    values: Vec<Value>,
+) -> Result<Vec<Row>>
+where
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let args = DB::arguments(values)?;
+    let rows = sqlx::query_with(AssertSqlSafe(sql), args)
+        .fetch_all(x)
+        .await?;
+    Ok(rows.into_iter().map(DB::wrap_row).collect())
+}
+
+pub(crate) async fn fetch_optional<'c, DB: Backend>(
+    x: impl sqlx::Executor<'c, Database = DB>,
+    sql: Arc<str>,
+    values: Vec<Value>,
+) -> Result<Option<Row>>
+where
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let args = DB::arguments(values)?;
+    let row = sqlx::query_with(AssertSqlSafe(sql), args)
+        .fetch_optional(x)
+        .await?;
+    Ok(row.map(DB::wrap_row))
+}
+
+pub(crate) async fn execute<'c, DB: Backend>(
+    x: impl sqlx::Executor<'c, Database = DB>,
+    sql: Arc<str>,
+    values: Vec<Value>,
+) -> Result<u64>
+where
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let args = DB::arguments(values)?;
+    let done = sqlx::query_with(AssertSqlSafe(sql), args)
+        .execute(x)
+        .await?;
+    Ok(DB::rows_affected(&done))
+}
+
+/// Through the one row the statement returns where `returning`, else the driver's
+/// last insert id.
+pub(crate) async fn insert_returning_key<'c, DB: Backend>(
+    x: impl sqlx::Executor<'c, Database = DB>,
+    sql: Arc<str>,
+    values: Vec<Value>,
+    key: &'static str,
+    returning: bool,
+) -> Result<i64>
+where
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let args = DB::arguments(values)?;
+    let query = sqlx::query_with(AssertSqlSafe(sql), args);
+    if returning {
+        let row = DB::wrap_row(query.fetch_one(x).await?);
+        generated_key(&row, key)
+    } else {
+        let done = query.execute(x).await?;
+        DB::last_insert_id(&done).ok_or_else(|| {
+            Error::Encode(format!(
+                "the database reported no generated key for `{key}`"
+            ))
+        })
+    }
+}
+
+pub(crate) fn fetch_stream<'e, DB: Backend>(
+    x: impl sqlx::Executor<'e, Database = DB>,
+    st: Statement,
+) -> BoxStream<'e, Result<Row>>
+where
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    match DB::arguments(st.values) {
+        Ok(args) => sqlx::query_with(AssertSqlSafe(st.sql), args)
+            .fetch(x)
+            .map_ok(DB::wrap_row)
+            .map_err(Error::from)
+            .boxed(),
+        Err(e) => futures_util::stream::once(async { Err(e) }).boxed(),
+    }
+}
+
+/// A generated key of any integer width (PostgreSQL returns the column's own type).
+fn generated_key(row: &Row, key: &'static str) -> Result<i64> {
+    use crate::SqlValue;
+    i64::decode(row, 0).map_err(|e| Error::from_decode(e, Some(("generated key", key)), 0))
+}
