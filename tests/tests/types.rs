@@ -276,6 +276,36 @@ async fn random_values_round_trip(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Every type through the bulk paths (multi-row `INSERT`s; on PostgreSQL one array per
+/// column), NULLs included, reads back exactly, and an upsert of them changes nothing.
+async fn bulk_writes_round_trip_every_type(db: Database) -> TestResult {
+    db.create_tables(&[AllTypes::table_def(), MaybeTypes::table_def()])
+        .await?;
+    let mut runner = TestRunner::deterministic();
+    let strategy = (all_types(), any::<u32>());
+    let mut all = vec![edge_values()];
+    let mut maybe = vec![
+        MaybeTypes::from(edge_values(), u32::MAX),
+        MaybeTypes::from(edge_values(), 0),
+    ];
+    for _ in 0..40 {
+        let (value, nulls) = strategy
+            .new_tree(&mut runner)
+            .map_err(|r| r.to_string())?
+            .current();
+        maybe.push(MaybeTypes::from(value.clone(), nulls));
+        all.push(value);
+    }
+    AllTypes::insert_many(&mut all, &db).await?;
+    MaybeTypes::insert_many(&mut maybe, &db).await?;
+    assert_eq!(AllTypes::all(&db).await?, all, "on {}", db.dialect());
+    assert_eq!(MaybeTypes::all(&db).await?, maybe, "on {}", db.dialect());
+    let on_key = orm_core::query::Upsert::on_key();
+    MaybeTypes::upsert_many(&mut maybe, &db, &on_key).await?;
+    assert_eq!(MaybeTypes::all(&db).await?, maybe, "on {}", db.dialect());
+    Ok(())
+}
+
 /// Random values of every type as `Option`s, each NULL or not at random, round-trip
 /// exactly; so do a row of NULLs only and a row of no NULLs.
 async fn random_nullable_values_round_trip(db: Database) -> TestResult {
@@ -431,6 +461,7 @@ async fn unknown_enum_text_is_a_decode_error(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    bulk_writes_round_trip_every_type,
     random_values_round_trip,
     random_nullable_values_round_trip,
     edge_values_round_trip,

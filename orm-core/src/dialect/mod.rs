@@ -138,6 +138,17 @@ impl Dialect {
         matches!(self, Dialect::Sqlite)
     }
 
+    /// How many rows of `columns` columns one multi-row `INSERT` takes: 1 000, or fewer
+    /// where half the bind limit asks (room for what a statement binds besides). Where
+    /// rows are bound as one array per column (PostgreSQL), the bind limit does not
+    /// count; 10 000-row statements measured no faster than 1 000-row ones there.
+    pub(crate) fn rows_per_insert(self, columns: usize) -> usize {
+        if self.binds_arrays() {
+            return INSERT_ROWS;
+        }
+        (self.max_parameters() / 2 / columns.max(1)).clamp(1, INSERT_ROWS)
+    }
+
     /// Whether an `IN` list of values can be bound as one array parameter
     /// (PostgreSQL's `= ANY($1)`).
     pub(crate) fn binds_arrays(self) -> bool {
@@ -396,6 +407,9 @@ impl Dialect {
         }
     }
 }
+
+/// The most rows one multi-row `INSERT` takes.
+const INSERT_ROWS: usize = 1_000;
 
 /// Something the dialect's DDL names that not every server of the backend has (MariaDB's
 /// NO PAD collation, its `UUID` type), and the spelling for servers without it (MySQL 8,

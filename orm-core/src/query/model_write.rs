@@ -104,7 +104,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
     // model of a generated key only) means `DEFAULT VALUES`, one row at a time.
     let mut per_statement = match columns {
         0 => 1,
-        n => (dialect.max_parameters() / 2 / n).clamp(1, 1000),
+        n => dialect.rows_per_insert(n),
     };
     let mut step = 1;
     if first.keys == Keys::LastInsertId && models.len() > 1 {

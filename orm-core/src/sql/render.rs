@@ -215,7 +215,7 @@ pub(crate) fn stored(node: &Node) -> &Node {
 }
 
 /// Whether PostgreSQL can bind `value` as an item of an array parameter.
-fn binds_in_pg_array(value: &Value) -> bool {
+pub(crate) fn binds_in_pg_array(value: &Value) -> bool {
     !matches!(value, Value::Invalid(_) | Value::List(_))
 }
 
