@@ -77,6 +77,13 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Stores a key the database generated into the auto-increment field.
     fn set_generated_key(&mut self, key: i64) -> Result<()>;
 
+    /// The model's rendered statements (see `query::cache`); the derive gives each model
+    /// its own. `None` renders every time.
+    #[doc(hidden)]
+    fn statement_cache() -> Option<&'static crate::query::StatementCache> {
+        None
+    }
+
     /// A query over this model's table.
     fn query() -> Select<Self> {
         Select::new()
@@ -240,7 +247,18 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         key: Self::Key,
     ) -> impl Future<Output = Result<Option<Self>>> + Send {
         let values = Self::key_into_values(key);
-        async move { Self::query().filter_key(values).first(exec).await }
+        async move {
+            let dialect = exec.dialect();
+            // No `LIMIT`: a primary key matches one row at most.
+            let statement = crate::query::cached::<Self>(
+                crate::query::Cached::Get,
+                dialect,
+                values,
+                |values| Ok(Self::query().filter_key(values).to_sql(dialect)),
+            )?;
+            let row = exec.fetch_optional(statement).await?;
+            row.as_ref().map(Self::from_row).transpose()
+        }
     }
 
     /// Every row of the table, in primary key order.

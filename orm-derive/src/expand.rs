@@ -90,6 +90,12 @@ fn model_impl(model: &ModelDef) -> TokenStream {
             fn set_generated_key(&mut self, key: i64) -> ::orm_core::Result<()> {
                 #set_generated_key
             }
+
+            fn statement_cache() -> ::core::option::Option<&'static ::orm_core::query::StatementCache> {
+                static CACHE: ::orm_core::query::StatementCache =
+                    ::orm_core::query::StatementCache::new();
+                ::core::option::Option::Some(&CACHE)
+            }
         }
     }
 }

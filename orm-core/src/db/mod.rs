@@ -114,6 +114,10 @@ pub(crate) type Pool = crate::per_backend::PerBackend<crate::per_backend::PoolKi
 /// itself, or a connection taken from the pool by [`acquire`] (which tells a server that is
 /// down from an exhausted pool), on MySQL one that is closed if the statement is dropped
 /// half-way (see [`interrupt`]).
+///
+/// The server arms are boxed: sqlx's acquire future is kilobytes large, and every
+/// statement future that held it inline (twice, with the retry) was copied at each
+/// `.await` layer, on SQLite too; measured 18 KB for a `get`.
 macro_rules! on_pool {
     ($inner:expr, $x:ident => $body:expr) => {
         match &$inner.pool {
@@ -121,19 +125,25 @@ macro_rules! on_pool {
             Pool::Sqlite($x) => $body,
             #[cfg(feature = "postgres")]
             Pool::Postgres(pool) => {
-                let mut conn = acquire::acquire(pool, &$inner.settings.health).await?;
-                let $x = &mut *conn;
-                $body
+                Box::pin(async {
+                    let mut conn = acquire::acquire(pool, &$inner.settings.health).await?;
+                    let $x = &mut *conn;
+                    $body
+                })
+                .await
             }
             #[cfg(feature = "mysql")]
             Pool::MySql(pool) => {
-                let mut conn = interrupt::CloseIfInterrupted::new(
-                    acquire::acquire(pool, &$inner.settings.health).await?,
-                );
-                let $x = conn.connection();
-                let result = $body;
-                conn.completed();
-                result
+                Box::pin(async {
+                    let mut conn = interrupt::CloseIfInterrupted::new(
+                        acquire::acquire(pool, &$inner.settings.health).await?,
+                    );
+                    let $x = conn.connection();
+                    let result = $body;
+                    conn.completed();
+                    result
+                })
+                .await
             }
         }
     };

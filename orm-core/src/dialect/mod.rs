@@ -51,6 +51,15 @@ impl Dialect {
         }
     }
 
+    /// The dialect's position in [`Dialect::ALL`].
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Dialect::Sqlite => 0,
+            Dialect::Postgres => 1,
+            Dialect::MySql => 2,
+        }
+    }
+
     /// The backend's name as URLs spell it.
     pub fn name(self) -> &'static str {
         match self {

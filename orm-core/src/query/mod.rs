@@ -1,6 +1,7 @@
 //! The query builder: typed expressions, `SELECT`/`UPDATE`/`DELETE` by filter, raw SQL,
 //! and their rendering per dialect.
 
+mod cache;
 mod expr;
 pub(crate) mod model_sql;
 pub(crate) mod model_write;
@@ -14,6 +15,9 @@ mod upsert;
 
 /// Rendered SQL (kept here too, where it was first exported).
 pub use crate::sql::Statement;
+#[doc(hidden)]
+pub use cache::StatementCache;
+pub(crate) use cache::{Cached, cached};
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
 pub use order::Ordering;
 pub use raw::{Raw, raw};

@@ -32,7 +32,7 @@ pub(crate) fn check_max_length(table: &TableDef, column: &str, value: &Value) ->
 }
 
 /// The values of `model`, each checked against its column's `max_length`.
-fn checked_values<M: Model>(model: &M) -> Result<Vec<Value>> {
+pub(crate) fn checked_values<M: Model>(model: &M) -> Result<Vec<Value>> {
     let values = model.values();
     for (column, value) in M::COLUMNS.iter().zip(&values) {
         check_max_length(M::table_def(), column, value)?;
@@ -73,36 +73,52 @@ pub(crate) fn insert<M: Model>(
 
 /// `UPDATE` of every non-key column, by primary key.
 pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Result<Statement> {
-    update_by_key(model).and_then(|update| write::update(&update, dialect))
-}
-
-fn update_by_key<M: Model>(model: &M) -> Result<Update> {
     let is_key = |c: &str| M::PRIMARY_KEY.contains(&c);
     // A model of key columns only sets the key to itself: that still tells whether the
     // row exists (by the affected-row count).
     let only_key = M::COLUMNS.iter().all(|c| is_key(c));
-    let mut set = Vec::with_capacity(M::COLUMNS.len());
+    let set_columns: Vec<&'static str> = M::COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| only_key || !is_key(c))
+        .collect();
+    let mut values = Vec::with_capacity(set_columns.len() + M::PRIMARY_KEY.len());
     for (column, value) in M::COLUMNS.iter().zip(model.values()) {
         if only_key || !is_key(column) {
             check_max_length(M::table_def(), column, &value)?;
-            set.push((*column, Node::Value(value)));
+            values.push(value);
         }
     }
-    // The key columns of `WHERE` are read as every condition reads a column.
-    let filter = M::PRIMARY_KEY
-        .iter()
-        .zip(model.key_values())
-        .map(|(column, value)| {
-            Node::Binary(
-                Box::new(model_column(M::table_def(), M::TABLE, column)),
-                BinOp::Eq,
-                Box::new(Node::Value(value)),
-            )
-        })
-        .reduce(|a, b| Node::Binary(Box::new(a), BinOp::And, Box::new(b)));
-    Ok(Update {
-        table: M::TABLE,
-        set,
-        filter,
-    })
+    values.extend(model.key_values());
+    crate::query::cached::<M>(
+        crate::query::Cached::Update,
+        dialect,
+        values,
+        |mut values| {
+            let key_values = values.split_off(set_columns.len());
+            let set = set_columns
+                .iter()
+                .zip(values)
+                .map(|(column, value)| (*column, Node::Value(value)))
+                .collect();
+            // The key columns of `WHERE` are read as every condition reads a column.
+            let filter = M::PRIMARY_KEY
+                .iter()
+                .zip(key_values)
+                .map(|(column, value)| {
+                    Node::Binary(
+                        Box::new(model_column(M::table_def(), M::TABLE, column)),
+                        BinOp::Eq,
+                        Box::new(Node::Value(value)),
+                    )
+                })
+                .reduce(|a, b| Node::Binary(Box::new(a), BinOp::And, Box::new(b)));
+            let update = Update {
+                table: M::TABLE,
+                set,
+                filter,
+            };
+            write::update(&update, dialect)
+        },
+    )
 }

@@ -119,8 +119,22 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
     let written = |e: Error| e.written_to(M::table_def());
     for chunk in models.chunks_mut(per_statement) {
         let plan = plan(chunk.len())?;
-        let insert = model_sql::insert(chunk, plan.with_key, plan.on_conflict, plan.returning)?;
-        let statement = write::insert(insert, dialect);
+        let statement = if chunk.len() == 1 && upsert.is_none() && !plan.with_key {
+            // One row of the model's own `insert`: the same text every time.
+            let mut values = model_sql::checked_values(&chunk[0])?;
+            if let Some(i) = M::AUTO_INCREMENT {
+                values.remove(i);
+            }
+            let returning = plan.returning;
+            crate::query::cached::<M>(crate::query::Cached::Insert, dialect, values, |values| {
+                let mut insert = model_sql::insert(&chunk[..1], false, None, returning)?;
+                insert.rows = vec![values];
+                Ok(write::insert(insert, dialect))
+            })?
+        } else {
+            let insert = model_sql::insert(chunk, plan.with_key, plan.on_conflict, plan.returning)?;
+            write::insert(insert, dialect)
+        };
         match plan.keys {
             Keys::None | Keys::Unknown => {
                 exec.execute(statement).await.map_err(written)?;
