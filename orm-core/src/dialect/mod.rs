@@ -335,6 +335,13 @@ impl Dialect {
         }
     }
 
+    /// Whether a read-only transaction is the connection switched to read-only (SQLite's
+    /// `PRAGMA query_only`), to be switched back before the connection is reused.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) fn read_only_by_switch(self) -> bool {
+        matches!(self, Dialect::Sqlite)
+    }
+
     /// The statements that open a transaction: one to run before `BEGIN` (MySQL sets the
     /// next transaction's level apart; SQLite switches the connection to read-only), and
     /// the `BEGIN` itself where the driver's plain one will not do.

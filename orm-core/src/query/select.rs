@@ -70,6 +70,8 @@ impl<M: Model> Select<M, M> {
         Select {
             stmt: SelectStatement {
                 table: M::TABLE,
+                alias: None,
+                joins: Vec::new(),
                 columns: M::COLUMNS
                     .iter()
                     .map(|c| Node::column(M::TABLE, c))

@@ -124,7 +124,12 @@ impl OrderItem {
 /// The backend-independent form of a `SELECT`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SelectStatement {
+    /// The table read, as `FROM` names it.
     pub(crate) table: &'static str,
+    /// What columns of `table` are qualified by, where not its name (`FROM t AS a`).
+    pub(crate) alias: Option<&'static str>,
+    /// Tables joined to it, in order.
+    pub(crate) joins: Vec<Join>,
     pub(crate) columns: Vec<Node>,
     pub(crate) distinct: bool,
     pub(crate) filter: Option<Node>,
@@ -133,4 +138,25 @@ pub(crate) struct SelectStatement {
     pub(crate) order_by: Vec<OrderItem>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
+}
+
+/// `{INNER | LEFT} JOIN table [AS alias] ON condition`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Join {
+    pub(crate) kind: JoinKind,
+    pub(crate) table: &'static str,
+    /// What the joined table's columns are qualified by, where not its name: needed to
+    /// join a table twice (or to itself).
+    pub(crate) alias: Option<&'static str>,
+    pub(crate) on: Node,
+}
+
+// Built by the relations' query API (the next capability); rendered and tested now.
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JoinKind {
+    /// Rows that have a match.
+    Inner,
+    /// Every row of the left side, with NULLs where the joined table has no match.
+    Left,
 }

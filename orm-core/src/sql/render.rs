@@ -1,7 +1,7 @@
 //! Rendering: a pure function from a statement and a dialect to SQL text and bound values.
 
 use crate::sql::SqlWriter;
-use crate::sql::ast::{Aggregate, BinOp, Node, Nulls, OrderItem, SelectStatement};
+use crate::sql::ast::{Aggregate, BinOp, JoinKind, Node, Nulls, OrderItem, SelectStatement};
 use crate::{Dialect, Statement, Value};
 
 /// Binding strength, loosest first: a child looser than its context gets parentheses.
@@ -279,6 +279,26 @@ fn count_value(n: u64) -> Value {
     Value::I64(Some(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
+/// ` FROM table [AS alias]` and its joins.
+fn from_clause(w: &mut SqlWriter, s: &SelectStatement) {
+    w.push(" FROM ").ident(s.table);
+    if let Some(alias) = s.alias {
+        w.push(" AS ").ident(alias);
+    }
+    for join in &s.joins {
+        w.push(match join.kind {
+            JoinKind::Inner => " INNER JOIN ",
+            JoinKind::Left => " LEFT JOIN ",
+        });
+        w.ident(join.table);
+        if let Some(alias) = join.alias {
+            w.push(" AS ").ident(alias);
+        }
+        w.push(" ON ");
+        expr(w, &join.on);
+    }
+}
+
 pub(crate) fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
     if let Some(f) = filter {
         w.push(" WHERE ");
@@ -318,7 +338,7 @@ fn select_shaped(
             w.push(" AS ").ident(&format!("c{}", i + 1));
         }
     });
-    w.push(" FROM ").ident(s.table);
+    from_clause(w, s);
     where_clause(w, &s.filter);
     if !s.group_by.is_empty() {
         w.push(" GROUP BY ");
@@ -411,7 +431,8 @@ pub(crate) fn count(s: &SelectStatement, dialect: Dialect) -> Statement {
         select_with(&mut w, s, true, false);
         w.push(") AS ").ident("counted");
     } else {
-        w.push("SELECT COUNT(*) FROM ").ident(s.table);
+        w.push("SELECT COUNT(*)");
+        from_clause(&mut w, s);
         where_clause(&mut w, &s.filter);
     }
     w.finish()
@@ -424,7 +445,8 @@ pub(crate) fn exists(s: &SelectStatement, dialect: Dialect) -> Statement {
         select_with(&mut w, s, true, false);
         w.push(") AS ").ident("tested");
     } else {
-        w.push("SELECT 1 FROM ").ident(s.table);
+        w.push("SELECT 1");
+        from_clause(&mut w, s);
         where_clause(&mut w, &s.filter);
     }
     w.push(" LIMIT 1");
@@ -470,6 +492,8 @@ mod tests {
     fn items() -> SelectStatement {
         SelectStatement {
             table: "items",
+            alias: None,
+            joins: Vec::new(),
             columns: vec![Node::column("items", "id"), Node::column("items", "name")],
             distinct: false,
             filter: Some(Node::Binary(
@@ -540,5 +564,183 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n\n")
         );
+    }
+
+    /// Books joined to their author (inner), authors to their books (left), and books to
+    /// the authors table twice under aliases (writer and editor).
+    fn joins() -> [SelectStatement; 4] {
+        use crate::sql::ast::Join;
+        let col = Node::column;
+        let eq = |a: Node, b: Node| Node::Binary(Box::new(a), BinOp::Eq, Box::new(b));
+        let bare = |table, columns: Vec<Node>| SelectStatement {
+            table,
+            alias: None,
+            joins: Vec::new(),
+            columns,
+            distinct: false,
+            filter: None,
+            group_by: Vec::new(),
+            having: None,
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+        };
+        let inner = SelectStatement {
+            joins: vec![Join {
+                kind: JoinKind::Inner,
+                table: "jn_books",
+                alias: None,
+                on: eq(col("jn_books", "author_id"), col("jn_authors", "id")),
+            }],
+            order_by: vec![OrderItem::asc(col("jn_books", "id"))],
+            ..bare(
+                "jn_authors",
+                vec![col("jn_authors", "name"), col("jn_books", "title")],
+            )
+        };
+        let left = SelectStatement {
+            joins: vec![Join {
+                kind: JoinKind::Left,
+                ..inner.joins[0].clone()
+            }],
+            order_by: vec![
+                OrderItem::asc(col("jn_authors", "id")),
+                OrderItem::asc(col("jn_books", "id")),
+            ],
+            ..inner.clone()
+        };
+        let twice = SelectStatement {
+            alias: Some("b"),
+            joins: vec![
+                Join {
+                    kind: JoinKind::Inner,
+                    table: "jn_authors",
+                    alias: Some("writer"),
+                    on: eq(col("b", "author_id"), col("writer", "id")),
+                },
+                Join {
+                    kind: JoinKind::Left,
+                    table: "jn_authors",
+                    alias: Some("editor"),
+                    on: eq(col("b", "editor_id"), col("editor", "id")),
+                },
+            ],
+            order_by: vec![OrderItem::asc(col("b", "id"))],
+            ..bare(
+                "jn_books",
+                vec![
+                    col("b", "title"),
+                    col("writer", "name"),
+                    col("editor", "name"),
+                ],
+            )
+        };
+        let counted = SelectStatement {
+            filter: Some(Node::IsNull(Box::new(col("jn_books", "id")), false)),
+            order_by: Vec::new(),
+            ..left.clone()
+        };
+        [inner, left, twice, counted]
+    }
+
+    #[test]
+    fn joins_and_aliases() {
+        let [inner, left, twice, counted] = joins();
+        let show = |s: &SelectStatement| {
+            Dialect::ALL
+                .map(|d| format!("{d}: {}", select(s, d).sql))
+                .join("\n")
+        };
+        insta::assert_snapshot!(
+            [
+                show(&inner),
+                show(&left),
+                show(&twice),
+                Dialect::ALL
+                    .map(|d| format!("{d} count: {}", count(&counted, d).sql))
+                    .join("\n"),
+            ]
+            .join("\n\n")
+        );
+    }
+
+    /// The joins run, on SQLite and on each server the environment names, and return what
+    /// SQL says they return.
+    #[tokio::test]
+    async fn joins_run_on_every_backend() -> crate::Result<()> {
+        use crate::Executor as _;
+        let mut urls = vec!["sqlite::memory:".to_owned()];
+        let servers = [
+            ("ORM_TEST_POSTGRES_URL", cfg!(feature = "postgres")),
+            ("ORM_TEST_MYSQL_URL", cfg!(feature = "mysql")),
+        ];
+        urls.extend(
+            servers
+                .into_iter()
+                .filter(|(_, compiled)| *compiled)
+                .filter_map(|(var, _)| std::env::var(var).ok()),
+        );
+        let [inner, left, twice, counted] = joins();
+        for url in urls {
+            let db = crate::Database::connect(&url).await?;
+            let run = async |sql: &'static str| crate::raw(sql).execute(&db).await;
+            run("DROP TABLE IF EXISTS jn_books").await?;
+            run("DROP TABLE IF EXISTS jn_authors").await?;
+            run("CREATE TABLE jn_authors (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL)")
+                .await?;
+            run(
+                "CREATE TABLE jn_books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL, \
+                 editor_id INTEGER, title VARCHAR(20) NOT NULL)",
+            )
+            .await?;
+            run("INSERT INTO jn_authors (id, name) VALUES (1, 'ann'), (2, 'bob'), (3, 'cy')")
+                .await?;
+            run(
+                "INSERT INTO jn_books (id, author_id, editor_id, title) VALUES \
+                 (1, 1, 2, 'a1'), (2, 1, NULL, 'a2'), (3, 2, 1, 'b1')",
+            )
+            .await?;
+            let texts = async |s: &SelectStatement| -> crate::Result<Vec<Vec<Option<String>>>> {
+                let rows = db.fetch_all(select(s, db.dialect())).await?;
+                rows.iter()
+                    .map(|r| (0..r.len()).map(|i| r.get::<Option<String>>(i)).collect())
+                    .collect()
+            };
+            let s = |v: &str| Some(v.to_owned());
+            assert_eq!(
+                texts(&inner).await?,
+                [
+                    [s("ann"), s("a1")],
+                    [s("ann"), s("a2")],
+                    [s("bob"), s("b1")]
+                ],
+                "{url}"
+            );
+            assert_eq!(
+                texts(&left).await?,
+                [
+                    [s("ann"), s("a1")],
+                    [s("ann"), s("a2")],
+                    [s("bob"), s("b1")],
+                    [s("cy"), None]
+                ],
+                "{url}"
+            );
+            assert_eq!(
+                texts(&twice).await?,
+                [
+                    [s("a1"), s("ann"), s("bob")],
+                    [s("a2"), s("ann"), None],
+                    [s("b1"), s("bob"), s("ann")]
+                ],
+                "{url}"
+            );
+            let authors_without_books = db.fetch_all(count(&counted, db.dialect())).await?;
+            assert_eq!(authors_without_books[0].get::<i64>(0)?, 1, "{url}");
+            run("DROP TABLE jn_books").await?;
+            run("DROP TABLE jn_authors").await?;
+            db.close().await;
+        }
+        Ok(())
     }
 }

@@ -92,7 +92,7 @@ impl Delete {
 
 /// Refuses the parts of a query that an `UPDATE` or `DELETE` cannot honour everywhere.
 fn check_writable(s: &SelectStatement, what: &str) -> Result<()> {
-    if crate::sql::render::needs_subquery(s) || !s.order_by.is_empty() {
+    if crate::sql::render::needs_subquery(s) || !s.order_by.is_empty() || !s.joins.is_empty() {
         return Err(Error::InvalidQuery(format!(
             "{what} applies only `filter`; this query also orders, pages, groups or is distinct"
         )));

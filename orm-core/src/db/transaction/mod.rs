@@ -133,7 +133,7 @@ impl Transaction {
         })?;
         state.in_flight = None;
         #[cfg(feature = "sqlite")]
-        if dialect == Dialect::Sqlite && options.read_only {
+        if dialect.read_only_by_switch() && options.read_only {
             crate::db::sqlite_read_only::switched_on();
             state.query_only = true;
         }
