@@ -211,8 +211,8 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     ///
     /// The key of the row written (inserted or updated) is written back into an
     /// auto-increment key field. After [`Upsert::do_nothing`] found the row, PostgreSQL
-    /// and SQLite report no row, and the field keeps its value; MySQL reports the
-    /// existing row's key.
+    /// and SQLite report no row, and the field keeps its value; MySQL and MariaDB report
+    /// the existing row's key.
     ///
     /// [`Upsert`]: crate::query::Upsert
     /// [`Upsert::do_nothing`]: crate::query::Upsert::do_nothing
@@ -228,11 +228,14 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// [`insert_many`](Model::insert_many) writes them.
     ///
     /// Generated keys are written back where the server returns the written rows
-    /// (PostgreSQL, SQLite, MariaDB): each model gets the key of the row with its
-    /// conflict-target values. MySQL cannot tell which rows were inserted and which
-    /// updated, so there the keys are not written back: read the rows again by their
-    /// target. Two models with the same target in one call are refused by PostgreSQL
-    /// (a row cannot be affected twice) and applied in order by the others.
+    /// (PostgreSQL, SQLite, MariaDB): each model gets the key of the returned row whose
+    /// conflict-target values equal its own (as read back: a value the column cannot
+    /// hold exactly, such as nanoseconds where it keeps microseconds, finds no row, and
+    /// that model's key is left as it was). MySQL cannot tell which rows of a multi-row
+    /// statement were inserted and which updated, so there only a statement of one row
+    /// (a single model, or the last of a batch) writes its key back: read the rows again
+    /// by their target. Two models with the same target in one call are refused by
+    /// PostgreSQL (a row cannot be affected twice) and applied in order by the others.
     fn upsert_many<E: Executor + ?Sized>(
         models: &mut [Self],
         exec: &E,

@@ -164,6 +164,23 @@ async fn check_changes<E: Executor>(
             );
             let e = refused("UPDATE sc_people SET score = NULL").await?;
             assert!(matches!(e, Error::NotNullViolation { .. }), "{e:?}");
+            // The generated key keeps generating keys after its type changes.
+            apply(
+                db,
+                SchemaChange::AlterColumn {
+                    table: t(),
+                    column: ColumnDef::new("id", SqlType::BigInt)
+                        .primary_key()
+                        .auto_increment(),
+                },
+            )
+            .await?;
+            raw("INSERT INTO sc_people (name, score) VALUES ('cy', 1)")
+                .execute(db)
+                .await?;
+            let after_bob = "SELECT COUNT(*) FROM sc_people c JOIN sc_people b ON b.name = 'bob' \
+                             WHERE c.name = 'cy' AND c.id > b.id";
+            assert_eq!(count(db, after_bob).await?, 1);
         }
     }
 

@@ -188,6 +188,15 @@ async fn upsert_on_a_composite_target_and_a_wrong_one(db: Database) -> TestResul
         "{e:?}"
     );
     assert_eq!(Stock::query().count(&db).await?, 0, "nothing was written");
+    // The generated key is never overwritten by an upsert.
+    let e = stock("x", 1, None)
+        .upsert(&db, &Upsert::on(Stock::sku).update(Stock::id))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidQuery(m) if m.contains("generated key")),
+        "{e:?}"
+    );
     // A value too long is refused before the statement, as for insert.
     let e = stock(&"s".repeat(40), 1, None)
         .upsert(&db, &Upsert::on(Stock::sku))

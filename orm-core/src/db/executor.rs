@@ -41,15 +41,13 @@ pub trait Executor: Send + Sync + sealed::Sealed {
     #[doc(hidden)]
     fn execute(&self, statement: Statement) -> impl Future<Output = Result<u64>> + Send;
 
-    /// Runs an `INSERT` and returns the key the database generated for column `key`:
-    /// the statement's one returned row where `returning`, else the driver's last
-    /// insert id.
+    /// Runs an `INSERT` and returns the key the database generated for column `key`,
+    /// as the driver reports it (the last insert id).
     #[doc(hidden)]
     fn insert_returning_key(
         &self,
         statement: Statement,
         key: &'static str,
-        returning: bool,
     ) -> impl Future<Output = Result<i64>> + Send;
 
     /// Runs an `INSERT … RETURNING` of many rows, returning what it returns: a write, so

@@ -428,16 +428,11 @@ impl Executor for Database {
         .await
     }
 
-    async fn insert_returning_key(
-        &self,
-        st: Statement,
-        key: &'static str,
-        returning: bool,
-    ) -> Result<i64> {
+    async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
             let _turn = inner.write_turn().await?;
-            on_pool!(inner, x => run::insert_returning_key(x, sql, values, key, returning).await)
+            on_pool!(inner, x => run::insert_returning_key(x, sql, values, key).await)
         })
         .await
     }

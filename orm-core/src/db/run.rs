@@ -55,31 +55,25 @@ where
     Ok(DB::rows_affected(&done))
 }
 
-/// Through the one row the statement returns where `returning`, else the driver's
-/// last insert id.
+/// The driver's last insert id after the `INSERT`.
 pub(crate) async fn insert_returning_key<'c, DB: Backend>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
     values: Vec<Value>,
     key: &'static str,
-    returning: bool,
 ) -> Result<i64>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
     let args = DB::arguments(values)?;
-    let query = sqlx::query_with(AssertSqlSafe(sql), args);
-    if returning {
-        let row = DB::wrap_row(query.fetch_one(x).await?);
-        generated_key(&row, key)
-    } else {
-        let done = query.execute(x).await?;
-        DB::last_insert_id(&done).ok_or_else(|| {
-            Error::Encode(format!(
-                "the database reported no generated key for `{key}`"
-            ))
-        })
-    }
+    let done = sqlx::query_with(AssertSqlSafe(sql), args)
+        .execute(x)
+        .await?;
+    DB::last_insert_id(&done).ok_or_else(|| {
+        Error::Encode(format!(
+            "the database reported no generated key for `{key}`"
+        ))
+    })
 }
 
 pub(crate) fn fetch_stream<'e, DB: Backend>(
@@ -97,10 +91,4 @@ where
             .boxed(),
         Err(e) => futures_util::stream::once(async { Err(e) }).boxed(),
     }
-}
-
-/// A generated key of any integer width (PostgreSQL returns the column's own type).
-fn generated_key(row: &Row, key: &'static str) -> Result<i64> {
-    use crate::SqlValue;
-    i64::decode(row, 0).map_err(|e| Error::from_decode(e, Some(("generated key", key)), 0))
 }

@@ -158,8 +158,9 @@ impl Dialect {
         (self.max_parameters() / 2 / columns.max(1)).clamp(1, INSERT_ROWS)
     }
 
-    /// Whether an `IN` list of values can be bound as one array parameter
-    /// (PostgreSQL's `= ANY($1)`).
+    /// Whether a list of values can be bound as one array parameter: an `IN` list
+    /// (PostgreSQL's `= ANY($1)`), and each column of a multi-row `INSERT`
+    /// (`SELECT * FROM UNNEST($1, $2, …)`).
     pub(crate) fn binds_arrays(self) -> bool {
         matches!(self, Dialect::Postgres)
     }
@@ -214,8 +215,7 @@ impl Dialect {
     }
 
     /// How an upsert is written.
-    pub(crate) fn upsert_style(self) -> crate::sql::write::UpsertStyle {
-        use crate::sql::write::UpsertStyle;
+    pub(crate) fn upsert_style(self) -> UpsertStyle {
         match self {
             Dialect::MySql => UpsertStyle::OnDuplicateKey,
             Dialect::Sqlite | Dialect::Postgres => UpsertStyle::OnConflict,
@@ -323,8 +323,7 @@ impl Dialect {
     }
 
     /// The type name of a cast target.
-    pub(crate) fn cast_type(self, to: crate::sql::ast::CastType) -> &'static str {
-        use crate::sql::ast::CastType;
+    pub(crate) fn cast_type(self, to: CastType) -> &'static str {
         match (to, self) {
             (CastType::BigInt, Dialect::Postgres) => "BIGINT",
             (CastType::BigInt, Dialect::MySql) => "SIGNED",
@@ -377,8 +376,7 @@ impl Dialect {
     }
 
     /// How a column's type, nullability and default are changed.
-    pub(crate) fn column_alteration(self) -> crate::sql::ddl::ColumnAlteration {
-        use crate::sql::ddl::ColumnAlteration;
+    pub(crate) fn column_alteration(self) -> ColumnAlteration {
         match self {
             Dialect::Postgres => ColumnAlteration::Clauses,
             Dialect::MySql => ColumnAlteration::Modify,
@@ -393,12 +391,26 @@ impl Dialect {
     }
 
     /// How a unique constraint is dropped.
-    pub(crate) fn unique_drop(self) -> crate::sql::ddl::ConstraintDrop {
-        use crate::sql::ddl::ConstraintDrop;
+    pub(crate) fn unique_drop(self) -> ConstraintDrop {
         match self {
             Dialect::Postgres => ConstraintDrop::Constraint,
             Dialect::MySql => ConstraintDrop::Index,
             Dialect::Sqlite => ConstraintDrop::StandaloneIndex,
+        }
+    }
+
+    /// Whether `CREATE INDEX IF NOT EXISTS` exists (MariaDB has it, MySQL 8 not).
+    pub(crate) fn create_index_if_not_exists(self) -> bool {
+        !matches!(self, Dialect::MySql)
+    }
+
+    /// A query of two numbers: how far apart the server hands out consecutive generated
+    /// keys, and whether the rows of one multi-row `INSERT` surely get consecutive keys
+    /// (non-zero). `None` where the keys come back by `RETURNING` instead.
+    pub(crate) fn consecutive_keys_query(self) -> Option<&'static str> {
+        match self {
+            Dialect::MySql => Some(mysql::CONSECUTIVE_KEYS),
+            Dialect::Sqlite | Dialect::Postgres => None,
         }
     }
 
@@ -443,6 +455,47 @@ pub(crate) struct ServerFeature {
     pub(crate) fallback: &'static str,
     /// Whether UUIDs are bound as text where the server has it (MariaDB's `UUID` type).
     pub(crate) uuids_as_text: bool,
+}
+
+/// Target types of the casts that make aggregates decode the same on every backend
+/// (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CastType {
+    BigInt,
+    Double,
+}
+
+/// How a dialect spells an upsert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UpsertStyle {
+    /// `ON CONFLICT (target) DO NOTHING | DO UPDATE SET c = EXCLUDED.c` (PostgreSQL,
+    /// SQLite 3.24+).
+    OnConflict,
+    /// `ON DUPLICATE KEY UPDATE c = VALUES(c)` (MySQL, MariaDB): no target, and "do
+    /// nothing" is an assignment that changes nothing.
+    OnDuplicateKey,
+}
+
+/// How a dialect changes a column's type, nullability and default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ColumnAlteration {
+    /// `ALTER COLUMN c TYPE …, ALTER COLUMN c SET NOT NULL …` (PostgreSQL).
+    Clauses,
+    /// `MODIFY COLUMN` with the whole new definition (MySQL).
+    Modify,
+    /// Not at all: the table is rebuilt (SQLite).
+    Rebuild,
+}
+
+/// How a dialect drops a unique constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConstraintDrop {
+    /// `ALTER TABLE t DROP CONSTRAINT n` (PostgreSQL).
+    Constraint,
+    /// `ALTER TABLE t DROP INDEX n` (MySQL, whose unique constraints are indexes).
+    Index,
+    /// `DROP INDEX n` (SQLite, where the ORM adds unique constraints as unique indexes).
+    StandaloneIndex,
 }
 
 impl std::fmt::Display for Dialect {

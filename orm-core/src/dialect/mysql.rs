@@ -31,6 +31,12 @@ pub(super) const SERVER_FEATURES: &[super::ServerFeature] = &[
     },
 ];
 
+/// `@@auto_increment_increment`, and whether InnoDB documents the rows of one multi-row
+/// `INSERT` to get consecutive keys: in its lock modes 0 and 1, not in 2 ("interleaved",
+/// MySQL 8's default), where other sessions' inserts may take keys in between.
+pub(super) const CONSECUTIVE_KEYS: &str =
+    "SELECT @@auto_increment_increment, CASE WHEN @@innodb_autoinc_lock_mode < 2 THEN 1 ELSE 0 END";
+
 /// Non-zero on MariaDB 10.5 and later, which has `INSERT … RETURNING`.
 pub(super) const RETURNING_PROBE: &str = "SELECT COUNT(*) FROM (SELECT VERSION() AS v) AS s \
     WHERE v LIKE '%MariaDB%' AND CAST(SUBSTRING_INDEX(v, '.', 1) AS UNSIGNED) * 1000 \

@@ -1,5 +1,5 @@
-//! The query builder: typed expressions, `SELECT`/`UPDATE`/`DELETE` by filter, raw SQL,
-//! and their rendering per dialect.
+//! The query builder: typed expressions, `SELECT`/`UPDATE`/`DELETE` by filter, upsert,
+//! raw SQL, and the statements of a model's own CRUD; `sql/` renders them.
 
 mod cache;
 mod expr;

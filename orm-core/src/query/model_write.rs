@@ -117,6 +117,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
         }
     }
     let written = |e: Error| e.written_to(M::table_def());
+    let explicit_key = M::AUTO_INCREMENT.filter(|_| first.with_key);
     for chunk in models.chunks_mut(per_statement) {
         let plan = plan(chunk.len())?;
         let statement = if chunk.len() == 1 && upsert.is_none() && !plan.with_key {
@@ -176,7 +177,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
             }
             Keys::LastInsertId => {
                 let first = exec
-                    .insert_returning_key(statement, M::PRIMARY_KEY[0], false)
+                    .insert_returning_key(statement, M::PRIMARY_KEY[0])
                     .await
                     .map_err(written)?;
                 let mut key = first;
@@ -188,11 +189,11 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                 }
             }
         }
-    }
-    if first.with_key
-        && let Some(i) = M::AUTO_INCREMENT
-    {
-        advance_key_sequence::<M, E>(models, i, exec).await?;
+        // Right after the statement: outside a transaction, the rows are there for good
+        // even if a later chunk fails.
+        if let Some(i) = explicit_key {
+            advance_key_sequence::<M, E>(chunk, i, exec).await?;
+        }
     }
     Ok(())
 }
@@ -263,16 +264,19 @@ async fn advance_key_sequence<M: Model, E: Executor + ?Sized>(
     Ok(())
 }
 
-/// How far apart MySQL hands out consecutive keys (`@@auto_increment_increment`, 1
-/// unless a replication setup changed it), and whether the rows of one multi-row
-/// `INSERT` get consecutive keys: InnoDB documents so for lock modes 0 and 1, not for
-/// 2 ("interleaved", MySQL 8's default), where other sessions' inserts may interleave.
+/// How far apart the server hands out consecutive keys, and whether the rows of one
+/// multi-row `INSERT` surely get consecutive keys (see `Dialect::consecutive_keys_query`).
 async fn auto_increment_settings<E: Executor + ?Sized>(exec: &E) -> Result<(i64, bool)> {
-    let rows = crate::raw("SELECT @@auto_increment_increment, @@innodb_autoinc_lock_mode")
-        .fetch_all(exec)
-        .await?;
+    let Some(sql) = exec.dialect().consecutive_keys_query() else {
+        return Ok((1, false));
+    };
+    let statement = crate::Statement {
+        sql: sql.to_owned(),
+        values: Vec::new(),
+    };
+    let rows = crate::db::never_retried(exec.fetch_all(statement)).await?;
     match rows.first() {
-        Some(row) => Ok((row.get::<i64>(0)?, row.get::<i64>(1)? < 2)),
+        Some(row) => Ok((row.get::<i64>(0)?, row.get::<i64>(1)? != 0)),
         None => Ok((1, false)),
     }
 }

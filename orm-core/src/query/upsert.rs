@@ -139,8 +139,9 @@ impl<M: Model> Upsert<M> {
         self
     }
 
-    /// The SQL and values [`Model::upsert`] runs for `model` on `dialect` (on a server
-    /// with `INSERT … RETURNING`).
+    /// The SQL and values [`Model::upsert`] runs for `model` on `dialect`, on a server
+    /// that has what the dialect promises (for `MySql`: MySQL's `LAST_INSERT_ID` form;
+    /// MariaDB 10.5+ runs the `RETURNING` form instead).
     pub fn to_sql(&self, model: &M, dialect: crate::Dialect) -> Result<crate::Statement> {
         let plan = crate::query::model_write::Plan::upsert(self, dialect.has_returning(), 1)?;
         let insert = crate::query::model_sql::insert(
@@ -172,6 +173,14 @@ impl<M: Model> Upsert<M> {
             )));
         }
         let auto_key = M::AUTO_INCREMENT.map(|i| M::COLUMNS[i]);
+        if let (Action::Update(columns), Some(key)) = (&self.action, auto_key)
+            && columns.contains(&key)
+        {
+            return Err(Error::InvalidQuery(format!(
+                "an upsert into `{}` cannot update its generated key `{key}`",
+                M::TABLE
+            )));
+        }
         let update: Vec<&'static str> = match &self.action {
             Action::Nothing => Vec::new(),
             Action::Update(columns) => columns.clone(),

@@ -2,6 +2,7 @@
 //! Nothing here knows a backend; `render` writes them for a dialect.
 
 use crate::Value;
+pub(crate) use crate::dialect::CastType;
 use crate::value::StoredAs;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,14 +38,6 @@ impl Node {
     pub(crate) fn column(table: &'static str, name: &'static str) -> Node {
         Node::Column { table, name }
     }
-}
-
-/// Target types of the casts that make aggregates decode the same on every backend
-/// (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CastType {
-    BigInt,
-    Double,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use orm_schema::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 
 use crate::Dialect;
+use crate::dialect::{ColumnAlteration, ConstraintDrop};
 
 /// The statements that create `table` and its indexes, if they do not exist yet.
 ///
@@ -143,8 +144,13 @@ fn create_index(dialect: Dialect, table: &TableDef, index: &IndexDef) -> String 
         })
         .collect();
     format!(
-        "CREATE {}INDEX IF NOT EXISTS {} ON {} ({})",
+        "CREATE {}INDEX {}{} ON {} ({})",
         if index.unique { "UNIQUE " } else { "" },
+        if dialect.create_index_if_not_exists() {
+            "IF NOT EXISTS "
+        } else {
+            ""
+        },
         dialect.quoted(&index.name),
         dialect.quoted(&table.name),
         keys.join(", ")
@@ -196,7 +202,9 @@ pub enum SchemaChange {
     DropIndex { table: String, name: String },
     /// Adds a unique constraint (a unique index on SQLite).
     AddUnique { table: String, unique: UniqueDef },
-    /// Drops a unique constraint.
+    /// Drops a unique constraint. On SQLite only one added by [`SchemaChange::AddUnique`]
+    /// (a unique index): one written inside `CREATE TABLE` goes with a rebuild, and
+    /// dropping it by name fails.
     DropUnique { table: String, name: String },
     /// Adds a foreign key. SQLite cannot: a migration rebuilds the table.
     AddForeignKey {
@@ -247,10 +255,21 @@ impl SchemaChange {
                 )]
             }
             SchemaChange::AlterColumn { table, column: c } => match dialect.column_alteration() {
+                // The whole definition again: an indexed text column keeps a length,
+                // a generated key its AUTO_INCREMENT (its PRIMARY KEY stays as it is).
+                ColumnAlteration::Modify if c.auto_increment => vec![alter(
+                    table,
+                    format!(
+                        "MODIFY COLUMN {} {} NOT NULL AUTO_INCREMENT",
+                        q(&c.name),
+                        dialect.type_name(&c.sql_type, true)
+                    ),
+                )],
                 ColumnAlteration::Modify => {
+                    let indexed = c.primary_key || c.unique;
                     vec![alter(
                         table,
-                        format!("MODIFY COLUMN {}", self::column(dialect, c, false, false)),
+                        format!("MODIFY COLUMN {}", self::column(dialect, c, indexed, false)),
                     )]
                 }
                 ColumnAlteration::Clauses => {
@@ -260,15 +279,16 @@ impl SchemaChange {
                     } else {
                         "SET NOT NULL"
                     };
+                    // An identity column's default is its sequence: left alone.
                     let default = match &c.default {
-                        Some(d) => format!("SET DEFAULT {d}"),
-                        None => "DROP DEFAULT".to_owned(),
+                        _ if c.auto_increment => String::new(),
+                        Some(d) => format!(", ALTER COLUMN {name} SET DEFAULT {d}"),
+                        None => format!(", ALTER COLUMN {name} DROP DEFAULT"),
                     };
                     vec![alter(
                         table,
                         format!(
-                            "ALTER COLUMN {name} TYPE {}, ALTER COLUMN {name} {nullability}, \
-                             ALTER COLUMN {name} {default}",
+                            "ALTER COLUMN {name} TYPE {}, ALTER COLUMN {name} {nullability}{default}",
                             dialect.type_name(&c.sql_type, false)
                         ),
                     )]
@@ -299,7 +319,9 @@ impl SchemaChange {
             SchemaChange::DropUnique { table, name } => vec![match dialect.unique_drop() {
                 ConstraintDrop::Constraint => alter(table, format!("DROP CONSTRAINT {}", q(name))),
                 ConstraintDrop::Index => alter(table, format!("DROP INDEX {}", q(name))),
-                ConstraintDrop::StandaloneIndex => format!("DROP INDEX IF EXISTS {}", q(name)),
+                // Not `IF EXISTS`: a unique constraint written inside `CREATE TABLE` has
+                // an index SQLite names itself, and dropping it must fail, not pass.
+                ConstraintDrop::StandaloneIndex => format!("DROP INDEX {}", q(name)),
             }],
             SchemaChange::AddForeignKey { table, .. }
             | SchemaChange::DropForeignKey { table, .. }
@@ -319,28 +341,6 @@ impl SchemaChange {
             )],
         })
     }
-}
-
-/// How a dialect changes a column's type, nullability and default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ColumnAlteration {
-    /// `ALTER COLUMN c TYPE …, ALTER COLUMN c SET NOT NULL …` (PostgreSQL).
-    Clauses,
-    /// `MODIFY COLUMN` with the whole new definition (MySQL).
-    Modify,
-    /// Not at all: the table is rebuilt (SQLite).
-    Rebuild,
-}
-
-/// How a dialect drops a unique constraint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ConstraintDrop {
-    /// `ALTER TABLE t DROP CONSTRAINT n` (PostgreSQL).
-    Constraint,
-    /// `ALTER TABLE t DROP INDEX n` (MySQL, whose unique constraints are indexes).
-    Index,
-    /// `DROP INDEX n` (SQLite, where the ORM adds unique constraints as unique indexes).
-    StandaloneIndex,
 }
 
 fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bool) -> String {

@@ -1,6 +1,7 @@
 //! `INSERT` (one row or many, with an upsert clause and `RETURNING`), `UPDATE` and
 //! `DELETE` as data, and their rendering.
 
+use crate::dialect::UpsertStyle;
 use crate::sql::SqlWriter;
 use crate::sql::ast::{Node, SelectStatement};
 use crate::sql::render::{expr, stored, where_clause};
@@ -36,17 +37,6 @@ pub(crate) enum ConflictAction {
     Nothing,
     /// Set these columns of the existing row to the values the insert proposed.
     Update(Vec<&'static str>),
-}
-
-/// How a dialect spells an upsert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum UpsertStyle {
-    /// `ON CONFLICT (target) DO NOTHING | DO UPDATE SET c = EXCLUDED.c` (PostgreSQL,
-    /// SQLite 3.24+).
-    OnConflict,
-    /// `ON DUPLICATE KEY UPDATE c = VALUES(c)` (MySQL, MariaDB): no target, and "do
-    /// nothing" is an assignment that changes nothing.
-    OnDuplicateKey,
 }
 
 /// `UPDATE table SET column = value, … WHERE filter`.
@@ -300,13 +290,17 @@ pub(crate) fn advance_key_sequence(
             .value(Value::String(Some(column.to_owned())))
             .push(")::regclass");
     };
+    // The position is the last value handed out, or (never called) the one before the
+    // start: a key at or below it changes nothing.
     w.push("SELECT setval(");
     sequence(&mut w);
     w.push(", ").value(Value::I64(Some(key))).push(") WHERE ");
     w.value(Value::I64(Some(key)))
         .push(" > COALESCE(pg_sequence_last_value(");
     sequence(&mut w);
-    w.push("), 0)");
+    w.push("), (SELECT seqstart - 1 FROM pg_catalog.pg_sequence WHERE seqrelid = ");
+    sequence(&mut w);
+    w.push("))");
     Some(w.finish())
 }
 

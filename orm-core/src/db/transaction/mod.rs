@@ -374,15 +374,10 @@ impl Executor for Transaction {
         .await
     }
 
-    async fn insert_returning_key(
-        &self,
-        st: Statement,
-        key: &'static str,
-        returning: bool,
-    ) -> Result<i64> {
+    async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
         self.on_connection(st, async |conn, sql, values| {
             with_conn!(conn, c, DB => {
-                run::insert_returning_key::<DB>(c, sql, values, key, returning).await
+                run::insert_returning_key::<DB>(c, sql, values, key).await
             })
         })
         .await
