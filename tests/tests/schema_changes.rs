@@ -198,4 +198,28 @@ async fn check_changes<E: Executor>(
     Ok(())
 }
 
-backend_tests!(changes_apply_on_a_live_table);
+/// Through the `Database`: spelled for this server, and run.
+async fn a_database_applies_changes(db: Database) -> TestResult {
+    let table = TableDef::new("sc_applied")
+        .column(
+            ColumnDef::new("id", SqlType::BigInt)
+                .primary_key()
+                .auto_increment(),
+        )
+        .column(ColumnDef::new("name", SqlType::Text));
+    let create = SchemaChange::CreateTable(table);
+    // This MariaDB has what MariaDB's spelling names: nothing to replace.
+    assert_eq!(db.schema_change_sql(&create)?, create.to_sql(db.dialect())?);
+    db.apply_schema_change(&create).await?;
+    raw("INSERT INTO sc_applied (name) VALUES ('x')")
+        .execute(&db)
+        .await?;
+    db.apply_schema_change(&SchemaChange::DropTable {
+        table: "sc_applied".into(),
+    })
+    .await?;
+    assert!(raw("SELECT 1 FROM sc_applied").execute(&db).await.is_err());
+    Ok(())
+}
+
+backend_tests!(changes_apply_on_a_live_table, a_database_applies_changes);

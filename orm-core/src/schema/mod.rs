@@ -55,13 +55,31 @@ impl Database {
 
     /// Creates `tables` (those that do not exist yet) and their indexes.
     pub async fn create_tables(&self, tables: &[&TableDef]) -> Result<()> {
-        let mut statements = create_statements(self.dialect(), tables)?;
+        let statements = create_statements(self.dialect(), tables)?;
+        self.run_ddl(self.for_this_server(statements)).await
+    }
+
+    /// The statements that make `change` on this database's server: the dialect's
+    /// ([`SchemaChange::to_sql`]), with what this server lacks spelled as it has it (MySQL
+    /// 8 has neither MariaDB's NO PAD collation nor its `UUID` type).
+    pub fn schema_change_sql(&self, change: &SchemaChange) -> Result<Vec<String>> {
+        Ok(self.for_this_server(change.to_sql(self.dialect())?))
+    }
+
+    /// Makes `change` (see [`Database::schema_change_sql`]), in one transaction where
+    /// the backend has transactional DDL.
+    pub async fn apply_schema_change(&self, change: &SchemaChange) -> Result<()> {
+        let statements = self.schema_change_sql(change)?;
+        self.run_ddl(statements).await
+    }
+
+    fn for_this_server(&self, mut statements: Vec<String>) -> Vec<String> {
         for feature in self.lacked_features() {
             for sql in &mut statements {
                 *sql = sql.replace(feature.text, feature.fallback);
             }
         }
-        self.run_ddl(statements).await
+        statements
     }
 
     /// Drops `tables` (those that exist), referencing tables first.
