@@ -83,3 +83,36 @@ async fn transfers_keep_the_total_on_every_backend() {
         drop_database(backend, &test).await;
     }
 }
+
+/// The session example (SQLAlchemy's unit of work, line for line) on every backend.
+#[tokio::test]
+async fn session_example_runs_on_every_backend() {
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        let test = format!("session_{backend:?}");
+        let Some(url) = fresh_database_url(backend, &test).await else {
+            continue;
+        };
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_session"))
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("the example runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in [
+            "added and committed: User { id: 1",
+            "(the same object: true)",
+            "changed the email and committed: User { id: 1, username: \"john_doe\", email: \"john.doe@example.com\"",
+            "deleted and committed; users left: 0",
+        ] {
+            assert!(
+                stdout.contains(line),
+                "{backend:?} missing `{line}` in:\n{stdout}"
+            );
+        }
+        drop_database(backend, &test).await;
+    }
+}

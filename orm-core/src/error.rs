@@ -178,10 +178,15 @@ pub enum Error {
 
     /// A write by primary key matched fewer rows than it was meant to write: the row was
     /// deleted (or its key changed) by someone else since it was read.
-    #[error("stale data in `{table}`: expected to write {expected} row(s), matched {matched}")]
+    #[error(
+        "stale data in `{table}`{}: expected to write {expected} row(s), matched {matched}",
+        key.as_deref().map(|k| format!(" (key {k})")).unwrap_or_default()
+    )]
     StaleData {
         /// The table written.
         table: String,
+        /// The key of the row, where one row was meant (as the key values print).
+        key: Option<String>,
         /// How many rows the write was meant to match.
         expected: u64,
         /// How many it matched.

@@ -54,6 +54,7 @@ mod per_backend;
 pub mod query;
 mod row;
 pub mod schema;
+mod session;
 mod sql;
 mod url;
 mod value;
@@ -70,6 +71,7 @@ pub use error::{Error, Result, TransactionState};
 pub use model::Model;
 pub use query::{Expr, FromRow, Raw, Select, raw};
 pub use row::Row;
+pub use session::{Obj, ObjectState, Session, SessionQuery};
 pub use sql::Statement;
 pub use url::redact_url;
 #[cfg(feature = "json")]

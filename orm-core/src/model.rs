@@ -56,6 +56,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// The position in [`Model::COLUMNS`] of the key the database generates, if any.
     const AUTO_INCREMENT: Option<usize>;
 
+    /// The position in [`Model::COLUMNS`] of the `#[orm(version)]` column, if any: updates
+    /// check it and count it up (optimistic concurrency).
+    const VERSION: Option<usize> = None;
+
     /// The primary key's Rust type: the field's type, or a tuple for a composite key.
     type Key: Send;
 
@@ -77,6 +81,13 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Stores a key the database generated into the auto-increment field.
     fn set_generated_key(&mut self, key: i64) -> Result<()>;
 
+    /// Stores a new value of the version column (see [`Model::VERSION`]).
+    #[doc(hidden)]
+    fn set_version(&mut self, version: i64) -> Result<()> {
+        let _ = version;
+        Ok(())
+    }
+
     /// The model's rendered statements (see `query::cache`); the derive gives each model
     /// its own. `None` renders every time.
     #[doc(hidden)]
@@ -95,7 +106,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         &mut self,
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
-        write_models(std::slice::from_mut(self), exec, false, None)
+        write_models::<Self, Self, E>(std::slice::from_mut(self), exec, false, None)
     }
 
     /// The SQL and values [`insert`](Model::insert) runs for this model on `dialect`.
@@ -115,7 +126,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             false,
             1,
         );
-        let insert = crate::query::model_sql::insert(
+        let insert = crate::query::model_sql::insert::<Self, Self>(
             std::slice::from_ref(self),
             plan.with_key,
             None,
@@ -153,7 +164,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         &mut self,
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
-        write_models(std::slice::from_mut(self), exec, true, None)
+        write_models::<Self, Self, E>(std::slice::from_mut(self), exec, true, None)
     }
 
     /// Inserts `models` in multi-row `INSERT`s (up to 1 000 rows each, fewer where the
@@ -194,7 +205,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         models: &mut [Self],
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
-        write_models(models, exec, false, None)
+        write_models::<Self, Self, E>(models, exec, false, None)
     }
 
     /// [`insert_many`](Model::insert_many) keeping the keys the models hold, as
@@ -203,7 +214,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         models: &mut [Self],
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
-        write_models(models, exec, true, None)
+        write_models::<Self, Self, E>(models, exec, true, None)
     }
 
     /// Inserts this model, or, where its row already exists by the upsert's conflict
@@ -221,7 +232,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         exec: &E,
         upsert: &crate::query::Upsert<Self>,
     ) -> impl Future<Output = Result<()>> + Send {
-        write_models(std::slice::from_mut(self), exec, false, Some(upsert))
+        write_models::<Self, Self, E>(std::slice::from_mut(self), exec, false, Some(upsert))
     }
 
     /// [`upsert`](Model::upsert) of many models, in multi-row statements as
@@ -241,7 +252,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         exec: &E,
         upsert: &crate::query::Upsert<Self>,
     ) -> impl Future<Output = Result<()>> + Send {
-        write_models(models, exec, false, Some(upsert))
+        write_models::<Self, Self, E>(models, exec, false, Some(upsert))
     }
 
     /// The row with this primary key, if there is one.
@@ -271,8 +282,14 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// Writes every column of this model to the row with its primary key.
     ///
-    /// Fails with [`Error::StaleData`] when no such row exists.
-    fn update<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<()>> + Send {
+    /// Fails with [`Error::StaleData`] when no such row exists. A model with an
+    /// `#[orm(version)]` field updates only the row still at the version the model
+    /// holds, and counts the version up in the row and in the model: an update after
+    /// someone else's fails with [`Error::StaleData`] instead of overwriting it.
+    fn update<E: Executor + ?Sized>(
+        &mut self,
+        exec: &E,
+    ) -> impl Future<Output = Result<()>> + Send {
         async move {
             let statement =
                 crate::query::model_sql::update_statement::<Self>(exec.dialect(), self)?;
@@ -283,10 +300,17 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             match updated {
                 0 => Err(Error::StaleData {
                     table: Self::TABLE.to_owned(),
+                    key: Some(format!("{} {:?}", Self::NAME, self.key_values())),
                     expected: 1,
                     matched: 0,
                 }),
-                _ => Ok(()),
+                _ => match Self::VERSION {
+                    Some(at) => {
+                        let version = crate::query::model_write::value_as_i64(&self.values()[at]);
+                        self.set_version(version.unwrap_or(0) + 1)
+                    }
+                    None => Ok(()),
+                },
             }
         }
     }

@@ -54,6 +54,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let key_values = model.key_fields().map(to_value);
     let key_into_values = key_into_values(model);
     let set_generated_key = set_generated_key(model, &name);
+    let (version_const, set_version) = version(model, &name);
     quote! {
         #[automatically_derived]
         impl ::orm_core::Model for #ident {
@@ -62,6 +63,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
             const AUTO_INCREMENT: ::core::option::Option<usize> = #auto_increment;
+            #version_const
 
             type Key = #key_type;
 
@@ -90,6 +92,8 @@ fn model_impl(model: &ModelDef) -> TokenStream {
             fn set_generated_key(&mut self, key: i64) -> ::orm_core::Result<()> {
                 #set_generated_key
             }
+
+            #set_version
 
             fn statement_cache() -> ::core::option::Option<&'static ::orm_core::query::StatementCache> {
                 static CACHE: ::orm_core::query::StatementCache =
@@ -178,6 +182,27 @@ fn set_generated_key(model: &ModelDef, name: &str) -> TokenStream {
         self.#field = ::orm_core::__private::generated_key(key, #name, #column)?;
         ::core::result::Result::Ok(())
     }
+}
+
+/// `const VERSION` and `set_version` for a model with a `#[orm(version)]` field.
+fn version(model: &ModelDef, name: &str) -> (TokenStream, TokenStream) {
+    let (Some(position), Some(f)) = (
+        model.version_column(),
+        model.fields.iter().find(|f| f.version),
+    ) else {
+        return (TokenStream::new(), TokenStream::new());
+    };
+    let field = &f.ident;
+    let column = &f.column;
+    (
+        quote!(const VERSION: ::core::option::Option<usize> = ::core::option::Option::Some(#position);),
+        quote! {
+            fn set_version(&mut self, version: i64) -> ::orm_core::Result<()> {
+                self.#field = ::orm_core::__private::generated_key(version, #name, #column)?;
+                ::core::result::Result::Ok(())
+            }
+        },
+    )
 }
 
 /// `User::email`: an associated constant per column, typed by the field.

@@ -98,6 +98,14 @@ use proc_macro::TokenStream;
 /// Opts a single integer primary key out of auto-increment. Default: `true` for a single
 /// integer key; an error anywhere else.
 ///
+/// ## `version`
+///
+/// An integer field (`i32` or `i64`, not an `Option`, outside the primary key) that
+/// counts the row's versions, for optimistic concurrency: `update` and a session's flush
+/// write the row only while it is still at the version the model holds, and count it up
+/// in the row and in the model; a row someone else changed meanwhile fails the write with
+/// `Error::StaleData`, and nothing is written. At most one per model.
+///
 /// ## `column = "name"`
 ///
 /// The column's name. Default: the field's name (`r#type` → `type`).

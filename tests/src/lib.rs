@@ -255,3 +255,49 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// The SQL of every statement `work` runs (its `orm.statement` spans, `BEGIN`, `COMMIT`
+/// and savepoints included), in order, with `work`'s output.
+pub async fn statements_of<F: std::future::Future>(work: F) -> (F::Output, Vec<String>) {
+    use std::sync::{Arc, Mutex};
+    use tracing::instrument::WithSubscriber as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    #[derive(Clone, Default)]
+    struct Statements(Arc<Mutex<Vec<String>>>);
+
+    struct Sql(Option<String>);
+
+    impl tracing::field::Visit for Sql {
+        fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+            if field.name() == "db.statement" {
+                self.0 = Some(value.to_owned());
+            }
+        }
+
+        fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+    }
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
+        fn on_new_span(
+            &self,
+            attrs: &tracing::span::Attributes<'_>,
+            _: &tracing::span::Id,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            if attrs.metadata().name() == "orm.statement" {
+                let mut sql = Sql(None);
+                attrs.record(&mut sql);
+                if let Some(sql) = sql.0 {
+                    self.0.lock().unwrap_or_else(|e| e.into_inner()).push(sql);
+                }
+            }
+        }
+    }
+
+    let seen = Statements::default();
+    let subscriber = tracing_subscriber::registry().with(seen.clone());
+    let output = work.with_subscriber(subscriber).await;
+    let statements = seen.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    (output, statements)
+}

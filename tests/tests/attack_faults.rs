@@ -401,6 +401,7 @@ async fn transfer(db: &Database, t: &Transfer) -> orm_core::Result<()> {
             if changed != 1 {
                 return Err(Error::StaleData {
                     table: "fault_accounts".into(),
+                    key: Some(account.to_string()),
                     expected: 1,
                     matched: changed,
                 });

@@ -111,7 +111,7 @@ async fn update_and_delete_by_key(db: Database) -> TestResult {
     // Updating a row that is gone is a typed error, not a silent no-op.
     let err = ann.update(&db).await.unwrap_err();
     assert!(
-        matches!(&err, Error::StaleData { table, expected: 1, matched: 0 } if table == User::TABLE),
+        matches!(&err, Error::StaleData { table, expected: 1, matched: 0, .. } if table == User::TABLE),
         "{err:?}"
     );
     Ok(())

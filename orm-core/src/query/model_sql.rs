@@ -1,5 +1,7 @@
 //! The statements of the per-model CRUD methods.
 
+use std::borrow::Borrow;
+
 use orm_schema::{SqlType, TableDef};
 
 use crate::sql::ast::{BinOp, Node};
@@ -43,8 +45,8 @@ pub(crate) fn checked_values<M: Model>(model: &M) -> Result<Vec<Value>> {
 /// One `INSERT` of `models`: every column, but the auto-increment key unless `with_key`
 /// (the database generates it). The caller keeps it within the bind limit and chooses
 /// `returning` by what the server has.
-pub(crate) fn insert<M: Model>(
-    models: &[M],
+pub(crate) fn insert<M: Model, T: Borrow<M>>(
+    models: &[T],
     with_key: bool,
     on_conflict: Option<OnConflict>,
     returning: Vec<&'static str>,
@@ -56,7 +58,7 @@ pub(crate) fn insert<M: Model>(
     }
     let mut rows = Vec::with_capacity(models.len());
     for model in models {
-        let mut values = checked_values(model)?;
+        let mut values = checked_values(model.borrow())?;
         if let Some(i) = generated {
             values.remove(i);
         }
@@ -77,32 +79,53 @@ pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Result<
     // A model of key columns only sets the key to itself: that still tells whether the
     // row exists (by the affected-row count).
     let only_key = M::COLUMNS.iter().all(|c| is_key(c));
+    let version = M::VERSION.map(|i| M::COLUMNS[i]);
     let set_columns: Vec<&'static str> = M::COLUMNS
         .iter()
         .copied()
-        .filter(|c| only_key || !is_key(c))
+        .filter(|c| (only_key || !is_key(c)) && Some(*c) != version)
         .collect();
-    let mut values = Vec::with_capacity(set_columns.len() + M::PRIMARY_KEY.len());
-    for (column, value) in M::COLUMNS.iter().zip(model.values()) {
-        if only_key || !is_key(column) {
-            check_max_length(M::table_def(), column, &value)?;
-            values.push(value);
+    let all = model.values();
+    let mut values = Vec::with_capacity(set_columns.len() + M::PRIMARY_KEY.len() + 1);
+    for (column, value) in M::COLUMNS.iter().zip(&all) {
+        if (only_key || !is_key(column)) && Some(*column) != version {
+            check_max_length(M::table_def(), column, value)?;
+            values.push(value.clone());
         }
     }
+    // `SET version = version + ?`: the step is bound, in its place among the values.
+    if version.is_some() {
+        values.push(Value::I64(Some(1)));
+    }
     values.extend(model.key_values());
+    // The version the row must still have.
+    if let Some(at) = M::VERSION {
+        values.push(all[at].clone());
+    }
     crate::query::cached::<M>(
         crate::query::Cached::Update,
         dialect,
         values,
         |mut values| {
-            let key_values = values.split_off(set_columns.len());
-            let set = set_columns
+            let mut key_values = values.split_off(set_columns.len());
+            let mut set: Vec<(&'static str, Node)> = set_columns
                 .iter()
                 .zip(values)
                 .map(|(column, value)| (*column, Node::Value(value)))
                 .collect();
+            let mut compared: Vec<&'static str> = M::PRIMARY_KEY.to_vec();
+            if let Some(version) = version {
+                let step = key_values.remove(0);
+                let counted_up = Node::Binary(
+                    Box::new(Node::column(M::TABLE, version)),
+                    BinOp::Add,
+                    Box::new(Node::Value(step)),
+                );
+                set.push((version, counted_up));
+                compared.push(version);
+            }
             // The key columns of `WHERE` are read as every condition reads a column.
-            let filter = M::PRIMARY_KEY
+            let filter = compared
                 .iter()
                 .zip(key_values)
                 .map(|(column, value)| {

@@ -1,6 +1,8 @@
 //! Inserting and upserting models, one or many: how many rows go in one statement, and
 //! how the keys the database generates get back into the models.
 
+use std::borrow::{Borrow, BorrowMut};
+
 use crate::query::Upsert;
 use crate::query::model_sql;
 use crate::sql::write::{self, OnConflict};
@@ -82,9 +84,10 @@ impl Plan {
 }
 
 /// Inserts (or upserts) `models` in multi-row statements within the bind limit, and
-/// writes the generated keys back as far as they can be known (see [`Keys`]).
-pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
-    models: &mut [M],
+/// writes the generated keys back as far as they can be known (see [`Keys`]). The
+/// models are a slice of them, or of references to them (a session's objects).
+pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Executor + ?Sized>(
+    models: &mut [T],
     exec: &E,
     with_key: bool,
     upsert: Option<&Upsert<M>>,
@@ -122,18 +125,19 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
         let plan = plan(chunk.len())?;
         let statement = if chunk.len() == 1 && upsert.is_none() && !plan.with_key {
             // One row of the model's own `insert`: the same text every time.
-            let mut values = model_sql::checked_values(&chunk[0])?;
+            let mut values = model_sql::checked_values(chunk[0].borrow())?;
             if let Some(i) = M::AUTO_INCREMENT {
                 values.remove(i);
             }
             let returning = plan.returning;
             crate::query::cached::<M>(crate::query::Cached::Insert, dialect, values, |values| {
-                let mut insert = model_sql::insert(&chunk[..1], false, None, returning)?;
+                let mut insert = model_sql::insert::<M, T>(&chunk[..1], false, None, returning)?;
                 insert.rows = vec![values];
                 Ok(write::insert(insert, dialect))
             })?
         } else {
-            let insert = model_sql::insert(chunk, plan.with_key, plan.on_conflict, plan.returning)?;
+            let insert =
+                model_sql::insert::<M, T>(chunk, plan.with_key, plan.on_conflict, plan.returning)?;
             write::insert(insert, dialect)
         };
         match plan.keys {
@@ -163,7 +167,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                 }
                 keys.sort_unstable();
                 for (model, key) in chunk.iter_mut().zip(keys) {
-                    model.set_generated_key(key)?;
+                    model.borrow_mut().set_generated_key(key)?;
                 }
             }
             Keys::ReturnedRows => {
@@ -173,7 +177,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                     .map_err(written)?;
                 let target = upsert.map(|u| u.conflict(None)).transpose()?;
                 let target = target.map(|c| c.target).unwrap_or_default();
-                match_returned_rows(chunk, &rows, &target)?;
+                match_returned_rows::<M, T>(chunk, &rows, &target)?;
             }
             Keys::LastInsertId => {
                 let first = exec
@@ -182,7 +186,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
                     .map_err(written)?;
                 let mut key = first;
                 for model in chunk.iter_mut() {
-                    model.set_generated_key(key)?;
+                    model.borrow_mut().set_generated_key(key)?;
                     key = key
                         .checked_add(step)
                         .ok_or_else(|| Error::Encode("a generated key passed i64::MAX".into()))?;
@@ -192,7 +196,7 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
         // Right after the statement: outside a transaction, the rows are there for good
         // even if a later chunk fails.
         if let Some(i) = explicit_key {
-            advance_key_sequence::<M, E>(chunk, i, exec).await?;
+            advance_key_sequence::<M, T, E>(chunk, i, exec).await?;
         }
     }
     Ok(())
@@ -200,8 +204,8 @@ pub(crate) async fn write_models<M: Model, E: Executor + ?Sized>(
 
 /// Gives each model whose row came back (by its conflict-target values) the key of
 /// that row.
-fn match_returned_rows<M: Model>(
-    chunk: &mut [M],
+fn match_returned_rows<M: Model, T: BorrowMut<M>>(
+    chunk: &mut [T],
     rows: &[crate::Row],
     target: &[&'static str],
 ) -> Result<()> {
@@ -223,15 +227,15 @@ fn match_returned_rows<M: Model>(
         returned.push((pick(values), key));
     }
     for model in chunk.iter_mut() {
-        let wanted = pick(model.values());
+        let wanted = pick(Borrow::<M>::borrow(model).values());
         if let Some((_, Some(key))) = returned.iter().find(|(t, _)| *t == wanted) {
-            model.set_generated_key(*key)?;
+            model.borrow_mut().set_generated_key(*key)?;
         }
     }
     Ok(())
 }
 
-fn value_as_i64(value: &Value) -> Option<i64> {
+pub(crate) fn value_as_i64(value: &Value) -> Option<i64> {
     match value {
         Value::I8(v) => v.map(i64::from),
         Value::I16(v) => v.map(i64::from),
@@ -247,14 +251,14 @@ fn value_as_i64(value: &Value) -> Option<i64> {
 /// After explicit values went into a generated key: where the database does not move
 /// its key generator past them itself (PostgreSQL's sequences), moves it, so that the
 /// next generated key does not collide with one of them.
-async fn advance_key_sequence<M: Model, E: Executor + ?Sized>(
-    models: &[M],
+async fn advance_key_sequence<M: Model, T: Borrow<M>, E: Executor + ?Sized>(
+    models: &[T],
     key_at: usize,
     exec: &E,
 ) -> Result<()> {
     let largest = models
         .iter()
-        .filter_map(|m| value_as_i64(&m.values()[key_at]))
+        .filter_map(|m| value_as_i64(&m.borrow().values()[key_at]))
         .max();
     let statement = largest
         .and_then(|k| write::advance_key_sequence(M::TABLE, M::COLUMNS[key_at], k, exec.dialect()));

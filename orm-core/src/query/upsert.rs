@@ -144,7 +144,7 @@ impl<M: Model> Upsert<M> {
     /// MariaDB 10.5+ runs the `RETURNING` form instead).
     pub fn to_sql(&self, model: &M, dialect: crate::Dialect) -> Result<crate::Statement> {
         let plan = crate::query::model_write::Plan::upsert(self, dialect.has_returning(), 1)?;
-        let insert = crate::query::model_sql::insert(
+        let insert = crate::query::model_sql::insert::<M, M>(
             std::slice::from_ref(model),
             plan.with_key,
             plan.on_conflict,

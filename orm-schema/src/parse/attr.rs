@@ -39,6 +39,7 @@ pub(crate) mod key {
     pub(crate) const ON_DELETE: &str = "on_delete";
     pub(crate) const ON_UPDATE: &str = "on_update";
     pub(crate) const AUTO_INCREMENT: &str = "auto_increment";
+    pub(crate) const VERSION: &str = "version";
 }
 
 /// Reads the value of one key into `T`. Errors in the value are recorded in the context;
@@ -111,6 +112,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) on_delete: Option<ReferentialAction>,
     pub(crate) on_update: Option<ReferentialAction>,
     pub(crate) auto_increment: Option<bool>,
+    pub(crate) version: bool,
 }
 
 const STRUCT_GRAMMAR: Grammar<StructAttrs> = &[
@@ -206,6 +208,10 @@ const FIELD_GRAMMAR: Grammar<FieldAttrs> = &[
     }),
     (key::AUTO_INCREMENT, |cx, meta, a| {
         a.auto_increment = bool_value(cx, meta, "auto_increment = false")?;
+        Ok(())
+    }),
+    (key::VERSION, |cx, meta, a| {
+        a.version = flag(cx, meta)?;
         Ok(())
     }),
 ];

@@ -44,6 +44,7 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
 
     check::has_primary_key(cx, &input.ident, &fields);
     check::auto_increment_applies(cx, &fields);
+    check::one_version(cx, &fields);
     check::distinct_columns(cx, &fields);
     check::self_references_single_key(cx, &fields);
 
@@ -85,6 +86,7 @@ fn read_field(cx: &Ctxt, field: &Field) -> Option<ReadField> {
         auto_increment: false, // decided once every key field is known
         nullable: sql_type.as_ref().is_some_and(|(_, nullable)| *nullable),
         stored_as_text,
+        version: attrs.version && !attrs.skip,
     };
     let read = ReadField {
         attrs,

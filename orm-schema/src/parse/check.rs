@@ -158,6 +158,29 @@ pub(crate) fn has_primary_key(cx: &Ctxt, ident: &Ident, fields: &[ReadField]) {
     }
 }
 
+/// `#[orm(version)]`: on one integer field that is not NULL-able nor part of the key.
+pub(crate) fn one_version(cx: &Ctxt, fields: &[ReadField]) {
+    let mut seen = false;
+    for f in fields {
+        let Some(span) = f.attrs.seen.span(key::VERSION) else {
+            continue;
+        };
+        let integer = f.def.rust_type.as_ref().is_some_and(|t| t.is_integer());
+        let message = if seen {
+            "a model has one `version` field"
+        } else if f.def.primary_key || f.def.skip {
+            "`version` applies to a column outside the primary key"
+        } else if !integer || f.def.nullable {
+            "`version` applies to an integer field that is not an `Option` (`i32` or `i64`)"
+        } else {
+            seen = true;
+            continue;
+        };
+        seen = true;
+        cx.error_at(span, message);
+    }
+}
+
 /// `auto_increment = ...` is about a single integer primary key.
 pub(crate) fn auto_increment_applies(cx: &Ctxt, fields: &[ReadField]) {
     let composite = fields.iter().filter(|f| f.def.primary_key).count() > 1;

@@ -44,6 +44,9 @@ pub struct FieldDef {
     pub auto_increment: bool,
     /// Whether the column accepts NULL (an `Option<T>` field).
     pub nullable: bool,
+    /// `#[orm(version)]`: the row's version, checked and counted up by every update
+    /// (optimistic concurrency).
+    pub version: bool,
     /// The field's type is one the mapping does not know, such as an enum with
     /// `#[derive(DbEnum)]`: it is stored as text, and the derive checks that the type
     /// implements `orm_core::TextValue`.
@@ -94,6 +97,11 @@ impl ModelDef {
     /// The primary key's fields, in key order.
     pub fn key_fields(&self) -> impl Iterator<Item = &FieldDef> {
         self.columns().filter(|f| f.primary_key)
+    }
+
+    /// The position among [`ModelDef::columns`] of the `#[orm(version)]` column.
+    pub fn version_column(&self) -> Option<usize> {
+        self.columns().position(|f| f.version)
     }
 
     /// The position among [`ModelDef::columns`] of the column the database generates.

@@ -1,0 +1,352 @@
+//! Flush planning: what changed, in which order it is written, and what the session
+//! records once it is.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+
+use super::Identity;
+use super::entry::{Entry, Reader, State};
+use crate::sql::ast::{BinOp, Node};
+use crate::sql::normalize::model_column;
+use crate::sql::write::{self, Delete, Update};
+use crate::{Error, Executor as _, Result, Statement, Transaction, Value};
+
+/// The most keys one `DELETE … WHERE key IN (…)` lists.
+const DELETE_BATCH: usize = 500;
+
+/// Writes every change of `slots` on `tx`, in a savepoint: inserts (parents first, each
+/// table's rows in multi-row statements), then updates (only the changed columns), then
+/// deletes (children first, batched by key). On success the objects' rows are recorded
+/// as loaded; on failure nothing is written and the objects are as they were.
+pub(super) async fn flush(
+    slots: &mut [Option<Entry>],
+    identity: &mut HashMap<Identity, usize>,
+    tx: &Transaction,
+) -> Result<()> {
+    let savepoint = tx.begin().await?;
+    // A failed flush may have written generated keys into pending objects: put back.
+    let keys_before: Vec<(usize, Value)> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, e)| {
+            let e = e.as_ref()?;
+            let at = e.ops.auto_increment.filter(|_| e.state == State::Pending)?;
+            Some((slot, e.values().swap_remove(at)))
+        })
+        .collect();
+    let written = match write(slots, &savepoint).await {
+        Ok(bumped) => savepoint.commit().await.map(|()| bumped),
+        Err(e) => {
+            let _ = savepoint.rollback().await;
+            Err(e)
+        }
+    };
+    match written {
+        Ok(bumped) => {
+            record(slots, identity, &bumped)?;
+            Ok(())
+        }
+        Err(e) => {
+            for (slot, key) in keys_before {
+                if let Some(entry) = slots[slot].as_mut()
+                    && let Some(key) = as_i64(&key)
+                {
+                    (entry.ops.set_key)(&mut *entry.object, key)?;
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The statements of a flush. Returns the slots whose version column was bumped.
+async fn write(slots: &mut [Option<Entry>], tx: &Transaction) -> Result<Vec<usize>> {
+    let order = table_order(slots)?;
+
+    // Inserts, parents first: one multi-row batch per table.
+    for type_id in &order {
+        let pending: Vec<&mut Entry> = slots
+            .iter_mut()
+            .flatten()
+            .filter(|e| e.state == State::Pending && e.ops.type_id == *type_id)
+            .collect();
+        if let Some(first) = pending.first() {
+            let insert = first.ops.insert;
+            insert(pending, tx).await?;
+        }
+    }
+
+    // Updates: the columns that changed, by the key the row had.
+    let mut bumped = Vec::new();
+    for (slot, entry) in slots.iter().enumerate() {
+        let Some(entry) = entry else { continue };
+        if entry.state != State::Persistent {
+            continue;
+        }
+        let Some(loaded) = &entry.loaded else {
+            continue;
+        };
+        let now = entry.values();
+        let changed: Vec<usize> = (0..now.len()).filter(|&i| now[i] != loaded[i]).collect();
+        if changed.is_empty() {
+            continue;
+        }
+        let matched = tx
+            .execute(update_statement(entry, &now, loaded, &changed, tx)?)
+            .await?;
+        if matched != 1 {
+            return Err(stale(entry, matched));
+        }
+        if entry.ops.version.is_some() {
+            bumped.push(slot);
+        }
+    }
+
+    // Deletes, children first.
+    for type_id in order.iter().rev() {
+        let deleted: Vec<&Entry> = slots
+            .iter()
+            .flatten()
+            .filter(|e| e.state == State::Deleted && e.ops.type_id == *type_id)
+            .collect();
+        delete_rows(&deleted, tx).await?;
+    }
+    Ok(bumped)
+}
+
+/// The models with changes, parents before the tables that reference them.
+fn table_order(slots: &[Option<Entry>]) -> Result<Vec<TypeId>> {
+    let mut types: Vec<(TypeId, &'static crate::schema::TableDef)> = Vec::new();
+    for entry in slots.iter().flatten() {
+        if !types.iter().any(|(t, _)| *t == entry.ops.type_id) {
+            types.push((entry.ops.type_id, (entry.ops.table_def)()));
+        }
+    }
+    let defs: Vec<&crate::schema::TableDef> = types.iter().map(|(_, d)| *d).collect();
+    let ordered = crate::schema::dependency_order(&defs)?;
+    Ok(ordered
+        .into_iter()
+        .flat_map(|def| {
+            types
+                .iter()
+                .filter(move |(_, d)| std::ptr::eq(*d, def) || d.name == def.name)
+                .map(|(t, _)| *t)
+        })
+        .fold(Vec::new(), |mut acc, t| {
+            if !acc.contains(&t) {
+                acc.push(t);
+            }
+            acc
+        }))
+}
+
+/// `UPDATE table SET changed = ? [, version = version + 1] WHERE key = ? [AND version = ?]`.
+fn update_statement(
+    entry: &Entry,
+    now: &[Value],
+    loaded: &[Value],
+    changed: &[usize],
+    tx: &Transaction,
+) -> Result<Statement> {
+    let ops = &entry.ops;
+    let def = (ops.table_def)();
+    let mut set = Vec::with_capacity(changed.len() + 1);
+    for &i in changed {
+        crate::query::model_sql::check_max_length(def, ops.columns[i], &now[i])?;
+        set.push((ops.columns[i], Node::Value(now[i].clone())));
+    }
+    if let Some(v) = ops.version
+        && !changed.contains(&v)
+    {
+        let column = Node::column(ops.table, ops.columns[v]);
+        set.push((
+            ops.columns[v],
+            Node::Binary(
+                Box::new(column),
+                BinOp::Add,
+                Box::new(Node::Value(Value::I64(Some(1)))),
+            ),
+        ));
+    }
+    let update = Update {
+        table: ops.table,
+        set,
+        filter: Some(row_filter(entry, loaded)),
+    };
+    write::update(&update, tx.dialect())
+}
+
+/// The row as last loaded: its key, and its version where the model has one.
+fn row_filter(entry: &Entry, loaded: &[Value]) -> Node {
+    let ops = &entry.ops;
+    let def = (ops.table_def)();
+    let mut columns: Vec<usize> = ops.key_positions().collect();
+    columns.extend(ops.version);
+    columns
+        .into_iter()
+        .map(|i| {
+            Node::Binary(
+                Box::new(model_column(def, ops.table, ops.columns[i])),
+                BinOp::Eq,
+                Box::new(Node::Value(loaded[i].clone())),
+            )
+        })
+        .reduce(|a, b| Node::Binary(Box::new(a), BinOp::And, Box::new(b)))
+        .expect("a model has a primary key")
+}
+
+/// Deletes the rows of `entries` (all of one model): by key lists where the key is one
+/// unversioned column, else row by row. Every row must be found.
+async fn delete_rows(entries: &[&Entry], tx: &Transaction) -> Result<()> {
+    let Some(first) = entries.first() else {
+        return Ok(());
+    };
+    let ops = first.ops;
+    let def = (ops.table_def)();
+    let dialect = tx.dialect();
+    if ops.primary_key.len() == 1 && ops.version.is_none() {
+        let key_at = ops.key_positions().next().expect("one key column");
+        for batch in entries.chunks(DELETE_BATCH) {
+            let keys = batch
+                .iter()
+                .filter_map(|e| e.loaded.as_ref())
+                .map(|l| Node::Value(l[key_at].clone()))
+                .collect::<Vec<_>>();
+            let delete = Delete {
+                table: ops.table,
+                filter: Some(Node::InList(
+                    Box::new(model_column(def, ops.table, ops.columns[key_at])),
+                    keys,
+                    false,
+                )),
+            };
+            let matched = tx.execute(write::delete(&delete, dialect)).await?;
+            if matched != batch.len() as u64 {
+                return Err(Error::StaleData {
+                    table: ops.table.to_owned(),
+                    key: None,
+                    expected: batch.len() as u64,
+                    matched,
+                });
+            }
+        }
+        return Ok(());
+    }
+    for entry in entries {
+        let Some(loaded) = &entry.loaded else {
+            continue;
+        };
+        let delete = Delete {
+            table: ops.table,
+            filter: Some(row_filter(entry, loaded)),
+        };
+        let matched = tx.execute(write::delete(&delete, dialect)).await?;
+        if matched != 1 {
+            return Err(stale(entry, matched));
+        }
+    }
+    Ok(())
+}
+
+fn stale(entry: &Entry, matched: u64) -> Error {
+    let key = entry.loaded.as_ref().map(|l| entry.ops.key_of(l));
+    Error::StaleData {
+        table: entry.ops.table.to_owned(),
+        key: Some(format!("{} {:?}", entry.ops.name, key.unwrap_or_default())),
+        expected: 1,
+        matched,
+    }
+}
+
+/// After a successful flush: pending objects are persistent, every written row is what
+/// the objects hold, deleted objects leave the session, bumped versions are counted up.
+fn record(
+    slots: &mut [Option<Entry>],
+    identity: &mut HashMap<Identity, usize>,
+    bumped: &[usize],
+) -> Result<()> {
+    for &slot in bumped {
+        if let Some(entry) = slots[slot].as_mut()
+            && let Some(v) = entry.ops.version
+        {
+            let now = as_i64(&entry.values()[v]).unwrap_or(0);
+            let loaded = entry
+                .loaded
+                .as_ref()
+                .and_then(|l| as_i64(&l[v]))
+                .unwrap_or(0);
+            // Counted up from the version the row had, unless the application set one.
+            if now == loaded {
+                (entry.ops.set_version)(&mut *entry.object, now + 1)?;
+            }
+        }
+    }
+    for (slot, cell) in slots.iter_mut().enumerate() {
+        let Some(entry) = cell else { continue };
+        match entry.state {
+            State::Deleted => {
+                if let Some(loaded) = &entry.loaded {
+                    identity.remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(loaded)));
+                }
+                *cell = None;
+            }
+            State::Pending | State::Persistent => {
+                let values = entry.values();
+                if let Some(old) = &entry.loaded {
+                    identity.remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(old)));
+                }
+                identity.insert(
+                    Identity::of(entry.ops.type_id, &entry.ops.key_of(&values)),
+                    slot,
+                );
+                entry.loaded = Some(values);
+                entry.state = State::Persistent;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads every persistent object's row again (after a rollback); an object whose row is
+/// gone leaves the session.
+pub(super) async fn reload_all(
+    slots: &mut [Option<Entry>],
+    identity: &mut HashMap<Identity, usize>,
+    reader: Reader<'_>,
+) -> Result<()> {
+    identity.clear();
+    for (slot, cell) in slots.iter_mut().enumerate() {
+        let Some(entry) = cell else { continue };
+        let Some(loaded) = &entry.loaded else {
+            continue;
+        };
+        let key = entry.ops.key_of(loaded);
+        let load = entry.ops.load;
+        match load(key, reader).await? {
+            Some((object, values)) => {
+                identity.insert(
+                    Identity::of(entry.ops.type_id, &entry.ops.key_of(&values)),
+                    slot,
+                );
+                entry.object = object;
+                entry.loaded = Some(values);
+                entry.state = State::Persistent;
+            }
+            None => *cell = None,
+        }
+    }
+    Ok(())
+}
+
+fn as_i64(value: &Value) -> Option<i64> {
+    match value {
+        Value::I8(v) => v.map(i64::from),
+        Value::I16(v) => v.map(i64::from),
+        Value::I32(v) => v.map(i64::from),
+        Value::I64(v) => *v,
+        Value::U8(v) => v.map(i64::from),
+        Value::U16(v) => v.map(i64::from),
+        Value::U32(v) => v.map(i64::from),
+        _ => None,
+    }
+}

@@ -1,0 +1,499 @@
+//! The unit of work: a [`Session`] tracks the objects it loads and is given, and works
+//! out the statements that make the database match them.
+
+mod entry;
+mod flush;
+mod query;
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use entry::{Entry, Ops, Reader, State};
+pub use query::SessionQuery;
+
+use crate::{Database, Error, Model, Result, Transaction};
+
+/// A unit of work, as SQLAlchemy's `Session` is: [`add`](Session::add) new objects,
+/// load others through [`get`](Session::get) and [`query`](Session::query), change them
+/// as plain Rust values, [`delete`](Session::delete) some, and
+/// [`commit`](Session::commit): the session writes what changed, in foreign-key order,
+/// in one transaction.
+///
+/// ```
+/// use orm_core::prelude::*;
+///
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// #[orm(table = "users")]
+/// struct User {
+///     #[orm(primary_key)]
+///     id: i64,
+///     #[orm(unique)]
+///     name: String,
+///     email: String,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// let db = Database::connect("sqlite::memory:").await?;
+/// db.create_tables(&[User::table_def()]).await?;
+///
+/// let mut session = db.session();
+/// let ann = session.add(User { id: 0, name: "ann".into(), email: "ann@example.com".into() });
+/// session.commit().await?;                     // INSERT; the key is written back
+/// assert_eq!(session[ann].id, 1);
+///
+/// let found = session.query::<User>().filter(User::name.eq("ann")).one().await?;
+/// assert_eq!(found, ann);                      // one row, one object
+/// session[ann].email = "ann@example.org".into();
+/// session.commit().await?;                     // UPDATE "users" SET "email" = ? WHERE …
+///
+/// session.delete(ann);
+/// session.commit().await?;                     // DELETE
+/// assert_eq!(User::query().count(&db).await?, 0);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Objects and handles
+///
+/// The session owns the objects it tracks and hands out [`Obj<M>`] handles: small `Copy`
+/// values that name an object, read and changed as `session[handle]`. This keeps Rust's
+/// rules and SQLAlchemy's convenience both: the session can compare every object with its
+/// row at flush time (it owns them), the application changes plain fields (no setters,
+/// no `Arc<Mutex<_>>`), and a handle cannot outlive its meaning silently: using the handle
+/// of an object that left the session panics with a message, as indexing out of bounds
+/// does ([`Session::object`] asks without panicking). The alternatives were weaker:
+/// models lent as `&mut` to the session would lock the application out of them until
+/// the session ends; `Arc`-shared models would need interior mutability on every field.
+///
+/// # States
+///
+/// An object is *transient* before [`add`](Session::add), *pending* after it,
+/// *persistent* once written or loaded, *deleted* after [`delete`](Session::delete) until
+/// the flush that deletes its row, and *detached* when it leaves the session
+/// ([`expunge`](Session::expunge), or its row's deletion). [`Session::state`] tells.
+///
+/// # Transactions
+///
+/// A session from [`Database::session`] reads through the pool until its first flush,
+/// which begins a transaction that lasts until [`commit`](Session::commit) or
+/// [`rollback`](Session::rollback) (as SQLAlchemy's does); dropping the session rolls it
+/// back. Each flush runs in a savepoint: a flush that fails writes nothing and leaves the
+/// session's objects as they were, so the application can fix them and commit again. A
+/// session from [`Transaction::session`] flushes into that transaction (each flush in a
+/// savepoint), and its `commit` flushes: the transaction is the application's to commit.
+pub struct Session<'t> {
+    source: Source<'t>,
+    slots: Vec<Option<Entry>>,
+    identity: HashMap<Identity, usize>,
+    autoflush: bool,
+}
+
+enum Source<'t> {
+    Database {
+        db: Database,
+        /// Open from the first flush to commit or rollback.
+        tx: Option<Transaction>,
+    },
+    Transaction(&'t Transaction),
+}
+
+/// A row's identity within a session: its model and its key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Identity {
+    model: TypeId,
+    key: String,
+}
+
+impl Identity {
+    fn of(model: TypeId, key: &[crate::Value]) -> Identity {
+        Identity {
+            model,
+            key: format!("{key:?}"),
+        }
+    }
+}
+
+/// A handle to an object of model `M` in a [`Session`]: `session[handle]` is the object.
+pub struct Obj<M> {
+    slot: usize,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Obj<M> {
+    fn new(slot: usize) -> Self {
+        Obj {
+            slot,
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> Clone for Obj<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Obj<M> {}
+
+impl<M> PartialEq for Obj<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.slot == other.slot
+    }
+}
+
+impl<M> Eq for Obj<M> {}
+
+impl<M> std::hash::Hash for Obj<M> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.slot.hash(state);
+    }
+}
+
+impl<M> std::fmt::Debug for Obj<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Obj#{}", self.slot)
+    }
+}
+
+/// Where an object is in its life (see [`Session`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ObjectState {
+    /// Added, not yet written.
+    Pending,
+    /// Its row exists, as last loaded or written.
+    Persistent,
+    /// Its row is deleted at the next flush.
+    Deleted,
+    /// No longer in the session.
+    Detached,
+}
+
+impl Database {
+    /// A [`Session`] on this database: reads through the pool, writes in a transaction
+    /// from its first flush to its commit.
+    pub fn session(&self) -> Session<'static> {
+        Session {
+            source: Source::Database {
+                db: self.clone(),
+                tx: None,
+            },
+            slots: Vec::new(),
+            identity: HashMap::new(),
+            autoflush: true,
+        }
+    }
+}
+
+impl Transaction {
+    /// A [`Session`] inside this transaction: it reads and flushes here, and committing
+    /// the transaction stays the application's.
+    pub fn session(&self) -> Session<'_> {
+        Session {
+            source: Source::Transaction(self),
+            slots: Vec::new(),
+            identity: HashMap::new(),
+            autoflush: true,
+        }
+    }
+}
+
+impl<'t> Session<'t> {
+    /// Whether queries through the session flush pending changes first, so that they see
+    /// them (on by default, as in SQLAlchemy).
+    pub fn set_autoflush(&mut self, on: bool) {
+        self.autoflush = on;
+    }
+
+    /// Adds a new object: pending until the next flush inserts it (and writes its
+    /// generated key back).
+    pub fn add<M: Model>(&mut self, model: M) -> Obj<M> {
+        self.insert_entry(Entry {
+            object: Box::new(model),
+            ops: Ops::of::<M>(),
+            state: State::Pending,
+            loaded: None,
+        })
+    }
+
+    fn insert_entry<M: Model>(&mut self, entry: Entry) -> Obj<M> {
+        let slot = self.slots.len();
+        if let Some(loaded) = &entry.loaded {
+            let identity = Identity::of(TypeId::of::<M>(), &entry.ops.key_of(loaded));
+            self.identity.insert(identity, slot);
+        }
+        self.slots.push(Some(entry));
+        Obj::new(slot)
+    }
+
+    /// The object `handle` names, if it is still in the session.
+    pub fn object<M: Model>(&self, handle: Obj<M>) -> Option<&M> {
+        let entry = self.slots.get(handle.slot)?.as_ref()?;
+        entry.object.downcast_ref::<M>()
+    }
+
+    /// The object `handle` names, to change, if it is still in the session.
+    pub fn object_mut<M: Model>(&mut self, handle: Obj<M>) -> Option<&mut M> {
+        let entry = self.slots.get_mut(handle.slot)?.as_mut()?;
+        entry.object.downcast_mut::<M>()
+    }
+
+    /// Where the object `handle` names is in its life.
+    pub fn state<M: Model>(&self, handle: Obj<M>) -> ObjectState {
+        match self.slots.get(handle.slot).and_then(Option::as_ref) {
+            None => ObjectState::Detached,
+            Some(entry) => match entry.state {
+                State::Pending => ObjectState::Pending,
+                State::Persistent => ObjectState::Persistent,
+                State::Deleted => ObjectState::Deleted,
+            },
+        }
+    }
+
+    /// Whether the object differs from its row as last loaded or written (a pending
+    /// object always does).
+    pub fn is_modified<M: Model>(&self, handle: Obj<M>) -> bool {
+        match self.slots.get(handle.slot).and_then(Option::as_ref) {
+            None => false,
+            Some(entry) => entry.loaded.as_ref() != Some(&entry.values()),
+        }
+    }
+
+    /// Marks the object for deletion at the next flush. A pending object simply leaves
+    /// the session (it has no row).
+    pub fn delete<M: Model>(&mut self, handle: Obj<M>) {
+        let Some(entry) = self.slots.get_mut(handle.slot).and_then(Option::as_mut) else {
+            return;
+        };
+        match entry.state {
+            State::Pending => {
+                self.slots[handle.slot] = None;
+            }
+            State::Persistent | State::Deleted => entry.state = State::Deleted,
+        }
+    }
+
+    /// Takes the object out of the session (detached): the session forgets it and its
+    /// changes, and hands the value back.
+    pub fn expunge<M: Model>(&mut self, handle: Obj<M>) -> Option<M> {
+        let entry = self.slots.get_mut(handle.slot)?.take()?;
+        if let Some(loaded) = &entry.loaded {
+            self.identity
+                .remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(loaded)));
+        }
+        entry.object.downcast::<M>().ok().map(|b| *b)
+    }
+
+    /// The object with primary key `key`: from the session when it holds it (no query),
+    /// else loaded. `None` when there is no such row, or its object is marked deleted.
+    pub async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Obj<M>>> {
+        let values = M::key_into_values(key);
+        let identity = Identity::of(TypeId::of::<M>(), &values);
+        if let Some(&slot) = self.identity.get(&identity) {
+            return Ok(match self.slots[slot].as_ref().map(|e| e.state) {
+                Some(State::Persistent) => Some(Obj::new(slot)),
+                _ => None,
+            });
+        }
+        let found = (Ops::of::<M>().load)(values, self.reader()).await?;
+        Ok(found.map(|(object, values)| self.track_loaded::<M>(object, values)))
+    }
+
+    /// A query over `M` through the session: its rows come back as the session's objects.
+    pub fn query<M: Model>(&mut self) -> SessionQuery<'_, 't, M> {
+        SessionQuery::new(self)
+    }
+
+    /// The handle of a loaded `model`: the object the session already holds for its row
+    /// (which keeps its unflushed changes), or the model, now persistent.
+    pub(crate) fn track_loaded<M: Model>(
+        &mut self,
+        object: Box<dyn std::any::Any + Send + Sync>,
+        values: Vec<crate::Value>,
+    ) -> Obj<M> {
+        let ops = Ops::of::<M>();
+        let identity = Identity::of(TypeId::of::<M>(), &ops.key_of(&values));
+        if let Some(&slot) = self.identity.get(&identity)
+            && self.slots[slot].is_some()
+        {
+            return Obj::new(slot);
+        }
+        self.insert_entry(Entry {
+            object,
+            ops,
+            state: State::Persistent,
+            loaded: Some(values),
+        })
+    }
+
+    /// Where the session reads: its transaction once one is open, else the pool.
+    fn reader(&self) -> Reader<'_> {
+        match &self.source {
+            Source::Database { tx: Some(tx), .. } => Reader::Transaction(tx),
+            Source::Database { db, tx: None } => Reader::Database(db),
+            Source::Transaction(tx) => Reader::Transaction(tx),
+        }
+    }
+
+    /// Loads the object's row again, discarding its unflushed changes. Fails with
+    /// [`Error::NotFound`] (and the object leaves the session) when the row is gone.
+    pub async fn refresh<M: Model>(&mut self, handle: Obj<M>) -> Result<()> {
+        let Some(entry) = self.slots.get(handle.slot).and_then(Option::as_ref) else {
+            return Err(Error::not_found::<M>());
+        };
+        let Some(loaded) = &entry.loaded else {
+            return Ok(()); // pending: nothing to load
+        };
+        let found = (entry.ops.load)(entry.ops.key_of(loaded), self.reader()).await?;
+        match found {
+            Some((object, values)) => {
+                let entry = self.slots[handle.slot]
+                    .as_mut()
+                    .expect("checked above, and nothing ran in between");
+                entry.loaded = Some(values);
+                entry.object = object;
+                entry.state = State::Persistent;
+                Ok(())
+            }
+            None => {
+                self.expunge(handle);
+                Err(Error::not_found::<M>())
+            }
+        }
+    }
+
+    /// Makes a detached value the session's: the object with its key takes its values
+    /// (loaded first if the session does not hold it), so the next flush writes the
+    /// differences; a value whose row does not exist is added, pending.
+    pub async fn merge<M: Model>(&mut self, value: M) -> Result<Obj<M>> {
+        let key = Ops::of::<M>().key_of(&value.values());
+        let identity = Identity::of(TypeId::of::<M>(), &key);
+        let slot = match self.identity.get(&identity) {
+            Some(&slot) if self.slots[slot].is_some() => Some(slot),
+            _ => {
+                let found = (Ops::of::<M>().load)(key, self.reader()).await?;
+                found.map(|(object, values)| self.track_loaded::<M>(object, values).slot)
+            }
+        };
+        match slot {
+            Some(slot) => {
+                let entry = self.slots[slot].as_mut().expect("just found");
+                entry.object = Box::new(value);
+                if entry.state == State::Deleted {
+                    entry.state = State::Persistent;
+                }
+                Ok(Obj::new(slot))
+            }
+            None => Ok(self.add(value)),
+        }
+    }
+
+    /// Writes every change (inserts, updates, deletes) to the database, without
+    /// committing: in the session's transaction (begun here if need be), in a savepoint.
+    /// On failure nothing of it is written and the objects are as they were.
+    pub async fn flush(&mut self) -> Result<()> {
+        if !self.has_changes() {
+            return Ok(());
+        }
+        if let Source::Database { db, tx } = &mut self.source
+            && tx.is_none()
+        {
+            *tx = Some(db.begin().await?);
+        }
+        let Session {
+            source,
+            slots,
+            identity,
+            ..
+        } = self;
+        let tx: &Transaction = match source {
+            Source::Database { tx: Some(tx), .. } => tx,
+            Source::Transaction(tx) => tx,
+            Source::Database { tx: None, .. } => unreachable!("begun above"),
+        };
+        flush::flush(slots, identity, tx).await
+    }
+
+    /// Flushes, then commits the session's transaction (for a session inside a
+    /// [`Transaction`]: flushes only). A failed flush leaves the database and the
+    /// session as they were before the commit.
+    pub async fn commit(&mut self) -> Result<()> {
+        self.flush().await?;
+        if let Source::Database { tx, .. } = &mut self.source
+            && let Some(open) = tx.take()
+        {
+            open.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Undoes every change since the last commit: the session's transaction is rolled
+    /// back, objects added since leave the session, deletions are forgotten, and every
+    /// loaded object is read again from the database (one that lost its row leaves the
+    /// session). A session inside a [`Transaction`] cannot undo what it flushed there:
+    /// it forgets its unflushed changes and reads its objects again.
+    pub async fn rollback(&mut self) -> Result<()> {
+        if let Source::Database { tx, .. } = &mut self.source
+            && let Some(open) = tx.take()
+        {
+            open.rollback().await?;
+        }
+        for slot in 0..self.slots.len() {
+            let Some(entry) = self.slots[slot].as_mut() else {
+                continue;
+            };
+            match entry.state {
+                State::Pending => self.slots[slot] = None,
+                State::Deleted | State::Persistent => entry.state = State::Persistent,
+            }
+        }
+        let Session {
+            source,
+            slots,
+            identity,
+            ..
+        } = self;
+        let reader = match source {
+            Source::Database { db, .. } => Reader::Database(db),
+            Source::Transaction(tx) => Reader::Transaction(tx),
+        };
+        flush::reload_all(slots, identity, reader).await
+    }
+
+    fn has_changes(&self) -> bool {
+        self.slots.iter().flatten().any(|e| match e.state {
+            State::Pending | State::Deleted => true,
+            State::Persistent => e.loaded.as_ref() != Some(&e.values()),
+        })
+    }
+}
+
+impl<M: Model> std::ops::Index<Obj<M>> for Session<'_> {
+    type Output = M;
+
+    fn index(&self, handle: Obj<M>) -> &M {
+        self.object(handle).unwrap_or_else(|| {
+            panic!("{handle:?} is not in the session (it was expunged or deleted)")
+        })
+    }
+}
+
+impl<M: Model> std::ops::IndexMut<Obj<M>> for Session<'_> {
+    fn index_mut(&mut self, handle: Obj<M>) -> &mut M {
+        self.object_mut(handle).unwrap_or_else(|| {
+            panic!("{handle:?} is not in the session (it was expunged or deleted)")
+        })
+    }
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("objects", &self.slots.iter().flatten().count())
+            .field("autoflush", &self.autoflush)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,359 @@
+//! The Session: a unit of work with an identity map, change tracking by snapshot,
+//! foreign-key-ordered flushes in savepoints, and optimistic concurrency, on every backend.
+
+use orm_core::prelude::*;
+use orm_core::{ObjectState, Session};
+use orm_tests::{TestResult, backend_tests, statements_of};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_users")]
+struct User {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(unique, max_length = 40)]
+    name: String,
+    email: String,
+    bio: Option<String>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_posts")]
+struct Post {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(User))]
+    author_id: i64,
+    title: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_counters")]
+struct Counter {
+    #[orm(primary_key)]
+    id: i64,
+    value: i64,
+    #[orm(version)]
+    version: i64,
+}
+
+fn user(name: &str) -> User {
+    User {
+        id: 0,
+        name: name.into(),
+        email: format!("{name}@example.com"),
+        bio: None,
+    }
+}
+
+async fn setup(db: &Database) -> TestResult {
+    db.create_tables(&[User::table_def(), Post::table_def(), Counter::table_def()])
+        .await?;
+    Ok(())
+}
+
+/// SQLAlchemy's example: add, commit, query, change, commit, delete, commit.
+async fn the_unit_of_work_round_trip(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let john = session.add(user("john"));
+    assert_eq!(session.state(john), ObjectState::Pending);
+    session.commit().await?;
+    assert_eq!(session.state(john), ObjectState::Persistent);
+    assert!(session[john].id > 0, "the generated key is written back");
+
+    let found = session
+        .query::<User>()
+        .filter(User::name.eq("john"))
+        .one()
+        .await?;
+    assert_eq!(found, john, "one row, one object");
+
+    session[john].email = "john.doe@example.com".into();
+    assert!(session.is_modified(john));
+    session.commit().await?;
+    let stored = User::get(&db, session[john].id).await?.ok_or("gone")?;
+    assert_eq!(stored.email, "john.doe@example.com");
+
+    session.delete(john);
+    assert_eq!(session.state(john), ObjectState::Deleted);
+    session.commit().await?;
+    assert_eq!(session.state(john), ObjectState::Detached);
+    assert_eq!(User::query().count(&db).await?, 0);
+    Ok(())
+}
+
+/// `get` answers from the session without a query; a query returning a held row gives
+/// the same handle and keeps the application's unflushed change.
+async fn the_identity_map(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut ann = user("ann");
+    ann.insert(&db).await?;
+    let mut session = db.session();
+    let first = session.get::<User>(ann.id).await?.ok_or("no ann")?;
+    let (second, statements) = statements_of(session.get::<User>(ann.id)).await;
+    assert_eq!(second?, Some(first));
+    assert!(statements.is_empty(), "{statements:?}");
+
+    session.set_autoflush(false);
+    session[first].bio = Some("unflushed".into());
+    let again = session.query::<User>().all().await?;
+    assert_eq!(again, [first]);
+    assert_eq!(session[first].bio.as_deref(), Some("unflushed"));
+    // With autoflush, the query sees the change, written first.
+    session.set_autoflush(true);
+    let with_bio = session
+        .query::<User>()
+        .filter(User::bio.eq("unflushed"))
+        .first()
+        .await?;
+    assert_eq!(with_bio, Some(first));
+    session.rollback().await?;
+    assert_eq!(session[first].bio, None, "rolled back, read again");
+    assert_eq!(User::get(&db, ann.id).await?.ok_or("gone")?.bio, None);
+    Ok(())
+}
+
+/// What a flush costs: nothing for unchanged objects, a few multi-row statements for a
+/// thousand new ones, one `UPDATE` naming only the changed column.
+async fn flushes_write_only_what_changed(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let handles: Vec<_> = (0..1_000)
+        .map(|i| session.add(user(&format!("u{i}"))))
+        .collect();
+    let (done, statements) = statements_of(session.commit()).await;
+    done?;
+    let inserts = statements
+        .iter()
+        .filter(|s| s.starts_with("INSERT"))
+        .count();
+    assert!(
+        (1..=3).contains(&inserts),
+        "{inserts} inserts: {statements:?}"
+    );
+    assert_eq!(User::query().count(&db).await?, 1_000);
+    let keys: std::collections::BTreeSet<i64> = handles.iter().map(|h| session[*h].id).collect();
+    assert_eq!(keys.len(), 1_000, "every object got its own key");
+
+    let (done, statements) = statements_of(session.commit()).await;
+    done?;
+    assert!(statements.is_empty(), "unchanged: {statements:?}");
+
+    session[handles[7]].email = "seven@example.org".into();
+    let (done, statements) = statements_of(session.commit()).await;
+    done?;
+    let updates: Vec<&String> = statements
+        .iter()
+        .filter(|s| s.starts_with("UPDATE"))
+        .collect();
+    assert_eq!(updates.len(), 1, "{statements:?}");
+    assert!(
+        updates[0].contains("email")
+            && !updates[0].contains("\"name\"")
+            && !updates[0].contains("`name`"),
+        "{}",
+        updates[0]
+    );
+    Ok(())
+}
+
+/// Parents are inserted before their children and deleted after them, in one flush.
+async fn flushes_follow_foreign_keys(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut writer = user("writer");
+    writer.insert(&db).await?;
+    let mut session = db.session();
+    // Added children first: the flush still inserts the new user before... its own posts
+    // cannot name it yet, so they name the existing writer.
+    let posts: Vec<_> = (0..3)
+        .map(|i| {
+            session.add(Post {
+                id: 0,
+                author_id: writer.id,
+                title: format!("post {i}"),
+            })
+        })
+        .collect();
+    let other = session.add(user("other"));
+    session.commit().await?;
+    assert_eq!(Post::query().count(&db).await?, 3);
+
+    // Deleting the writer and its posts in one flush: posts go first (no cascade).
+    let author = session.get::<User>(writer.id).await?.ok_or("no writer")?;
+    session.delete(author);
+    for p in &posts {
+        session.delete(*p);
+    }
+    session.commit().await?;
+    assert_eq!(Post::query().count(&db).await?, 0);
+    assert_eq!(User::query().count(&db).await?, 1);
+    assert_eq!(session.state(other), ObjectState::Persistent);
+    Ok(())
+}
+
+/// A failed flush writes nothing and leaves the session as it was: fix and commit again.
+async fn a_failed_commit_changes_nothing(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let a = session.add(user("same"));
+    let b = session.add(user("same"));
+    let e = session.commit().await.unwrap_err();
+    assert!(matches!(e, Error::UniqueViolation { .. }), "{e:?}");
+    assert_eq!(session.state(a), ObjectState::Pending);
+    assert_eq!(session.state(b), ObjectState::Pending);
+    assert_eq!((session[a].id, session[b].id), (0, 0), "keys put back");
+    assert_eq!(User::query().count(&db).await?, 0);
+
+    session[b].name = "different".into();
+    session.commit().await?;
+    assert_eq!(User::query().count(&db).await?, 2);
+    assert_eq!(session.state(b), ObjectState::Persistent);
+    Ok(())
+}
+
+/// Rollback: added objects leave, loaded ones are read again, deletions forgotten.
+async fn rollback_restores_loaded_state(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut kept = user("kept");
+    kept.insert(&db).await?;
+    let mut session = db.session();
+    let h = session.get::<User>(kept.id).await?.ok_or("none")?;
+    session[h].email = "changed@example.com".into();
+    let added = session.add(user("added"));
+    session.flush().await?; // written in the session's transaction, not committed
+    session.delete(h);
+    session.rollback().await?;
+    assert_eq!(session.state(added), ObjectState::Detached);
+    assert_eq!(session.state(h), ObjectState::Persistent);
+    assert_eq!(session[h], kept);
+    assert_eq!(User::query().count(&db).await?, 1);
+    Ok(())
+}
+
+/// Expunge detaches; merge brings a detached value back as the row's object.
+async fn expunge_and_merge(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let h = session.add(user("eve"));
+    session.commit().await?;
+    let mut eve = session.expunge(h).ok_or("not in the session")?;
+    assert_eq!(session.state(h), ObjectState::Detached);
+    assert!(session.object(h).is_none());
+    eve.bio = Some("merged".into());
+    let merged = session.merge(eve.clone()).await?;
+    assert_eq!(session[merged], eve);
+    session.commit().await?;
+    assert_eq!(User::get(&db, eve.id).await?, Some(eve));
+    let fresh = session.merge(user("new")).await?;
+    assert_eq!(session.state(fresh), ObjectState::Pending);
+    Ok(())
+}
+
+/// A session inside a transaction flushes there; the transaction decides.
+async fn a_session_inside_a_transaction(db: Database) -> TestResult {
+    setup(&db).await?;
+    let tx = db.begin().await?;
+    {
+        let mut session: Session<'_> = tx.session();
+        session.add(user("inside"));
+        session.commit().await?;
+    }
+    assert_eq!(User::query().count(&tx).await?, 1);
+    tx.rollback().await?;
+    assert_eq!(User::query().count(&db).await?, 0);
+    Ok(())
+}
+
+/// Versioned rows: a stale write fails with `StaleData` naming model and key, in the
+/// stateless API and in a session, and writes nothing.
+async fn versions_refuse_stale_writes(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut counter = Counter {
+        id: 0,
+        value: 0,
+        version: 1,
+    };
+    counter.insert(&db).await?;
+    let mut copy = counter.clone();
+    counter.value = 5;
+    counter.update(&db).await?;
+    assert_eq!(counter.version, 2, "counted up in the model");
+    copy.value = 99;
+    let e = copy.update(&db).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::StaleData { key: Some(k), .. } if k.contains("Counter")),
+        "{e:?}"
+    );
+
+    let mut session = db.session();
+    let h = session.get::<Counter>(counter.id).await?.ok_or("none")?;
+    counter.value = 6;
+    counter.update(&db).await?; // someone else, meanwhile
+    session[h].value = 100;
+    let e = session.commit().await.unwrap_err();
+    assert!(matches!(e, Error::StaleData { .. }), "{e:?}");
+    let stored = Counter::get(&db, counter.id).await?.ok_or("gone")?;
+    assert_eq!((stored.value, stored.version), (6, 3));
+    Ok(())
+}
+
+/// 16 tasks increment one versioned row through sessions, retrying stale commits: the
+/// value equals the number of commits, on every backend.
+async fn racing_sessions_lose_no_increment(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut counter = Counter {
+        id: 0,
+        value: 0,
+        version: 0,
+    };
+    counter.insert(&db).await?;
+    let id = counter.id;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let db = db.clone();
+        tasks.spawn(async move {
+            let mut retries = 0u32;
+            loop {
+                let mut session = db.session();
+                let h = session
+                    .get::<Counter>(id)
+                    .await?
+                    .ok_or(Error::not_found::<Counter>())?;
+                session[h].value += 1;
+                match session.commit().await {
+                    Ok(()) => return Ok::<u32, Error>(retries),
+                    Err(e) if matches!(e, Error::StaleData { .. }) || e.is_transient() => {
+                        retries += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(u64::from(
+                            retries % 7,
+                        )))
+                        .await;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        });
+    }
+    let mut commits = 0;
+    while let Some(done) = tasks.join_next().await {
+        done??;
+        commits += 1;
+    }
+    let stored = Counter::get(&db, id).await?.ok_or("gone")?;
+    assert_eq!(stored.value, commits);
+    assert_eq!(stored.version, commits);
+    Ok(())
+}
+
+backend_tests!(
+    the_unit_of_work_round_trip,
+    the_identity_map,
+    flushes_write_only_what_changed,
+    flushes_follow_foreign_keys,
+    a_failed_commit_changes_nothing,
+    rollback_restores_loaded_state,
+    expunge_and_merge,
+    a_session_inside_a_transaction,
+    versions_refuse_stale_writes,
+    racing_sessions_lose_no_increment,
+);
