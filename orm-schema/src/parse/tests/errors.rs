@@ -37,7 +37,7 @@ fn unknown_keys_list_the_expected_ones_and_suggest_a_near_miss() {
         e,
         "unknown attribute `uniq`, expected one of `primary_key`, `column`, `skip`, `unique`, \
          `index`, `max_length`, `default`, `sql_type`, `references`, `on_delete`, `on_update`, \
-         `auto_increment`\nhelp: did you mean `unique`?"
+         `auto_increment`, `version`\nhelp: did you mean `unique`?"
     );
     let e = error(r#"#[orm(tabel = "a")] struct A { #[orm(primary_key)] id: i64 }"#);
     assert!(
