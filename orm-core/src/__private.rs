@@ -90,3 +90,45 @@ pub fn unknown_variant(enum_name: &str, text: &str, index: usize) -> sqlx::Error
         source: format!("\"{text}\" is not a variant of `{enum_name}`").into(),
     }
 }
+
+/// The lifecycle events a model's [`Hooks`](crate::Hooks) hear (besides deletion, which
+/// sees the model unchanged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    /// Before the row is inserted.
+    BeforeInsert,
+    /// Before the row is updated.
+    BeforeUpdate,
+    /// After the row is loaded.
+    AfterLoad,
+}
+
+/// Runs `model`'s hook for `event`.
+pub fn run_hook<M: crate::Hooks>(model: &mut M, event: Hook) -> Result<()> {
+    match event {
+        Hook::BeforeInsert => model.before_insert(),
+        Hook::BeforeUpdate => model.before_update(),
+        Hook::AfterLoad => model.after_load(),
+    }
+}
+
+/// The error of a session asked to write a key into a column that cannot hold one.
+pub fn not_a_reference(model: &str, column: &str) -> Error {
+    Error::InvalidQuery(format!(
+        "`{model}.{column}` is not an integer column: it cannot name a parent's key"
+    ))
+}
+
+/// Sets an integer field from a parent's key.
+pub fn reference<T: GeneratedKey>(
+    key: Option<i64>,
+    model: &'static str,
+    column: &'static str,
+) -> Result<T> {
+    match key {
+        Some(key) => generated_key(key, model, column),
+        None => Err(Error::InvalidQuery(format!(
+            "`{model}.{column}` cannot be NULL"
+        ))),
+    }
+}

@@ -68,7 +68,7 @@ pub use column::Column;
 pub use db::{Database, DatabaseOptions, Executor, Transaction};
 pub use dialect::Dialect;
 pub use error::{Error, Result, TransactionState};
-pub use model::Model;
+pub use model::{Hooks, Model};
 pub use query::{Expr, FromRow, Raw, Select, raw};
 pub use row::Row;
 pub use session::{Obj, ObjectState, Session, SessionQuery};

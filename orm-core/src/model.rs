@@ -81,6 +81,27 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Stores a key the database generated into the auto-increment field.
     fn set_generated_key(&mut self, key: i64) -> Result<()>;
 
+    /// Runs the model's [`Hooks`](crate::Hooks) for `event` (a model with `#[orm(hooks)]`).
+    #[doc(hidden)]
+    fn run_hook(&mut self, event: crate::__private::Hook) -> Result<()> {
+        let _ = event;
+        Ok(())
+    }
+
+    /// Runs the model's [`Hooks::before_delete`](crate::Hooks::before_delete).
+    #[doc(hidden)]
+    fn run_before_delete(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Sets the integer column `column` (a foreign key) to `key`: what a session writes
+    /// into a child when its new parent's key is generated.
+    #[doc(hidden)]
+    fn set_reference(&mut self, column: &str, key: Option<i64>) -> Result<()> {
+        let _ = key;
+        Err(crate::__private::not_a_reference(Self::NAME, column))
+    }
+
     /// Stores a new value of the version column (see [`Model::VERSION`]).
     #[doc(hidden)]
     fn set_version(&mut self, version: i64) -> Result<()> {
@@ -271,7 +292,9 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 |values| Ok(Self::query().filter_key(values).to_sql(dialect)),
             )?;
             let row = exec.fetch_optional(statement).await?;
-            row.as_ref().map(Self::from_row).transpose()
+            row.as_ref()
+                .map(<Self as crate::query::Selection<Self>>::decode)
+                .transpose()
         }
     }
 
@@ -291,6 +314,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
         async move {
+            self.run_hook(crate::__private::Hook::BeforeUpdate)?;
             let statement =
                 crate::query::model_sql::update_statement::<Self>(exec.dialect(), self)?;
             let updated = exec
@@ -318,9 +342,76 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Deletes the row with this model's primary key. Returns whether a row was deleted.
     fn delete<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<bool>> + Send {
         let values = self.key_values();
+        let hook = self.run_before_delete();
         async move {
+            hook?;
             let n = Self::query().filter_key(values).delete(exec).await?;
             Ok(n > 0)
         }
+    }
+}
+
+/// Lifecycle hooks of a model declared with `#[orm(hooks)]`: the stateless CRUD methods
+/// and the session's flush call them alike, and an error from one fails the operation
+/// before anything is written (or, for `after_load`, fails the load).
+///
+/// ```
+/// use orm_core::prelude::*;
+///
+/// #[derive(Model, Debug)]
+/// #[orm(hooks)]
+/// struct Note {
+///     #[orm(primary_key)]
+///     id: i64,
+///     text: String,
+///     edits: i32,
+/// }
+///
+/// impl orm_core::Hooks for Note {
+///     fn before_insert(&mut self) -> orm_core::Result<()> {
+///         if self.text.is_empty() {
+///             return Err(Error::InvalidQuery("a note needs text".into()));
+///         }
+///         Ok(())
+///     }
+///
+///     fn before_update(&mut self) -> orm_core::Result<()> {
+///         self.edits += 1;
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> orm_core::Result<()> {
+/// let db = Database::connect("sqlite::memory:").await?;
+/// db.create_tables(&[Note::table_def()]).await?;
+/// assert!(Note { id: 0, text: String::new(), edits: 0 }.insert(&db).await.is_err());
+/// let mut note = Note { id: 0, text: "hi".into(), edits: 0 };
+/// note.insert(&db).await?;
+/// note.update(&db).await?;
+/// assert_eq!(Note::get(&db, note.id).await?.unwrap().edits, 1);
+/// # Ok(())
+/// # }
+/// ```
+pub trait Hooks {
+    /// Before the row is inserted (`insert`, `insert_many`, upserts, a session's flush).
+    fn before_insert(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Before the row is updated (`update`, a session's flush of a changed object).
+    fn before_update(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Before the row is deleted (`delete`, a session's flush of a deleted object).
+    fn before_delete(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// After the row is loaded into the model (any query that returns models, `get`, a
+    /// session's loads).
+    fn after_load(&mut self) -> Result<()> {
+        Ok(())
     }
 }

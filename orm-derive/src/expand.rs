@@ -55,6 +55,8 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let key_into_values = key_into_values(model);
     let set_generated_key = set_generated_key(model, &name);
     let (version_const, set_version) = version(model, &name);
+    let hooks = hooks(model);
+    let set_reference = set_reference(model, &name);
     quote! {
         #[automatically_derived]
         impl ::orm_core::Model for #ident {
@@ -94,6 +96,10 @@ fn model_impl(model: &ModelDef) -> TokenStream {
             }
 
             #set_version
+
+            #hooks
+
+            #set_reference
 
             fn statement_cache() -> ::core::option::Option<&'static ::orm_core::query::StatementCache> {
                 static CACHE: ::orm_core::query::StatementCache =
@@ -181,6 +187,68 @@ fn set_generated_key(model: &ModelDef, name: &str) -> TokenStream {
     quote! {
         self.#field = ::orm_core::__private::generated_key(key, #name, #column)?;
         ::core::result::Result::Ok(())
+    }
+}
+
+/// The hooks of a model with `#[orm(hooks)]`: its `orm_core::Hooks` implementation.
+fn hooks(model: &ModelDef) -> TokenStream {
+    if !model.hooks {
+        return TokenStream::new();
+    }
+    quote! {
+        fn run_hook(&mut self, event: ::orm_core::__private::Hook) -> ::orm_core::Result<()> {
+            ::orm_core::__private::run_hook(self, event)
+        }
+
+        fn run_before_delete(&self) -> ::orm_core::Result<()> {
+            <Self as ::orm_core::Hooks>::before_delete(self)
+        }
+    }
+}
+
+/// `set_reference`: each integer column can take a parent's key.
+fn set_reference(model: &ModelDef, name: &str) -> TokenStream {
+    let arms = model.columns().filter_map(|f| {
+        let rust_type = f.rust_type.as_ref()?;
+        let field = &f.ident;
+        let column = &f.column;
+        if rust_type.is_integer() {
+            Some(quote! {
+                #column => {
+                    self.#field = ::orm_core::__private::reference(key, #name, #column)?;
+                    ::core::result::Result::Ok(())
+                }
+            })
+        } else if rust_type.name == "Option"
+            && rust_type.args.first().is_some_and(|a| a.is_integer())
+        {
+            Some(quote! {
+                #column => {
+                    self.#field = match key {
+                        ::core::option::Option::Some(key) => ::core::option::Option::Some(
+                            ::orm_core::__private::generated_key(key, #name, #column)?,
+                        ),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    };
+                    ::core::result::Result::Ok(())
+                }
+            })
+        } else {
+            None
+        }
+    });
+    quote! {
+        fn set_reference(
+            &mut self,
+            column: &str,
+            key: ::core::option::Option<i64>,
+        ) -> ::orm_core::Result<()> {
+            #[allow(unreachable_code, unused_variables)]
+            match column {
+                #(#arms)*
+                _ => ::core::result::Result::Err(::orm_core::__private::not_a_reference(#name, column)),
+            }
+        }
     }
 }
 

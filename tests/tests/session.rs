@@ -36,6 +36,60 @@ struct Counter {
     version: i64,
 }
 
+/// A model with lifecycle hooks: it stamps its writes and refuses an empty title.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_notes", hooks)]
+struct Note {
+    #[orm(primary_key)]
+    id: i64,
+    title: String,
+    /// Set by the hooks: "inserted", "updated 1", "updated 2"…
+    stamp: String,
+    #[orm(skip)]
+    loaded: bool,
+}
+
+impl orm_core::Hooks for Note {
+    fn before_insert(&mut self) -> orm_core::Result<()> {
+        if self.title.is_empty() {
+            return Err(Error::InvalidQuery("a note needs a title".into()));
+        }
+        self.stamp = "inserted".into();
+        Ok(())
+    }
+
+    fn before_update(&mut self) -> orm_core::Result<()> {
+        let n = self
+            .stamp
+            .strip_prefix("updated ")
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0);
+        self.stamp = format!("updated {}", n + 1);
+        Ok(())
+    }
+
+    fn before_delete(&self) -> orm_core::Result<()> {
+        if self.title == "keep" {
+            return Err(Error::InvalidQuery("this note stays".into()));
+        }
+        Ok(())
+    }
+
+    fn after_load(&mut self) -> orm_core::Result<()> {
+        self.loaded = true;
+        Ok(())
+    }
+}
+
+fn note(title: &str) -> Note {
+    Note {
+        id: 0,
+        title: title.into(),
+        stamp: String::new(),
+        loaded: false,
+    }
+}
+
 fn user(name: &str) -> User {
     User {
         id: 0,
@@ -46,8 +100,13 @@ fn user(name: &str) -> User {
 }
 
 async fn setup(db: &Database) -> TestResult {
-    db.create_tables(&[User::table_def(), Post::table_def(), Counter::table_def()])
-        .await?;
+    db.create_tables(&[
+        User::table_def(),
+        Post::table_def(),
+        Counter::table_def(),
+        Note::table_def(),
+    ])
+    .await?;
     Ok(())
 }
 
@@ -188,6 +247,98 @@ async fn flushes_follow_foreign_keys(db: Database) -> TestResult {
     assert_eq!(Post::query().count(&db).await?, 0);
     assert_eq!(User::query().count(&db).await?, 1);
     assert_eq!(session.state(other), ObjectState::Persistent);
+    Ok(())
+}
+
+/// New children name new parents: the parents are inserted first, and their generated
+/// keys written into the children before the children are written.
+async fn new_children_get_new_parents_keys(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let mut posts = Vec::new();
+    // Children added before their parent, on purpose.
+    for i in 0..3 {
+        posts.push(session.add(Post {
+            id: 0,
+            author_id: 0,
+            title: format!("post {i}"),
+        }));
+    }
+    let author = session.add(user("author"));
+    for p in &posts {
+        session.set_parent(*p, Post::author_id, author)?;
+    }
+    session.commit().await?;
+    let key = session[author].id;
+    assert!(key > 0);
+    for p in &posts {
+        assert_eq!(session[*p].author_id, key);
+    }
+    let stored: Vec<i64> = Post::query().select(Post::author_id).all(&db).await?;
+    assert_eq!(stored, [key, key, key]);
+
+    // A persistent child moved to a new parent: an UPDATE of its foreign key.
+    let second = session.add(user("second"));
+    session.set_parent(posts[0], Post::author_id, second)?;
+    session.commit().await?;
+    let moved = Post::get(&db, session[posts[0]].id).await?.ok_or("gone")?;
+    assert_eq!(moved.author_id, session[second].id);
+
+    // A parent that has its key is named at once.
+    let third = session.add(Post {
+        id: 0,
+        author_id: 0,
+        title: "third".into(),
+    });
+    session.set_parent(third, Post::author_id, author)?;
+    assert_eq!(session[third].author_id, key);
+    // A column that cannot hold a key is refused.
+    let e = session.set_parent(third, Post::title, author).unwrap_err();
+    assert!(matches!(e, Error::InvalidQuery(_)), "{e:?}");
+    Ok(())
+}
+
+/// Hooks run in the stateless API and in a session's flush alike; a failing hook fails
+/// the operation and writes nothing.
+async fn hooks_run_everywhere(db: Database) -> TestResult {
+    setup(&db).await?;
+    // Stateless.
+    let mut first = note("first");
+    first.insert(&db).await?;
+    assert_eq!(first.stamp, "inserted");
+    first.update(&db).await?;
+    let loaded = Note::get(&db, first.id).await?.ok_or("gone")?;
+    assert_eq!((loaded.stamp.as_str(), loaded.loaded), ("updated 1", true));
+    assert!(note("").insert(&db).await.is_err());
+    assert_eq!(Note::query().count(&db).await?, 1);
+
+    // In a session.
+    let mut session = db.session();
+    let a = session.add(note("a"));
+    let kept = session.add(note("keep"));
+    session.commit().await?;
+    assert_eq!(session[a].stamp, "inserted");
+    let h = session.get::<Note>(first.id).await?.ok_or("gone")?;
+    assert!(session[h].loaded, "after_load ran");
+    session[h].title = "first, edited".into();
+    session.commit().await?;
+    assert_eq!(session[h].stamp, "updated 2");
+    assert_eq!(
+        Note::get(&db, first.id).await?.ok_or("gone")?.stamp,
+        "updated 2"
+    );
+
+    // A refused delete fails the commit: nothing of the flush is written.
+    session.delete(kept);
+    session.delete(a);
+    let e = session.commit().await.unwrap_err();
+    assert!(matches!(e, Error::InvalidQuery(_)), "{e:?}");
+    assert_eq!(Note::query().count(&db).await?, 3);
+    // An empty title is refused before anything is written.
+    let bad = session.add(note(""));
+    assert!(session.commit().await.is_err());
+    assert_eq!(session.state(bad), ObjectState::Pending);
+    assert_eq!(Note::query().count(&db).await?, 3);
     Ok(())
 }
 
@@ -351,6 +502,8 @@ backend_tests!(
     flushes_write_only_what_changed,
     flushes_follow_foreign_keys,
     a_failed_commit_changes_nothing,
+    new_children_get_new_parents_keys,
+    hooks_run_everywhere,
     rollback_restores_loaded_state,
     expunge_and_merge,
     a_session_inside_a_transaction,

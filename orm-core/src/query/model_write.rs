@@ -95,6 +95,11 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
     if models.is_empty() {
         return Ok(());
     }
+    for model in models.iter_mut() {
+        model
+            .borrow_mut()
+            .run_hook(crate::__private::Hook::BeforeInsert)?;
+    }
     let dialect = exec.dialect();
     let returns = exec.inserts_return();
     let plan = |rows: usize| match upsert {

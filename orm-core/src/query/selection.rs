@@ -31,7 +31,9 @@ impl<M: Model> Selection<M> for M {
     }
 
     fn decode(row: &Row) -> Result<M> {
-        M::from_row(row)
+        let mut model = M::from_row(row)?;
+        model.run_hook(crate::__private::Hook::AfterLoad)?;
+        Ok(model)
     }
 }
 

@@ -65,6 +65,9 @@ pub(super) struct Ops {
     pub(super) values: fn(&dyn Any) -> Vec<Value>,
     pub(super) set_key: fn(&mut dyn Any, i64) -> Result<()>,
     pub(super) set_version: fn(&mut dyn Any, i64) -> Result<()>,
+    pub(super) set_reference: fn(&mut dyn Any, &str, Option<i64>) -> Result<()>,
+    pub(super) before_update: fn(&mut dyn Any) -> Result<()>,
+    pub(super) before_delete: fn(&dyn Any) -> Result<()>,
     /// Inserts the entries' objects (all of this model) in multi-row statements and
     /// writes their generated keys back.
     pub(super) insert: InsertFn,
@@ -86,6 +89,11 @@ impl Ops {
             values: |object| model::<M>(object).values(),
             set_key: |object, key| model_mut::<M>(object).set_generated_key(key),
             set_version: |object, version| model_mut::<M>(object).set_version(version),
+            set_reference: |object, column, key| model_mut::<M>(object).set_reference(column, key),
+            before_update: |object| {
+                model_mut::<M>(object).run_hook(crate::__private::Hook::BeforeUpdate)
+            },
+            before_delete: |object| model::<M>(object).run_before_delete(),
             insert: insert::<M>,
             load: load::<M>,
         }

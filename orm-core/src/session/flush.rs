@@ -4,8 +4,8 @@
 use std::any::TypeId;
 use std::collections::HashMap;
 
-use super::Identity;
 use super::entry::{Entry, Reader, State};
+use super::{Identity, Link};
 use crate::sql::ast::{BinOp, Node};
 use crate::sql::normalize::model_column;
 use crate::sql::write::{self, Delete, Update};
@@ -21,6 +21,7 @@ const DELETE_BATCH: usize = 500;
 pub(super) async fn flush(
     slots: &mut [Option<Entry>],
     identity: &mut HashMap<Identity, usize>,
+    links: &mut Vec<Link>,
     tx: &Transaction,
 ) -> Result<()> {
     let savepoint = tx.begin().await?;
@@ -34,7 +35,9 @@ pub(super) async fn flush(
             Some((slot, e.values().swap_remove(at)))
         })
         .collect();
-    let written = match write(slots, &savepoint).await {
+    // Children's foreign keys written from new parents' keys, to put back on failure.
+    let mut linked: Vec<(usize, &'static str, Option<i64>)> = Vec::new();
+    let written = match write(slots, links, &mut linked, &savepoint).await {
         Ok(bumped) => savepoint.commit().await.map(|()| bumped),
         Err(e) => {
             let _ = savepoint.rollback().await;
@@ -43,10 +46,16 @@ pub(super) async fn flush(
     };
     match written {
         Ok(bumped) => {
+            links.clear();
             record(slots, identity, &bumped)?;
             Ok(())
         }
         Err(e) => {
+            for (slot, column, old) in linked.into_iter().rev() {
+                if let Some(entry) = slots[slot].as_mut() {
+                    (entry.ops.set_reference)(&mut *entry.object, column, old)?;
+                }
+            }
             for (slot, key) in keys_before {
                 if let Some(entry) = slots[slot].as_mut()
                     && let Some(key) = as_i64(&key)
@@ -60,8 +69,24 @@ pub(super) async fn flush(
 }
 
 /// The statements of a flush. Returns the slots whose version column was bumped.
-async fn write(slots: &mut [Option<Entry>], tx: &Transaction) -> Result<Vec<usize>> {
+async fn write(
+    slots: &mut [Option<Entry>],
+    links: &[Link],
+    linked: &mut Vec<(usize, &'static str, Option<i64>)>,
+    tx: &Transaction,
+) -> Result<Vec<usize>> {
     let order = table_order(slots)?;
+
+    // Hooks first: an object changed by `before_update` is written as changed.
+    for entry in slots.iter_mut().flatten() {
+        match entry.state {
+            State::Persistent if entry.loaded.as_ref() != Some(&entry.values()) => {
+                (entry.ops.before_update)(&mut *entry.object)?;
+            }
+            State::Deleted => (entry.ops.before_delete)(&*entry.object)?,
+            State::Pending | State::Persistent => {}
+        }
+    }
 
     // Inserts, parents first: one multi-row batch per table.
     for type_id in &order {
@@ -73,6 +98,32 @@ async fn write(slots: &mut [Option<Entry>], tx: &Transaction) -> Result<Vec<usiz
         if let Some(first) = pending.first() {
             let insert = first.ops.insert;
             insert(pending, tx).await?;
+        }
+        // Children of the rows just inserted name their keys now, before they are written.
+        for link in links {
+            let Some(parent) = slots[link.parent].as_ref() else {
+                continue;
+            };
+            if parent.ops.type_id != *type_id {
+                continue;
+            }
+            let key_at = parent
+                .ops
+                .key_positions()
+                .next()
+                .expect("a single-column key");
+            let key = as_i64(&parent.values()[key_at]);
+            let Some(child) = slots[link.child].as_mut() else {
+                continue;
+            };
+            let old = child
+                .ops
+                .columns
+                .iter()
+                .position(|c| *c == link.column)
+                .and_then(|at| as_i64(&child.values()[at]));
+            (child.ops.set_reference)(&mut *child.object, link.column, key)?;
+            linked.push((link.child, link.column, old));
         }
     }
 

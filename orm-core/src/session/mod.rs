@@ -87,7 +87,17 @@ pub struct Session<'t> {
     source: Source<'t>,
     slots: Vec<Option<Entry>>,
     identity: HashMap<Identity, usize>,
+    /// Children whose foreign key names a parent that has no key yet.
+    links: Vec<Link>,
     autoflush: bool,
+}
+
+/// `child`'s column `column` names `parent`'s key, once the flush has inserted `parent`.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    child: usize,
+    column: &'static str,
+    parent: usize,
 }
 
 enum Source<'t> {
@@ -183,6 +193,7 @@ impl Database {
             },
             slots: Vec::new(),
             identity: HashMap::new(),
+            links: Vec::new(),
             autoflush: true,
         }
     }
@@ -196,6 +207,7 @@ impl Transaction {
             source: Source::Transaction(self),
             slots: Vec::new(),
             identity: HashMap::new(),
+            links: Vec::new(),
             autoflush: true,
         }
     }
@@ -260,6 +272,74 @@ impl<'t> Session<'t> {
             None => false,
             Some(entry) => entry.loaded.as_ref() != Some(&entry.values()),
         }
+    }
+
+    /// Makes `child`'s foreign key `column` name `parent`'s primary key: now, when the
+    /// parent has its key, or, while the parent is pending with a key the database
+    /// generates, in the flush that inserts it (parents are inserted first, and the
+    /// child is written with the key). The parent's key must be one integer column.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug)] struct Author { #[orm(primary_key)] id: i64, name: String }
+    /// # #[derive(Model, Debug)] struct Book { #[orm(primary_key)] id: i64, #[orm(references(Author))] author_id: i64, title: String }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Author::table_def(), Book::table_def()]).await?;
+    /// let mut session = db.session();
+    /// let book = session.add(Book { id: 0, author_id: 0, title: "Dune".into() });
+    /// let author = session.add(Author { id: 0, name: "Herbert".into() });
+    /// session.set_parent(book, Book::author_id, author)?;
+    /// session.commit().await?;
+    /// assert_eq!(session[book].author_id, session[author].id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_parent<C: Model, P: Model, T>(
+        &mut self,
+        child: Obj<C>,
+        column: crate::Column<C, T>,
+        parent: Obj<P>,
+    ) -> Result<()> {
+        let gone = |what: &str| Error::InvalidQuery(format!("the {what} is not in the session"));
+        let key_at = match P::PRIMARY_KEY {
+            [key] => P::COLUMNS.iter().position(|c| c == key),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            Error::InvalidQuery(format!(
+                "`{}` has no single-column key to refer to",
+                P::NAME
+            ))
+        })?;
+        let parent_entry = self
+            .slots
+            .get(parent.slot)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| gone("parent"))?;
+        if self
+            .slots
+            .get(child.slot)
+            .and_then(Option::as_ref)
+            .is_none()
+        {
+            return Err(gone("child"));
+        }
+        self.links
+            .retain(|l| !(l.child == child.slot && l.column == column.name()));
+        if parent_entry.state == State::Pending && P::AUTO_INCREMENT.is_some() {
+            self.links.push(Link {
+                child: child.slot,
+                column: column.name(),
+                parent: parent.slot,
+            });
+            return Ok(());
+        }
+        let key = crate::query::model_write::value_as_i64(&parent_entry.values()[key_at]);
+        self.object_mut(child)
+            .ok_or_else(|| gone("child"))?
+            .set_reference(column.name(), key)
     }
 
     /// Marks the object for deletion at the next flush. A pending object simply leaves
@@ -407,6 +487,7 @@ impl<'t> Session<'t> {
             source,
             slots,
             identity,
+            links,
             ..
         } = self;
         let tx: &Transaction = match source {
@@ -414,7 +495,7 @@ impl<'t> Session<'t> {
             Source::Transaction(tx) => tx,
             Source::Database { tx: None, .. } => unreachable!("begun above"),
         };
-        flush::flush(slots, identity, tx).await
+        flush::flush(slots, identity, links, tx).await
     }
 
     /// Flushes, then commits the session's transaction (for a session inside a
@@ -446,7 +527,10 @@ impl<'t> Session<'t> {
                 continue;
             };
             match entry.state {
-                State::Pending => self.slots[slot] = None,
+                State::Pending => {
+                    self.slots[slot] = None;
+                    self.links.retain(|l| l.child != slot && l.parent != slot);
+                }
                 State::Deleted | State::Persistent => entry.state = State::Persistent,
             }
         }

@@ -40,6 +40,7 @@ pub(crate) mod key {
     pub(crate) const ON_UPDATE: &str = "on_update";
     pub(crate) const AUTO_INCREMENT: &str = "auto_increment";
     pub(crate) const VERSION: &str = "version";
+    pub(crate) const HOOKS: &str = "hooks";
 }
 
 /// Reads the value of one key into `T`. Errors in the value are recorded in the context;
@@ -83,6 +84,7 @@ pub(crate) struct StructAttrs {
     pub(crate) table: Option<String>,
     pub(crate) indexes: Vec<ConstraintAttr>,
     pub(crate) uniques: Vec<ConstraintAttr>,
+    pub(crate) hooks: bool,
 }
 
 /// The struct's `index(...)` or `unique(...)`: constraints over several fields.
@@ -130,6 +132,10 @@ const STRUCT_GRAMMAR: Grammar<StructAttrs> = &[
         let example = r#"unique(columns("field_a", "field_b"))"#;
         a.uniques
             .extend(constraint(cx, meta, UNIQUE_GRAMMAR, example)?);
+        Ok(())
+    }),
+    (key::HOOKS, |cx, meta, a| {
+        a.hooks = flag(cx, meta)?;
         Ok(())
     }),
 ];

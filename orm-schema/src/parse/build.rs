@@ -55,6 +55,7 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
         fields: fields.into_iter().map(|f| f.def).collect(),
         table_def,
         references,
+        hooks: struct_attrs.hooks,
     })
 }
 

@@ -19,6 +19,9 @@ pub struct ModelDef {
     pub table_def: TableDef,
     /// The fields' `#[orm(references(OtherModel))]`, in field order.
     pub references: Vec<ModelReference>,
+    /// `#[orm(hooks)]`: the model implements `orm_core::Hooks`, which the CRUD methods
+    /// and the session call.
+    pub hooks: bool,
 }
 
 /// One field of a model.

@@ -41,7 +41,9 @@ fn unknown_keys_list_the_expected_ones_and_suggest_a_near_miss() {
     );
     let e = error(r#"#[orm(tabel = "a")] struct A { #[orm(primary_key)] id: i64 }"#);
     assert!(
-        e.starts_with("unknown attribute `tabel`, expected one of `table`, `index`, `unique`"),
+        e.starts_with(
+            "unknown attribute `tabel`, expected one of `table`, `index`, `unique`, `hooks`"
+        ),
         "{e}"
     );
     assert!(e.ends_with("did you mean `table`?"), "{e}");
