@@ -405,7 +405,7 @@ async fn a_session_inside_a_transaction(db: Database) -> TestResult {
     setup(&db).await?;
     let tx = db.begin().await?;
     {
-        let mut session: Session<'_> = tx.session();
+        let mut session: Session = tx.session();
         session.add(user("inside"));
         session.commit().await?;
     }
@@ -448,8 +448,21 @@ async fn versions_refuse_stale_writes(db: Database) -> TestResult {
     Ok(())
 }
 
-/// 16 tasks increment one versioned row through sessions, retrying stale commits: the
-/// value equals the number of commits, on every backend.
+/// One read-modify-write of the counter, run again by `unit_of_work` when stale.
+async fn increment(db: Database, id: i64) -> orm_core::Result<()> {
+    db.unit_of_work(200, async move |session| {
+        let h = session
+            .get::<Counter>(id)
+            .await?
+            .ok_or_else(Error::not_found::<Counter>)?;
+        session[h].value += 1;
+        Ok(())
+    })
+    .await
+}
+
+/// 16 tasks increment one versioned row through sessions, retried by `unit_of_work`
+/// when stale: the value equals the number of commits, on every backend.
 async fn racing_sessions_lose_no_increment(db: Database) -> TestResult {
     setup(&db).await?;
     let mut counter = Counter {
@@ -461,29 +474,7 @@ async fn racing_sessions_lose_no_increment(db: Database) -> TestResult {
     let id = counter.id;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..16 {
-        let db = db.clone();
-        tasks.spawn(async move {
-            let mut retries = 0u32;
-            loop {
-                let mut session = db.session();
-                let h = session
-                    .get::<Counter>(id)
-                    .await?
-                    .ok_or(Error::not_found::<Counter>())?;
-                session[h].value += 1;
-                match session.commit().await {
-                    Ok(()) => return Ok::<u32, Error>(retries),
-                    Err(e) if matches!(e, Error::StaleData { .. }) || e.is_transient() => {
-                        retries += 1;
-                        tokio::time::sleep(std::time::Duration::from_millis(u64::from(
-                            retries % 7,
-                        )))
-                        .await;
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-        });
+        tasks.spawn(increment(db.clone(), id));
     }
     let mut commits = 0;
     while let Some(done) = tasks.join_next().await {

@@ -83,8 +83,8 @@ use crate::{Database, Error, Model, Result, Transaction};
 /// session's objects as they were, so the application can fix them and commit again. A
 /// session from [`Transaction::session`] flushes into that transaction (each flush in a
 /// savepoint), and its `commit` flushes: the transaction is the application's to commit.
-pub struct Session<'t> {
-    source: Source<'t>,
+pub struct Session {
+    source: Source,
     slots: Vec<Option<Entry>>,
     identity: HashMap<Identity, usize>,
     /// Children whose foreign key names a parent that has no key yet.
@@ -100,13 +100,15 @@ struct Link {
     parent: usize,
 }
 
-enum Source<'t> {
+enum Source {
     Database {
         db: Database,
         /// Open from the first flush to commit or rollback.
         tx: Option<Transaction>,
     },
-    Transaction(&'t Transaction),
+    /// The application's transaction, by a handle that never ends it (see
+    /// `Transaction::handle`).
+    Transaction(Transaction),
 }
 
 /// A row's identity within a session: its model and its key.
@@ -185,7 +187,7 @@ pub enum ObjectState {
 impl Database {
     /// A [`Session`] on this database: reads through the pool, writes in a transaction
     /// from its first flush to its commit.
-    pub fn session(&self) -> Session<'static> {
+    pub fn session(&self) -> Session {
         Session {
             source: Source::Database {
                 db: self.clone(),
@@ -199,12 +201,65 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Runs `work` on a fresh session and commits it; when the commit (or `work`) meets
+    /// a concurrent change ([`Error::StaleData`], from a version column) or a transient
+    /// failure ([`Error::is_transient`]), runs it again on a new session, up to
+    /// `retries` more times, after a short pause that grows. Each attempt reads the rows
+    /// afresh, so a read-modify-write loses no one's update.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug)] struct Counter { #[orm(primary_key)] id: i64, hits: i64, #[orm(version)] version: i64 }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Counter::table_def()]).await?;
+    /// # Counter { id: 0, hits: 0, version: 0 }.insert(&db).await?;
+    /// let hits = db
+    ///     .unit_of_work(5, async |session| {
+    ///         let c = session.get::<Counter>(1).await?.ok_or_else(Error::not_found::<Counter>)?;
+    ///         session[c].hits += 1;
+    ///         Ok(session[c].hits)
+    ///     })
+    ///     .await?;
+    /// assert_eq!(hits, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unit_of_work<T, F>(&self, retries: u32, mut work: F) -> Result<T>
+    where
+        F: AsyncFnMut(&mut Session) -> Result<T>,
+    {
+        let mut attempt = 0;
+        loop {
+            let mut session = self.session();
+            let result = match work(&mut session).await {
+                Ok(value) => session.commit().await.map(|()| value),
+                Err(e) => Err(e),
+            };
+            match result {
+                Err(e)
+                    if attempt < retries
+                        && (matches!(e, Error::StaleData { .. }) || e.is_transient()) =>
+                {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "conflict, running the unit of work again");
+                    let pause = std::time::Duration::from_millis(u64::from(attempt.min(10)) * 2);
+                    tokio::time::sleep(pause).await;
+                }
+                result => return result,
+            }
+        }
+    }
+}
+
 impl Transaction {
     /// A [`Session`] inside this transaction: it reads and flushes here, and committing
     /// the transaction stays the application's.
-    pub fn session(&self) -> Session<'_> {
+    pub fn session(&self) -> Session {
         Session {
-            source: Source::Transaction(self),
+            source: Source::Transaction(self.handle()),
             slots: Vec::new(),
             identity: HashMap::new(),
             links: Vec::new(),
@@ -213,7 +268,7 @@ impl Transaction {
     }
 }
 
-impl<'t> Session<'t> {
+impl Session {
     /// Whether queries through the session flush pending changes first, so that they see
     /// them (on by default, as in SQLAlchemy).
     pub fn set_autoflush(&mut self, on: bool) {
@@ -383,7 +438,7 @@ impl<'t> Session<'t> {
     }
 
     /// A query over `M` through the session: its rows come back as the session's objects.
-    pub fn query<M: Model>(&mut self) -> SessionQuery<'_, 't, M> {
+    pub fn query<M: Model>(&mut self) -> SessionQuery<'_, M> {
         SessionQuery::new(self)
     }
 
@@ -555,7 +610,7 @@ impl<'t> Session<'t> {
     }
 }
 
-impl<M: Model> std::ops::Index<Obj<M>> for Session<'_> {
+impl<M: Model> std::ops::Index<Obj<M>> for Session {
     type Output = M;
 
     fn index(&self, handle: Obj<M>) -> &M {
@@ -565,7 +620,7 @@ impl<M: Model> std::ops::Index<Obj<M>> for Session<'_> {
     }
 }
 
-impl<M: Model> std::ops::IndexMut<Obj<M>> for Session<'_> {
+impl<M: Model> std::ops::IndexMut<Obj<M>> for Session {
     fn index_mut(&mut self, handle: Obj<M>) -> &mut M {
         self.object_mut(handle).unwrap_or_else(|| {
             panic!("{handle:?} is not in the session (it was expunged or deleted)")
@@ -573,7 +628,7 @@ impl<M: Model> std::ops::IndexMut<Obj<M>> for Session<'_> {
     }
 }
 
-impl std::fmt::Debug for Session<'_> {
+impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("objects", &self.slots.iter().flatten().count())

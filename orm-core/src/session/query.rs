@@ -12,13 +12,13 @@ use crate::{Error, Expr, Model, Result, Select};
 /// session's object for that row: the one it already holds, with the application's
 /// unflushed changes kept, or a new persistent one.
 #[must_use = "a query does nothing until `all`, `first` or `one` runs it"]
-pub struct SessionQuery<'s, 't, M: Model> {
-    session: &'s mut Session<'t>,
+pub struct SessionQuery<'s, M: Model> {
+    session: &'s mut Session,
     select: Select<M>,
 }
 
-impl<'s, 't, M: Model> SessionQuery<'s, 't, M> {
-    pub(super) fn new(session: &'s mut Session<'t>) -> Self {
+impl<'s, M: Model> SessionQuery<'s, M> {
+    pub(super) fn new(session: &'s mut Session) -> Self {
         SessionQuery {
             session,
             select: M::query(),
@@ -90,7 +90,7 @@ impl<'s, 't, M: Model> SessionQuery<'s, 't, M> {
 }
 
 /// Flushes first where autoflush is on, then runs `select` where the session reads.
-async fn run<M: Model>(session: &mut Session<'_>, select: Select<M>) -> Result<Vec<M>> {
+async fn run<M: Model>(session: &mut Session, select: Select<M>) -> Result<Vec<M>> {
     if session.autoflush {
         session.flush().await?;
     }

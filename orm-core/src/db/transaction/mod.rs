@@ -217,6 +217,19 @@ impl Transaction {
         finish(nested, work).await
     }
 
+    /// Another handle to this transaction's level, whose drop rolls nothing back: what a
+    /// session inside the application's transaction holds (it runs statements and
+    /// savepoints through it, and never commits or rolls back the level itself).
+    /// Statements through it fail once the level has ended.
+    pub(crate) fn handle(&self) -> Transaction {
+        Transaction {
+            shared: Arc::clone(&self.shared),
+            id: self.id,
+            depth: self.depth,
+            finished: true,
+        }
+    }
+
     /// The SQL dialect of the transaction's backend.
     pub fn dialect(&self) -> Dialect {
         self.shared.dialect
