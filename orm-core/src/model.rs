@@ -340,20 +340,52 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     }
 
     /// Deletes the row with this model's primary key. Returns whether a row was deleted.
+    ///
+    /// A model with an `#[orm(version)]` field deletes only the row still at its
+    /// version: a row someone else changed meanwhile fails with [`Error::StaleData`].
     fn delete<E: Executor + ?Sized>(&self, exec: &E) -> impl Future<Output = Result<bool>> + Send {
         let values = self.key_values();
         let hook = self.run_before_delete();
+        let version = Self::VERSION.map(|at| (at, self.values().swap_remove(at)));
         async move {
             hook?;
-            let n = Self::query().filter_key(values).delete(exec).await?;
+            let mut query = Self::query().filter_key(values.clone());
+            if let Some((at, version)) = version.clone() {
+                let column = crate::sql::ast::Node::column(Self::TABLE, Self::COLUMNS[at]);
+                query = query.filter(crate::Expr::new(crate::sql::ast::Node::Binary(
+                    Box::new(column),
+                    crate::sql::ast::BinOp::Eq,
+                    Box::new(crate::sql::ast::Node::Value(version)),
+                )));
+            }
+            let n = query.delete(exec).await?;
+            if n == 0 && version.is_some() && Self::get_by_values(exec, values).await? {
+                return Err(Error::StaleData {
+                    table: Self::TABLE.to_owned(),
+                    key: Some(format!("{} {:?}", Self::NAME, self.key_values())),
+                    expected: 1,
+                    matched: 0,
+                });
+            }
             Ok(n > 0)
         }
+    }
+
+    /// Whether a row with these key values exists.
+    #[doc(hidden)]
+    fn get_by_values<E: Executor + ?Sized>(
+        exec: &E,
+        values: Vec<Value>,
+    ) -> impl Future<Output = Result<bool>> + Send {
+        async move { Self::query().filter_key(values).exists(exec).await }
     }
 }
 
 /// Lifecycle hooks of a model declared with `#[orm(hooks)]`: the stateless CRUD methods
 /// and the session's flush call them alike, and an error from one fails the operation
-/// before anything is written (or, for `after_load`, fails the load).
+/// before anything is written (or, for `after_load`, fails the load). What a hook changed
+/// in the object stays when the operation fails afterwards (a session's flush cannot put
+/// the fields of an object back, only its keys).
 ///
 /// ```
 /// use orm_core::prelude::*;

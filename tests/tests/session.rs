@@ -461,6 +461,102 @@ async fn increment(db: Database, id: i64) -> orm_core::Result<()> {
     .await
 }
 
+/// Stale deletes and stale merges are refused too; a version the application sets is not
+/// what the row gets.
+async fn versions_guard_deletes_and_merges(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut counter = Counter {
+        id: 0,
+        value: 0,
+        version: 1,
+    };
+    counter.insert(&db).await?;
+    let stale = counter.clone();
+    counter.value = 1;
+    counter.update(&db).await?;
+    let e = stale.delete(&db).await.unwrap_err();
+    assert!(matches!(e, Error::StaleData { .. }), "{e:?}");
+    assert_eq!(Counter::query().count(&db).await?, 1);
+
+    let mut session = db.session();
+    let h = session.get::<Counter>(counter.id).await?.ok_or("gone")?;
+    let e = session.merge(stale.clone()).await.unwrap_err();
+    assert!(matches!(e, Error::StaleData { .. }), "{e:?}");
+    session[h].value = 2;
+    session[h].version = 100; // not the application's to set
+    session.commit().await?;
+    assert_eq!(session[h].version, 3);
+    assert_eq!(
+        Counter::get(&db, counter.id).await?.ok_or("gone")?.version,
+        3
+    );
+    assert!(session.object(h).is_some());
+    // A handle is read only in its own session.
+    let other = db.session();
+    assert!(other.object(h).is_none());
+    Ok(())
+}
+
+/// A commit cut off at any point leaves a session that `rollback` brings back in step
+/// with the database; the next commit then works.
+async fn a_cancelled_commit_is_recovered_by_rollback(db: Database) -> TestResult {
+    use std::pin::pin;
+    use std::task::Poll;
+    setup(&db).await?;
+    let mut base = user("base");
+    base.insert(&db).await?;
+    for waits in 0..24 {
+        let mut session = db.session();
+        let h = session.get::<User>(base.id).await?.ok_or("gone")?;
+        session[h].bio = Some(format!("attempt {waits}"));
+        session.add(user(&format!("new {waits}")));
+        let finished = {
+            let mut commit = pin!(session.commit());
+            let mut seen = 0;
+            std::future::poll_fn(|cx| match commit.as_mut().poll(cx) {
+                Poll::Ready(out) => Poll::Ready(Some(out)),
+                Poll::Pending if seen == waits => Poll::Ready(None),
+                Poll::Pending => {
+                    seen += 1;
+                    Poll::Pending
+                }
+            })
+            .await
+        };
+        if let Some(done) = finished {
+            done?;
+            continue;
+        }
+        match session.rollback().await {
+            Ok(()) => {
+                let stored = User::get(&db, base.id).await?.ok_or("gone")?;
+                assert_eq!(session[h], stored, "cut at wait {waits}");
+            }
+            // The commit itself was cut off: its outcome is unknown, and it may land
+            // after the session read its objects. Writing the row waits for it (its
+            // lock); reading it again then shows how it ended.
+            Err(Error::Transaction(orm_core::TransactionState::Abandoned)) => {
+                let id = base.id;
+                db.transaction(async |tx| {
+                    User::query()
+                        .filter(User::id.eq(id))
+                        .update()
+                        .set(User::bio, User::bio)
+                        .execute(tx)
+                        .await
+                })
+                .await?;
+                session.refresh(h).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        session[h].bio = None;
+        session.commit().await?;
+        assert_eq!(User::get(&db, base.id).await?.ok_or("gone")?.bio, None);
+    }
+    Ok(())
+}
+
 /// 16 tasks increment one versioned row through sessions, retried by `unit_of_work`
 /// when stale: the value equals the number of commits, on every backend.
 async fn racing_sessions_lose_no_increment(db: Database) -> TestResult {
@@ -499,5 +595,7 @@ backend_tests!(
     expunge_and_merge,
     a_session_inside_a_transaction,
     versions_refuse_stale_writes,
+    versions_guard_deletes_and_merges,
+    a_cancelled_commit_is_recovered_by_rollback,
     racing_sessions_lose_no_increment,
 );

@@ -5,7 +5,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 
 use super::entry::{Entry, Reader, State};
-use super::{Identity, Link};
+use super::{Identity, Journal, Link};
 use crate::sql::ast::{BinOp, Node};
 use crate::sql::normalize::model_column;
 use crate::sql::write::{self, Delete, Update};
@@ -22,8 +22,10 @@ pub(super) async fn flush(
     slots: &mut [Option<Entry>],
     identity: &mut HashMap<Identity, usize>,
     links: &mut Vec<Link>,
+    journal: &mut Journal,
     tx: &Transaction,
 ) -> Result<()> {
+    check_links(slots, links)?;
     let savepoint = tx.begin().await?;
     // A failed flush may have written generated keys into pending objects: put back.
     let keys_before: Vec<(usize, Value)> = slots
@@ -47,25 +49,46 @@ pub(super) async fn flush(
     match written {
         Ok(bumped) => {
             links.clear();
-            record(slots, identity, &bumped)?;
+            record(slots, identity, journal, keys_before, &bumped);
             Ok(())
         }
         Err(e) => {
+            // Best effort: the flush's own error is the one to report.
             for (slot, column, old) in linked.into_iter().rev() {
                 if let Some(entry) = slots[slot].as_mut() {
-                    (entry.ops.set_reference)(&mut *entry.object, column, old)?;
+                    let _ = (entry.ops.set_reference)(&mut *entry.object, column, old);
                 }
             }
             for (slot, key) in keys_before {
                 if let Some(entry) = slots[slot].as_mut()
                     && let Some(key) = as_i64(&key)
                 {
-                    (entry.ops.set_key)(&mut *entry.object, key)?;
+                    let _ = (entry.ops.set_key)(&mut *entry.object, key);
                 }
             }
             Err(e)
         }
     }
+}
+
+/// Refuses a flush whose links name a parent that left the session or is deleted: the
+/// child would be written without its parent's key.
+fn check_links(slots: &[Option<Entry>], links: &[Link]) -> Result<()> {
+    for link in links {
+        let Some(child) = slots[link.child].as_ref() else {
+            continue; // the child left: nothing to write
+        };
+        let parent_there = slots[link.parent]
+            .as_ref()
+            .is_some_and(|p| p.state != State::Deleted);
+        if !parent_there {
+            return Err(Error::InvalidQuery(format!(
+                "`{}.{}` names a parent that left the session or is deleted",
+                child.ops.name, link.column
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The statements of a flush. Returns the slots whose version column was bumped.
@@ -138,7 +161,10 @@ async fn write(
             continue;
         };
         let now = entry.values();
-        let changed: Vec<usize> = (0..now.len()).filter(|&i| now[i] != loaded[i]).collect();
+        // The version column is the session's to count up, never written as set.
+        let changed: Vec<usize> = (0..now.len())
+            .filter(|&i| now[i] != loaded[i] && Some(i) != entry.ops.version)
+            .collect();
         if changed.is_empty() {
             continue;
         }
@@ -168,7 +194,11 @@ async fn write(
 /// The models with changes, parents before the tables that reference them.
 fn table_order(slots: &[Option<Entry>]) -> Result<Vec<TypeId>> {
     let mut types: Vec<(TypeId, &'static crate::schema::TableDef)> = Vec::new();
-    for entry in slots.iter().flatten() {
+    let changed = slots.iter().flatten().filter(|e| match e.state {
+        State::Pending | State::Deleted => true,
+        State::Persistent => e.loaded.as_ref() != Some(&e.values()),
+    });
+    for entry in changed {
         if !types.iter().any(|(t, _)| *t == entry.ops.type_id) {
             types.push((entry.ops.type_id, (entry.ops.table_def)()));
         }
@@ -206,9 +236,7 @@ fn update_statement(
         crate::query::model_sql::check_max_length(def, ops.columns[i], &now[i])?;
         set.push((ops.columns[i], Node::Value(now[i].clone())));
     }
-    if let Some(v) = ops.version
-        && !changed.contains(&v)
-    {
+    if let Some(v) = ops.version {
         let column = Node::column(ops.table, ops.columns[v]);
         set.push((
             ops.columns[v],
@@ -275,7 +303,7 @@ async fn delete_rows(entries: &[&Entry], tx: &Transaction) -> Result<()> {
             if matched != batch.len() as u64 {
                 return Err(Error::StaleData {
                     table: ops.table.to_owned(),
-                    key: None,
+                    key: Some(format!("{}: some of {} keys", ops.name, batch.len())),
                     expected: batch.len() as u64,
                     matched,
                 });
@@ -310,28 +338,30 @@ fn stale(entry: &Entry, matched: u64) -> Error {
 }
 
 /// After a successful flush: pending objects are persistent, every written row is what
-/// the objects hold, deleted objects leave the session, bumped versions are counted up.
+/// the objects hold, deleted objects leave the session (kept in the journal until the
+/// transaction commits), versions are counted up as the rows were.
 fn record(
     slots: &mut [Option<Entry>],
     identity: &mut HashMap<Identity, usize>,
+    journal: &mut Journal,
+    keys_before: Vec<(usize, Value)>,
     bumped: &[usize],
-) -> Result<()> {
+) {
     for &slot in bumped {
         if let Some(entry) = slots[slot].as_mut()
             && let Some(v) = entry.ops.version
         {
-            let now = as_i64(&entry.values()[v]).unwrap_or(0);
             let loaded = entry
                 .loaded
                 .as_ref()
                 .and_then(|l| as_i64(&l[v]))
                 .unwrap_or(0);
-            // Counted up from the version the row had, unless the application set one.
-            if now == loaded {
-                (entry.ops.set_version)(&mut *entry.object, now + 1)?;
-            }
+            // A version that does not fit the field's type cannot be taken back: the row
+            // has it, and the next update of the object fails as stale.
+            let _ = (entry.ops.set_version)(&mut *entry.object, loaded + 1);
         }
     }
+    journal.inserted.extend(keys_before);
     for (slot, cell) in slots.iter_mut().enumerate() {
         let Some(entry) = cell else { continue };
         match entry.state {
@@ -339,7 +369,9 @@ fn record(
                 if let Some(loaded) = &entry.loaded {
                     identity.remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(loaded)));
                 }
-                *cell = None;
+                if let Some(entry) = cell.take() {
+                    journal.deleted.push((slot, entry));
+                }
             }
             State::Pending | State::Persistent => {
                 let values = entry.values();
@@ -355,7 +387,6 @@ fn record(
             }
         }
     }
-    Ok(())
 }
 
 /// Reads every persistent object's row again (after a rollback); an object whose row is
@@ -365,7 +396,8 @@ pub(super) async fn reload_all(
     identity: &mut HashMap<Identity, usize>,
     reader: Reader<'_>,
 ) -> Result<()> {
-    identity.clear();
+    // Swapped in whole at the end: an error half-way leaves the old map, not a gap.
+    let mut fresh = HashMap::with_capacity(identity.len());
     for (slot, cell) in slots.iter_mut().enumerate() {
         let Some(entry) = cell else { continue };
         let Some(loaded) = &entry.loaded else {
@@ -375,7 +407,7 @@ pub(super) async fn reload_all(
         let load = entry.ops.load;
         match load(key, reader).await? {
             Some((object, values)) => {
-                identity.insert(
+                fresh.insert(
                     Identity::of(entry.ops.type_id, &entry.ops.key_of(&values)),
                     slot,
                 );
@@ -386,6 +418,7 @@ pub(super) async fn reload_all(
             None => *cell = None,
         }
     }
+    *identity = fresh;
     Ok(())
 }
 

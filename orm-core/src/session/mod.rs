@@ -84,12 +84,36 @@ use crate::{Database, Error, Model, Result, Transaction};
 /// session from [`Transaction::session`] flushes into that transaction (each flush in a
 /// savepoint), and its `commit` flushes: the transaction is the application's to commit.
 pub struct Session {
+    /// Tells this session's handles from another's.
+    id: u64,
     source: Source,
     slots: Vec<Option<Entry>>,
     identity: HashMap<Identity, usize>,
     /// Children whose foreign key names a parent that has no key yet.
     links: Vec<Link>,
+    /// What the flushes of the open transaction did, to undo on rollback.
+    journal: Journal,
+    /// A flush was cut off half-way: only `rollback` is taken until the session is in
+    /// step with the database again.
+    interrupted: bool,
+    /// A commit was cut off while the database worked on it: its outcome is unknown.
+    commit_cut: bool,
     autoflush: bool,
+}
+
+/// What the flushes of a session's open transaction changed in the session: rows they
+/// inserted (with the objects' keys before), and objects whose rows they deleted.
+#[derive(Default)]
+struct Journal {
+    inserted: Vec<(usize, crate::Value)>,
+    deleted: Vec<(usize, Entry)>,
+}
+
+/// Numbers sessions, so that a handle is only ever read in its own.
+static SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_session_id() -> u64 {
+    SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// `child`'s column `column` names `parent`'s key, once the flush has inserted `parent`.
@@ -129,13 +153,15 @@ impl Identity {
 
 /// A handle to an object of model `M` in a [`Session`]: `session[handle]` is the object.
 pub struct Obj<M> {
+    session: u64,
     slot: usize,
     _model: PhantomData<fn() -> M>,
 }
 
 impl<M> Obj<M> {
-    fn new(slot: usize) -> Self {
+    fn new(session: u64, slot: usize) -> Self {
         Obj {
+            session,
             slot,
             _model: PhantomData,
         }
@@ -152,7 +178,7 @@ impl<M> Copy for Obj<M> {}
 
 impl<M> PartialEq for Obj<M> {
     fn eq(&self, other: &Self) -> bool {
-        self.slot == other.slot
+        self.session == other.session && self.slot == other.slot
     }
 }
 
@@ -160,7 +186,7 @@ impl<M> Eq for Obj<M> {}
 
 impl<M> std::hash::Hash for Obj<M> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.slot.hash(state);
+        (self.session, self.slot).hash(state);
     }
 }
 
@@ -188,16 +214,10 @@ impl Database {
     /// A [`Session`] on this database: reads through the pool, writes in a transaction
     /// from its first flush to its commit.
     pub fn session(&self) -> Session {
-        Session {
-            source: Source::Database {
-                db: self.clone(),
-                tx: None,
-            },
-            slots: Vec::new(),
-            identity: HashMap::new(),
-            links: Vec::new(),
-            autoflush: true,
-        }
+        Session::new(Source::Database {
+            db: self.clone(),
+            tx: None,
+        })
     }
 }
 
@@ -256,19 +276,43 @@ impl Database {
 
 impl Transaction {
     /// A [`Session`] inside this transaction: it reads and flushes here, and committing
-    /// the transaction stays the application's.
+    /// the transaction stays the application's. The session holds the transaction's
+    /// connection until it is dropped: drop it before committing.
     pub fn session(&self) -> Session {
-        Session {
-            source: Source::Transaction(self.handle()),
-            slots: Vec::new(),
-            identity: HashMap::new(),
-            links: Vec::new(),
-            autoflush: true,
-        }
+        Session::new(Source::Transaction(self.handle()))
     }
 }
 
 impl Session {
+    fn new(source: Source) -> Session {
+        Session {
+            id: next_session_id(),
+            source,
+            slots: Vec::new(),
+            identity: HashMap::new(),
+            links: Vec::new(),
+            journal: Journal::default(),
+            interrupted: false,
+            commit_cut: false,
+            autoflush: true,
+        }
+    }
+
+    /// The entry `handle` names, if it is this session's and still here.
+    fn entry<M>(&self, handle: Obj<M>) -> Option<&Entry> {
+        if handle.session != self.id {
+            return None;
+        }
+        self.slots.get(handle.slot)?.as_ref()
+    }
+
+    fn entry_mut<M>(&mut self, handle: Obj<M>) -> Option<&mut Entry> {
+        if handle.session != self.id {
+            return None;
+        }
+        self.slots.get_mut(handle.slot)?.as_mut()
+    }
+
     /// Whether queries through the session flush pending changes first, so that they see
     /// them (on by default, as in SQLAlchemy).
     pub fn set_autoflush(&mut self, on: bool) {
@@ -293,24 +337,22 @@ impl Session {
             self.identity.insert(identity, slot);
         }
         self.slots.push(Some(entry));
-        Obj::new(slot)
+        Obj::new(self.id, slot)
     }
 
     /// The object `handle` names, if it is still in the session.
     pub fn object<M: Model>(&self, handle: Obj<M>) -> Option<&M> {
-        let entry = self.slots.get(handle.slot)?.as_ref()?;
-        entry.object.downcast_ref::<M>()
+        self.entry(handle)?.object.downcast_ref::<M>()
     }
 
     /// The object `handle` names, to change, if it is still in the session.
     pub fn object_mut<M: Model>(&mut self, handle: Obj<M>) -> Option<&mut M> {
-        let entry = self.slots.get_mut(handle.slot)?.as_mut()?;
-        entry.object.downcast_mut::<M>()
+        self.entry_mut(handle)?.object.downcast_mut::<M>()
     }
 
     /// Where the object `handle` names is in its life.
     pub fn state<M: Model>(&self, handle: Obj<M>) -> ObjectState {
-        match self.slots.get(handle.slot).and_then(Option::as_ref) {
+        match self.entry(handle) {
             None => ObjectState::Detached,
             Some(entry) => match entry.state {
                 State::Pending => ObjectState::Pending,
@@ -323,7 +365,7 @@ impl Session {
     /// Whether the object differs from its row as last loaded or written (a pending
     /// object always does).
     pub fn is_modified<M: Model>(&self, handle: Obj<M>) -> bool {
-        match self.slots.get(handle.slot).and_then(Option::as_ref) {
+        match self.entry(handle) {
             None => false,
             Some(entry) => entry.loaded.as_ref() != Some(&entry.values()),
         }
@@ -400,7 +442,7 @@ impl Session {
     /// Marks the object for deletion at the next flush. A pending object simply leaves
     /// the session (it has no row).
     pub fn delete<M: Model>(&mut self, handle: Obj<M>) {
-        let Some(entry) = self.slots.get_mut(handle.slot).and_then(Option::as_mut) else {
+        let Some(entry) = self.entry_mut(handle) else {
             return;
         };
         match entry.state {
@@ -414,7 +456,8 @@ impl Session {
     /// Takes the object out of the session (detached): the session forgets it and its
     /// changes, and hands the value back.
     pub fn expunge<M: Model>(&mut self, handle: Obj<M>) -> Option<M> {
-        let entry = self.slots.get_mut(handle.slot)?.take()?;
+        self.entry(handle)?;
+        let entry = self.slots[handle.slot].take()?;
         if let Some(loaded) = &entry.loaded {
             self.identity
                 .remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(loaded)));
@@ -427,9 +470,13 @@ impl Session {
     pub async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Obj<M>>> {
         let values = M::key_into_values(key);
         let identity = Identity::of(TypeId::of::<M>(), &values);
+        if !self.identity.contains_key(&identity) && self.autoflush {
+            // Pending objects get their identity when written.
+            self.flush().await?;
+        }
         if let Some(&slot) = self.identity.get(&identity) {
             return Ok(match self.slots[slot].as_ref().map(|e| e.state) {
-                Some(State::Persistent) => Some(Obj::new(slot)),
+                Some(State::Persistent) => Some(Obj::new(self.id, slot)),
                 _ => None,
             });
         }
@@ -454,7 +501,7 @@ impl Session {
         if let Some(&slot) = self.identity.get(&identity)
             && self.slots[slot].is_some()
         {
-            return Obj::new(slot);
+            return Obj::new(self.id, slot);
         }
         self.insert_entry(Entry {
             object,
@@ -476,7 +523,7 @@ impl Session {
     /// Loads the object's row again, discarding its unflushed changes. Fails with
     /// [`Error::NotFound`] (and the object leaves the session) when the row is gone.
     pub async fn refresh<M: Model>(&mut self, handle: Obj<M>) -> Result<()> {
-        let Some(entry) = self.slots.get(handle.slot).and_then(Option::as_ref) else {
+        let Some(entry) = self.entry(handle) else {
             return Err(Error::not_found::<M>());
         };
         let Some(loaded) = &entry.loaded else {
@@ -516,11 +563,22 @@ impl Session {
         match slot {
             Some(slot) => {
                 let entry = self.slots[slot].as_mut().expect("just found");
+                // A value read before the row's latest version would overwrite it.
+                if let (Some(at), Some(loaded)) = (M::VERSION, &entry.loaded)
+                    && value.values()[at] != loaded[at]
+                {
+                    return Err(Error::StaleData {
+                        table: M::TABLE.to_owned(),
+                        key: Some(format!("{} {:?}", M::NAME, value.key_values())),
+                        expected: 1,
+                        matched: 0,
+                    });
+                }
                 entry.object = Box::new(value);
                 if entry.state == State::Deleted {
                     entry.state = State::Persistent;
                 }
-                Ok(Obj::new(slot))
+                Ok(Obj::new(self.id, slot))
             }
             None => Ok(self.add(value)),
         }
@@ -530,6 +588,9 @@ impl Session {
     /// committing: in the session's transaction (begun here if need be), in a savepoint.
     /// On failure nothing of it is written and the objects are as they were.
     pub async fn flush(&mut self) -> Result<()> {
+        if self.interrupted {
+            return Err(Error::Transaction(crate::TransactionState::Interrupted));
+        }
         if !self.has_changes() {
             return Ok(());
         }
@@ -543,6 +604,8 @@ impl Session {
             slots,
             identity,
             links,
+            journal,
+            interrupted,
             ..
         } = self;
         let tx: &Transaction = match source {
@@ -550,7 +613,11 @@ impl Session {
             Source::Transaction(tx) => tx,
             Source::Database { tx: None, .. } => unreachable!("begun above"),
         };
-        flush::flush(slots, identity, links, tx).await
+        // Cleared when the flush ends either way; left set if it is cut off half-way.
+        *interrupted = true;
+        let result = flush::flush(slots, identity, links, journal, tx).await;
+        *interrupted = false;
+        result
     }
 
     /// Flushes, then commits the session's transaction (for a session inside a
@@ -561,22 +628,44 @@ impl Session {
         if let Source::Database { tx, .. } = &mut self.source
             && let Some(open) = tx.take()
         {
-            open.commit().await?;
+            // Cleared when the commit answers; left set if it is cut off.
+            self.commit_cut = true;
+            let committed = open.commit().await;
+            self.commit_cut = false;
+            if let Err(e) = committed {
+                // The transaction is gone: what its flushes recorded is not so.
+                self.undo_journal();
+                let _ = self.reload().await;
+                return Err(e);
+            }
         }
+        self.journal = Journal::default();
         Ok(())
     }
 
     /// Undoes every change since the last commit: the session's transaction is rolled
     /// back, objects added since leave the session, deletions are forgotten, and every
     /// loaded object is read again from the database (one that lost its row leaves the
-    /// session). A session inside a [`Transaction`] cannot undo what it flushed there:
+    /// session). After a `commit` that was cancelled while the database worked on it,
+    /// the session is reset all the same and this reports
+    /// [`TransactionState::Abandoned`](crate::TransactionState::Abandoned): that commit's
+    /// outcome is unknown, and it may land after the objects were read. A session inside a [`Transaction`] cannot undo what it flushed there:
     /// it forgets its unflushed changes and reads its objects again.
     pub async fn rollback(&mut self) -> Result<()> {
+        let mut outcome = Ok(());
         if let Source::Database { tx, .. } = &mut self.source
             && let Some(open) = tx.take()
         {
-            open.rollback().await?;
+            // Whatever its answer, the transaction is over: the session is reset anyway.
+            // A transaction whose commit was cut off reports `TransactionState::Abandoned`:
+            // that commit may still land after the objects are read again.
+            outcome = open.rollback().await;
         }
+        if std::mem::take(&mut self.commit_cut) {
+            outcome = outcome.and(Err(Error::Transaction(crate::TransactionState::Abandoned)));
+        }
+        self.undo_journal();
+        self.interrupted = false;
         for slot in 0..self.slots.len() {
             let Some(entry) = self.slots[slot].as_mut() else {
                 continue;
@@ -589,6 +678,36 @@ impl Session {
                 State::Deleted | State::Persistent => entry.state = State::Persistent,
             }
         }
+        self.links.clear();
+        let reloaded = self.reload().await;
+        outcome.and(reloaded)
+    }
+
+    /// Undoes in the session what the flushes of a transaction that did not commit
+    /// recorded: rows they inserted have no row again (pending, keys as before), objects
+    /// whose rows they deleted are back.
+    fn undo_journal(&mut self) {
+        let journal = std::mem::take(&mut self.journal);
+        for (slot, key) in journal.inserted {
+            if let Some(entry) = self.slots[slot].as_mut() {
+                if let Some(loaded) = entry.loaded.take() {
+                    self.identity
+                        .remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(&loaded)));
+                }
+                entry.state = State::Pending;
+                if let Some(key) = crate::query::model_write::value_as_i64(&key) {
+                    let _ = (entry.ops.set_key)(&mut *entry.object, key);
+                }
+            }
+        }
+        for (slot, mut entry) in journal.deleted {
+            entry.state = State::Persistent;
+            self.slots[slot] = Some(entry);
+        }
+    }
+
+    /// Reads every persistent object's row again.
+    async fn reload(&mut self) -> Result<()> {
         let Session {
             source,
             slots,

@@ -53,12 +53,17 @@ impl<'s, M: Model> SessionQuery<'s, M> {
     pub async fn all(self) -> Result<Vec<Obj<M>>> {
         let SessionQuery { session, select } = self;
         let models = run(session, select).await?;
-        Ok(models
+        let handles = models
             .into_iter()
             .map(|model| {
                 let values = model.values();
                 session.track_loaded::<M>(Box::new(model) as Box<dyn Any + Send + Sync>, values)
             })
+            .collect::<Vec<_>>();
+        // An object marked deleted (not yet flushed, with autoflush off) is not returned.
+        Ok(handles
+            .into_iter()
+            .filter(|h| session.state(*h) != super::ObjectState::Deleted)
             .collect())
     }
 
