@@ -198,6 +198,18 @@ async fn flushes_write_only_what_changed(db: Database) -> TestResult {
     done?;
     assert!(statements.is_empty(), "unchanged: {statements:?}");
 
+    for h in &handles[900..] {
+        session.delete(*h);
+    }
+    let (done, statements) = statements_of(session.commit()).await;
+    done?;
+    let deletes = statements
+        .iter()
+        .filter(|s| s.starts_with("DELETE"))
+        .count();
+    assert_eq!(deletes, 1, "100 rows deleted by key list: {statements:?}");
+    assert_eq!(User::query().count(&db).await?, 900);
+
     session[handles[7]].email = "seven@example.org".into();
     let (done, statements) = statements_of(session.commit()).await;
     done?;
@@ -378,6 +390,33 @@ async fn rollback_restores_loaded_state(db: Database) -> TestResult {
     assert_eq!(session.state(h), ObjectState::Persistent);
     assert_eq!(session[h], kept);
     assert_eq!(User::query().count(&db).await?, 1);
+    Ok(())
+}
+
+/// Expire: the object is read again at its next access through the session, its
+/// unflushed changes discarded; reading a field in between runs no query.
+async fn expire_reads_again_at_next_access(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut ann = user("ann");
+    ann.insert(&db).await?;
+    let mut session = db.session();
+    let h = session.get::<User>(ann.id).await?.ok_or("gone")?;
+    session[h].bio = Some("unflushed".into());
+    ann.email = "elsewhere@example.com".into();
+    ann.update(&db).await?;
+    session.expire(h);
+    assert_eq!(session[h].bio.as_deref(), Some("unflushed"), "no query yet");
+    let (again, statements) = statements_of(session.get::<User>(ann.id)).await;
+    assert_eq!(again?, Some(h));
+    assert_eq!(statements.len(), 1, "read again: {statements:?}");
+    assert_eq!(session[h], ann, "the row as it is, the change discarded");
+    session.expire_all();
+    let all = session.query::<User>().all().await?;
+    assert_eq!(all, [h]);
+    assert_eq!(session[h], ann);
+    let (done, statements) = statements_of(session.commit()).await;
+    done?;
+    assert!(statements.is_empty(), "nothing to write: {statements:?}");
     Ok(())
 }
 
@@ -593,6 +632,7 @@ backend_tests!(
     hooks_run_everywhere,
     rollback_restores_loaded_state,
     expunge_and_merge,
+    expire_reads_again_at_next_access,
     a_session_inside_a_transaction,
     versions_refuse_stale_writes,
     versions_guard_deletes_and_merges,

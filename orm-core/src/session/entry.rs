@@ -43,6 +43,8 @@ pub(super) struct Entry {
     /// The values of the row as last loaded or written (`None` while pending): what a
     /// flush compares the object with, and where the row's key is read for `WHERE`.
     pub(super) loaded: Option<Vec<Value>>,
+    /// Read the row again at the next access through the session (`get`, a query).
+    pub(super) expired: bool,
 }
 
 impl Entry {

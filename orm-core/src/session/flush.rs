@@ -103,7 +103,9 @@ async fn write(
     // Hooks first: an object changed by `before_update` is written as changed.
     for entry in slots.iter_mut().flatten() {
         match entry.state {
-            State::Persistent if entry.loaded.as_ref() != Some(&entry.values()) => {
+            State::Persistent
+                if !entry.expired && entry.loaded.as_ref() != Some(&entry.values()) =>
+            {
                 (entry.ops.before_update)(&mut *entry.object)?;
             }
             State::Deleted => (entry.ops.before_delete)(&*entry.object)?,
@@ -154,7 +156,7 @@ async fn write(
     let mut bumped = Vec::new();
     for (slot, entry) in slots.iter().enumerate() {
         let Some(entry) = entry else { continue };
-        if entry.state != State::Persistent {
+        if entry.state != State::Persistent || entry.expired {
             continue;
         }
         let Some(loaded) = &entry.loaded else {
@@ -196,7 +198,7 @@ fn table_order(slots: &[Option<Entry>]) -> Result<Vec<TypeId>> {
     let mut types: Vec<(TypeId, &'static crate::schema::TableDef)> = Vec::new();
     let changed = slots.iter().flatten().filter(|e| match e.state {
         State::Pending | State::Deleted => true,
-        State::Persistent => e.loaded.as_ref() != Some(&e.values()),
+        State::Persistent => !e.expired && e.loaded.as_ref() != Some(&e.values()),
     });
     for entry in changed {
         if !types.iter().any(|(t, _)| *t == entry.ops.type_id) {
@@ -414,6 +416,7 @@ pub(super) async fn reload_all(
                 entry.object = object;
                 entry.loaded = Some(values);
                 entry.state = State::Persistent;
+                entry.expired = false;
             }
             None => *cell = None,
         }

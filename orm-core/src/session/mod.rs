@@ -327,6 +327,7 @@ impl Session {
             ops: Ops::of::<M>(),
             state: State::Pending,
             loaded: None,
+            expired: false,
         })
     }
 
@@ -475,10 +476,16 @@ impl Session {
             self.flush().await?;
         }
         if let Some(&slot) = self.identity.get(&identity) {
-            return Ok(match self.slots[slot].as_ref().map(|e| e.state) {
-                Some(State::Persistent) => Some(Obj::new(self.id, slot)),
-                _ => None,
-            });
+            let handle = Obj::new(self.id, slot);
+            return match self.slots[slot].as_ref().map(|e| (e.state, e.expired)) {
+                Some((State::Persistent, false)) => Ok(Some(handle)),
+                Some((State::Persistent, true)) => match self.refresh(handle).await {
+                    Ok(()) => Ok(Some(handle)),
+                    Err(Error::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                },
+                _ => Ok(None),
+            };
         }
         let found = (Ops::of::<M>().load)(values, self.reader()).await?;
         Ok(found.map(|(object, values)| self.track_loaded::<M>(object, values)))
@@ -499,8 +506,14 @@ impl Session {
         let ops = Ops::of::<M>();
         let identity = Identity::of(TypeId::of::<M>(), &ops.key_of(&values));
         if let Some(&slot) = self.identity.get(&identity)
-            && self.slots[slot].is_some()
+            && let Some(entry) = self.slots[slot].as_mut()
         {
+            // An expired object takes the row as just read; another keeps its changes.
+            if entry.expired {
+                entry.object = object;
+                entry.loaded = Some(values);
+                entry.expired = false;
+            }
             return Obj::new(self.id, slot);
         }
         self.insert_entry(Entry {
@@ -508,6 +521,7 @@ impl Session {
             ops,
             state: State::Persistent,
             loaded: Some(values),
+            expired: false,
         })
     }
 
@@ -517,6 +531,26 @@ impl Session {
             Source::Database { tx: Some(tx), .. } => Reader::Transaction(tx),
             Source::Database { db, tx: None } => Reader::Database(db),
             Source::Transaction(tx) => Reader::Transaction(tx),
+        }
+    }
+
+    /// Marks the object to be read again at its next access through the session (`get`,
+    /// or a query that returns its row), discarding its unflushed changes then. Reading a
+    /// field never runs a query, so until then the object keeps its values.
+    pub fn expire<M: Model>(&mut self, handle: Obj<M>) {
+        if let Some(entry) = self.entry_mut(handle)
+            && entry.state == State::Persistent
+        {
+            entry.expired = true;
+        }
+    }
+
+    /// [`expire`](Session::expire) for every persistent object.
+    pub fn expire_all(&mut self) {
+        for entry in self.slots.iter_mut().flatten() {
+            if entry.state == State::Persistent {
+                entry.expired = true;
+            }
         }
     }
 
@@ -538,6 +572,7 @@ impl Session {
                 entry.loaded = Some(values);
                 entry.object = object;
                 entry.state = State::Persistent;
+                entry.expired = false;
                 Ok(())
             }
             None => {
@@ -724,7 +759,8 @@ impl Session {
     fn has_changes(&self) -> bool {
         self.slots.iter().flatten().any(|e| match e.state {
             State::Pending | State::Deleted => true,
-            State::Persistent => e.loaded.as_ref() != Some(&e.values()),
+            // An expired object's changes are discarded when it is read again.
+            State::Persistent => !e.expired && e.loaded.as_ref() != Some(&e.values()),
         })
     }
 }
