@@ -179,6 +179,34 @@ fn a_foreign_key_cycle_is_refused_with_its_tables() {
     );
 }
 
+/// A cycle is created as SQLAlchemy's `use_alter` does: tables first, then the key that
+/// closes the cycle; dropped in the reverse way. SQLite takes the key inline.
+#[test]
+fn a_foreign_key_cycle_is_created_then_closed() {
+    let mut teams = Team::table_def().clone();
+    teams.columns.push(
+        orm_core::schema::ColumnDef::new("captain_id", orm_core::schema::SqlType::BigInt)
+            .nullable(),
+    );
+    teams.foreign_keys.push(ForeignKeyDef {
+        columns: vec!["captain_id".into()],
+        ref_table: "members".into(),
+        ref_columns: vec!["id".into()],
+        on_delete: None,
+        on_update: None,
+    });
+    let tables = [&teams, Member::table_def()];
+    let (order, deferred) = orm_core::schema::creation_order(&tables).unwrap();
+    assert_eq!(names(&order), ["members", "teams"]);
+    assert_eq!(deferred.len(), 1);
+    insta::assert_snapshot!(per_dialect(|d| {
+        let mut all = create_statements(d, &tables).unwrap();
+        all.push("-- drop".into());
+        all.extend(drop_statements(d, &tables).unwrap());
+        all
+    }));
+}
+
 #[test]
 fn the_registry_holds_every_model_of_the_binary() {
     let registered = names(&registered_tables());

@@ -419,6 +419,41 @@ impl Dialect {
         matches!(self, Dialect::MySql)
     }
 
+    /// `IF EXISTS ` where `ALTER TABLE` and its `DROP` clauses take it (PostgreSQL,
+    /// MariaDB 10.5+; not MySQL 8), so that dropping what is not there is no error.
+    pub(crate) fn alter_if_exists(self) -> &'static str {
+        match self {
+            Dialect::Postgres | Dialect::MySql => "IF EXISTS ",
+            Dialect::Sqlite => "",
+        }
+    }
+
+    /// Whether `CREATE TABLE` may name a table that does not exist yet in a foreign key
+    /// (SQLite checks foreign keys only when rows are written), so that a cycle of
+    /// foreign keys needs no `ALTER TABLE` afterwards.
+    pub(crate) fn accepts_forward_references(self) -> bool {
+        matches!(self, Dialect::Sqlite)
+    }
+
+    /// How a foreign key is added to an existing table only if it is not there yet (for
+    /// `create_all`, which must be idempotent, on a cycle's closing key).
+    pub(crate) fn foreign_key_once(self) -> ForeignKeyOnce {
+        match self {
+            Dialect::Postgres => ForeignKeyOnce::CatchDuplicate,
+            Dialect::MySql => ForeignKeyOnce::IfNotExists,
+            Dialect::Sqlite => ForeignKeyOnce::Inline,
+        }
+    }
+
+    /// The statement that lets a transaction break foreign keys until it commits, for
+    /// dropping tables whose keys form a cycle where they cannot be dropped first.
+    pub(crate) fn defer_foreign_keys(self) -> Option<&'static str> {
+        match self {
+            Dialect::Sqlite => Some("PRAGMA defer_foreign_keys = ON"),
+            Dialect::Postgres | Dialect::MySql => None,
+        }
+    }
+
     /// What `ALTER TABLE … DROP` calls a foreign key.
     pub(crate) fn foreign_key_keyword(self) -> &'static str {
         match self {
@@ -474,6 +509,18 @@ pub(crate) enum UpsertStyle {
     /// `ON DUPLICATE KEY UPDATE c = VALUES(c)` (MySQL, MariaDB): no target, and "do
     /// nothing" is an assignment that changes nothing.
     OnDuplicateKey,
+}
+
+/// How a foreign key is added once (see [`Dialect::foreign_key_once`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ForeignKeyOnce {
+    /// `ALTER TABLE … ADD CONSTRAINT …` in a block that ignores `duplicate_object`
+    /// (PostgreSQL has no `IF NOT EXISTS` for constraints).
+    CatchDuplicate,
+    /// `ADD CONSTRAINT name FOREIGN KEY IF NOT EXISTS (…)` (MariaDB; not MySQL 8).
+    IfNotExists,
+    /// Never added afterwards: `CREATE TABLE` takes it (SQLite).
+    Inline,
 }
 
 /// How a dialect changes a column's type, nullability and default.

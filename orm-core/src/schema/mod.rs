@@ -4,7 +4,7 @@
 mod order;
 
 pub use crate::sql::ddl::{SchemaChange, create_table, drop_table};
-pub use order::dependency_order;
+pub use order::{creation_order, dependency_order};
 // The schema types, named one by one: a glob would also export `orm_schema::parse`
 // whenever some crate in the build turns its `parse` feature on.
 pub use orm_schema::{
@@ -17,20 +17,59 @@ use crate::{Database, Dialect, Result};
 
 /// Every statement that creates `tables` (in foreign-key order) and their indexes.
 /// What [`Database::create_tables`] runs and `orm-cli create-all --dry-run` prints.
+///
+/// Foreign keys that form a cycle are added by `ALTER TABLE … ADD CONSTRAINT` once the
+/// tables exist (SQLite, which checks foreign keys only when rows are written, takes
+/// them inside `CREATE TABLE`).
 pub fn create_statements(dialect: Dialect, tables: &[&TableDef]) -> Result<Vec<String>> {
-    Ok(dependency_order(tables)?
-        .into_iter()
-        .flat_map(|t| create_table(dialect, t))
-        .collect())
+    let (ordered, deferred) = creation_order(tables)?;
+    let deferred = if dialect.accepts_forward_references() {
+        Vec::new()
+    } else {
+        deferred
+    };
+    let mut statements: Vec<String> = ordered
+        .iter()
+        .flat_map(|t| {
+            let own: Vec<&ForeignKeyDef> = deferred
+                .iter()
+                .filter(|(d, _)| std::ptr::eq(*d, *t))
+                .map(|(_, fk)| *fk)
+                .collect();
+            crate::sql::ddl::create_table_without(dialect, t, &own)
+        })
+        .collect();
+    for (table, fk) in deferred {
+        statements.push(crate::sql::ddl::add_foreign_key_once(
+            dialect,
+            &table.name,
+            fk,
+        ));
+    }
+    Ok(statements)
 }
 
-/// Every statement that drops `tables`, referencing tables first.
+/// Every statement that drops `tables`, referencing tables first. The foreign keys of a
+/// cycle go first (SQLite: checked only at commit instead).
 pub fn drop_statements(dialect: Dialect, tables: &[&TableDef]) -> Result<Vec<String>> {
-    Ok(dependency_order(tables)?
-        .into_iter()
-        .rev()
-        .map(|t| drop_table(dialect, t))
-        .collect())
+    let (ordered, deferred) = creation_order(tables)?;
+    let mut statements = Vec::new();
+    if !deferred.is_empty() {
+        match dialect.defer_foreign_keys() {
+            Some(defer) => statements.push(defer.to_owned()),
+            None => {
+                for (table, fk) in &deferred {
+                    let drop = SchemaChange::DropForeignKey {
+                        table: table.name.clone(),
+                        name: fk.constraint_name(&table.name),
+                    };
+                    statements.extend(drop.to_sql(dialect)?);
+                }
+            }
+        }
+    }
+    statements.extend(ordered.into_iter().rev().map(|t| drop_table(dialect, t)));
+    Ok(statements)
 }
 
 /// The tables of every model linked into the binary (each `#[derive(Model)]` registers

@@ -75,3 +75,66 @@ fn cycle<'a>(pending: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<&'a str> {
     }
     path
 }
+
+/// The order to create `tables` in, parents first, and the foreign keys that close a
+/// cycle (a store has a manager, who works in a store): those are added by
+/// `ALTER TABLE` once every table exists, as SQLAlchemy's `use_alter` does. Each cycle is
+/// broken at the table that comes first by name.
+pub fn creation_order<'a>(
+    tables: &[&'a TableDef],
+) -> Result<(
+    Vec<&'a TableDef>,
+    Vec<(&'a TableDef, &'a orm_schema::ForeignKeyDef)>,
+)> {
+    let mut by_name: BTreeMap<&str, &'a TableDef> = BTreeMap::new();
+    for t in tables {
+        if let Some(previous) = by_name.insert(t.name.as_str(), t)
+            && previous != *t
+        {
+            return Err(Error::Schema(format!(
+                "two different models are mapped to the table `{}`",
+                t.name
+            )));
+        }
+    }
+    let mut pending: BTreeMap<&str, BTreeSet<&str>> = by_name
+        .iter()
+        .map(|(name, t)| {
+            let deps = t
+                .dependencies()
+                .filter(|d| by_name.contains_key(d))
+                .collect();
+            (*name, deps)
+        })
+        .collect();
+    let mut ordered = Vec::with_capacity(by_name.len());
+    let mut deferred = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .find(|(_, deps)| deps.is_empty())
+            .map(|(n, _)| *n);
+        let name = match ready {
+            Some(name) => name,
+            None => {
+                // A cycle: the first table (by name) of what remains gets the foreign
+                // keys to the remaining tables added afterwards.
+                let (name, deps) = pending.iter_mut().next().expect("not empty");
+                let table = by_name[name];
+                for fk in &table.foreign_keys {
+                    if deps.contains(fk.ref_table.as_str()) {
+                        deferred.push((table, fk));
+                    }
+                }
+                deps.clear();
+                *name
+            }
+        };
+        pending.remove(name);
+        for deps in pending.values_mut() {
+            deps.remove(name);
+        }
+        ordered.push(by_name[name]);
+    }
+    Ok((ordered, deferred))
+}

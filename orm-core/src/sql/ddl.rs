@@ -26,6 +26,34 @@ use crate::dialect::{ColumnAlteration, ConstraintDrop};
 /// );
 /// ```
 pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
+    create_table_without(dialect, table, &[])
+}
+
+/// `ALTER TABLE table ADD` the foreign key `fk`, doing nothing when it exists already:
+/// how `create_all` closes a cycle of foreign keys, again and again.
+pub(crate) fn add_foreign_key_once(dialect: Dialect, table: &str, fk: &ForeignKeyDef) -> String {
+    use crate::dialect::ForeignKeyOnce;
+    let definition = foreign_key(dialect, table, fk);
+    let add = format!("ALTER TABLE {} ADD {definition}", dialect.quoted(table));
+    match dialect.foreign_key_once() {
+        // The tag cannot occur in the statement it quotes (else: plain ALTER).
+        ForeignKeyOnce::CatchDuplicate if !add.contains("$orm$") => {
+            format!("DO $orm$ BEGIN {add}; EXCEPTION WHEN duplicate_object THEN NULL; END $orm$")
+        }
+        ForeignKeyOnce::IfNotExists => {
+            add.replacen(" FOREIGN KEY (", " FOREIGN KEY IF NOT EXISTS (", 1)
+        }
+        ForeignKeyOnce::CatchDuplicate | ForeignKeyOnce::Inline => add,
+    }
+}
+
+/// [`create_table`] without the foreign keys `deferred` (added once every table of a
+/// cycle exists, see `schema::creation_order`).
+pub(crate) fn create_table_without(
+    dialect: Dialect,
+    table: &TableDef,
+    deferred: &[&ForeignKeyDef],
+) -> Vec<String> {
     let indexed = indexed_columns(table);
     let auto_key = table
         .columns
@@ -58,7 +86,9 @@ pub fn create_table(dialect: Dialect, table: &TableDef) -> Vec<String> {
         ));
     }
     for fk in &table.foreign_keys {
-        parts.push(foreign_key(dialect, &table.name, fk));
+        if !deferred.iter().any(|d| std::ptr::eq(*d, fk)) {
+            parts.push(foreign_key(dialect, &table.name, fk));
+        }
     }
     if dialect.inline_indexes() {
         for index in &table.indexes {
@@ -335,9 +365,13 @@ impl SchemaChange {
                     format!("ADD {}", self::foreign_key(dialect, table, foreign_key)),
                 )]
             }
-            SchemaChange::DropForeignKey { table, name } => vec![alter(
-                table,
-                format!("DROP {} {}", dialect.foreign_key_keyword(), q(name)),
+            SchemaChange::DropForeignKey { table, name } => vec![format!(
+                "ALTER TABLE {}{} DROP {} {}{}",
+                dialect.alter_if_exists(),
+                q(table),
+                dialect.foreign_key_keyword(),
+                dialect.alter_if_exists(),
+                q(name)
             )],
         })
     }
