@@ -4,7 +4,7 @@
 mod order;
 
 pub use crate::sql::ddl::{SchemaChange, create_table, drop_table};
-pub use order::{creation_order, dependency_order};
+pub use order::{CreationOrder, creation_order, dependency_order};
 // The schema types, named one by one: a glob would also export `orm_schema::parse`
 // whenever some crate in the build turns its `parse` feature on.
 pub use orm_schema::{

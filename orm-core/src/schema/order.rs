@@ -76,16 +76,18 @@ fn cycle<'a>(pending: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<&'a str> {
     path
 }
 
+/// Tables in the order to create them, and the foreign keys (with their tables) to add
+/// once they all exist.
+pub type CreationOrder<'a> = (
+    Vec<&'a TableDef>,
+    Vec<(&'a TableDef, &'a orm_schema::ForeignKeyDef)>,
+);
+
 /// The order to create `tables` in, parents first, and the foreign keys that close a
 /// cycle (a store has a manager, who works in a store): those are added by
 /// `ALTER TABLE` once every table exists, as SQLAlchemy's `use_alter` does. Each cycle is
 /// broken at the table that comes first by name.
-pub fn creation_order<'a>(
-    tables: &[&'a TableDef],
-) -> Result<(
-    Vec<&'a TableDef>,
-    Vec<(&'a TableDef, &'a orm_schema::ForeignKeyDef)>,
-)> {
+pub fn creation_order<'a>(tables: &[&'a TableDef]) -> Result<CreationOrder<'a>> {
     let mut by_name: BTreeMap<&str, &'a TableDef> = BTreeMap::new();
     for t in tables {
         if let Some(previous) = by_name.insert(t.name.as_str(), t)
