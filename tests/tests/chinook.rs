@@ -25,6 +25,7 @@ struct Album {
     #[orm(primary_key)]
     album_id: i32,
     title: String,
+    #[orm(references(Artist))]
     artist_id: i32,
 }
 
@@ -34,6 +35,7 @@ struct Track {
     #[orm(primary_key)]
     track_id: i32,
     name: String,
+    #[orm(references(Album))]
     album_id: Option<i32>,
     genre_id: Option<i32>,
     composer: Option<String>,
@@ -240,6 +242,34 @@ async fn chinook_queries_agree_with_plain_sql(db: Database) -> TestResult {
     let second_page = composers().limit(3).offset(3).all(&db).await?;
     let both = composers().limit(6).all(&db).await?;
     assert_eq!([first_page, second_page].concat(), both);
+
+    // Artists -> albums -> tracks loaded eagerly, one query per level: the same counts as
+    // plain SQL, and each artist's albums as a query per artist finds them.
+    let (loaded, statements) = orm_tests::statements_of(async {
+        let artists = Artist::all(&db).await?;
+        let albums = Album::artist_id.children_of(&artists, &db).await?;
+        let flat: Vec<Album> = albums.iter().flatten().cloned().collect();
+        let tracks = Track::album_id.children_of(&flat, &db).await?;
+        Ok::<_, orm_core::Error>((artists, albums, tracks))
+    })
+    .await;
+    let (artists, albums, tracks) = loaded?;
+    assert_eq!(statements.len(), 3, "{statements:?}");
+    let album_total: usize = albums.iter().map(Vec::len).sum();
+    assert_eq!(album_total as u64, raw_count(&db, "album", None).await?);
+    let track_total: usize = tracks.iter().map(Vec::len).sum();
+    let with_album = format!("{} IS NOT NULL", q(d, "album_id"));
+    assert_eq!(
+        track_total as u64,
+        raw_count(&db, "track", Some(with_album)).await?
+    );
+    for (artist, theirs) in artists.iter().zip(&albums).step_by(37) {
+        let condition = format!("{} = {}", q(d, "artist_id"), artist.artist_id);
+        assert_eq!(
+            theirs.len() as u64,
+            raw_count(&db, "album", Some(condition)).await?
+        );
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod model_sql;
 pub(crate) mod model_write;
 mod order;
 mod raw;
+mod related;
 mod select;
 mod selection;
 mod terminal;

@@ -1,0 +1,175 @@
+//! Loading the rows related to a list of models in one query per relation (SQLAlchemy's
+//! `selectinload`): children by their foreign key, or the parents foreign keys name.
+
+use std::collections::HashMap;
+
+use crate::column::Column;
+use crate::query::Expr;
+use crate::sql::ast::Node;
+use crate::{Error, Executor, Model, Result, Value};
+
+/// The most keys one loading query lists (PostgreSQL binds them as one array anyway).
+const KEYS_PER_QUERY: usize = 1_000;
+
+impl<C: Model, T> Column<C, T> {
+    /// The rows of `C` whose foreign key (this column) names each of `parents`, grouped
+    /// per parent in the order of `parents` (each group in `C`'s key order): one query
+    /// per thousand parents, whatever their number, instead of one per parent.
+    ///
+    /// The column must be a foreign key of `C` to `P` (`#[orm(references(P))]`); `P`'s
+    /// key one column.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, PartialEq)] struct Author { #[orm(primary_key)] id: i64, name: String }
+    /// # #[derive(Model, Debug, PartialEq)] struct Book { #[orm(primary_key)] id: i64, #[orm(references(Author))] author_id: i64, title: String }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Author::table_def(), Book::table_def()]).await?;
+    /// # for name in ["le guin", "herbert"] { Author { id: 0, name: name.into() }.insert(&db).await?; }
+    /// # for (a, t) in [(2, "Dune"), (1, "Earthsea"), (2, "Children of Dune")] { Book { id: 0, author_id: a, title: t.into() }.insert(&db).await?; }
+    /// let authors = Author::all(&db).await?;
+    /// let books = Book::author_id.children_of(&authors, &db).await?; // one query
+    /// assert_eq!(books[0].iter().map(|b| b.title.as_str()).collect::<Vec<_>>(), ["Earthsea"]);
+    /// assert_eq!(books[1].len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn children_of<P: Model, E: Executor + ?Sized>(
+        self,
+        parents: &[P],
+        exec: &E,
+    ) -> Result<Vec<Vec<C>>> {
+        let key_at = single_key::<P>()?;
+        references::<C, P>(self.name())?;
+        let keys: Vec<Value> = parents
+            .iter()
+            .map(|p| p.values().swap_remove(key_at))
+            .collect();
+        let column_at = C::COLUMNS
+            .iter()
+            .position(|c| *c == self.name())
+            .expect("a column of its model");
+        let mut groups: Vec<Vec<C>> = parents.iter().map(|_| Vec::new()).collect();
+        let mut slot_of: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            slot_of.entry(identity(key)).or_default().push(i);
+        }
+        let mut distinct: Vec<Value> = Vec::new();
+        for key in &keys {
+            if !key.is_null() && !distinct.contains(key) {
+                distinct.push(key.clone());
+            }
+        }
+        for chunk in distinct.chunks(KEYS_PER_QUERY) {
+            let list = chunk.iter().cloned().map(Node::Value).collect();
+            let condition = Expr::new(Node::InList(Box::new(self.node()), list, false));
+            let rows = C::query()
+                .filter(condition)
+                .order_by_key()
+                .all(exec)
+                .await?;
+            for child in rows {
+                let parent_key = child.values().swap_remove(column_at);
+                if let Some(slots) = slot_of.get(&identity(&parent_key)) {
+                    // Parents listed twice share their children: the first gets them.
+                    if let Some(&first) = slots.first() {
+                        groups[first].push(child);
+                    }
+                }
+            }
+        }
+        Ok(groups)
+    }
+
+    /// The rows of `C` whose foreign key names `parent` (see [`Column::children_of`]).
+    pub async fn children_of_one<P: Model, E: Executor + ?Sized>(
+        self,
+        parent: &P,
+        exec: &E,
+    ) -> Result<Vec<C>> {
+        let mut groups = self.children_of(std::slice::from_ref(parent), exec).await?;
+        Ok(groups.pop().unwrap_or_default())
+    }
+
+    /// The parent each of `children` names by this foreign key, in the order of
+    /// `children` (`None` where the key is NULL or names no row): one query per thousand
+    /// distinct keys.
+    pub async fn parents_of<P: Model + Clone, E: Executor + ?Sized>(
+        self,
+        children: &[C],
+        exec: &E,
+    ) -> Result<Vec<Option<P>>> {
+        let key_at = single_key::<P>()?;
+        references::<C, P>(self.name())?;
+        let column_at = C::COLUMNS
+            .iter()
+            .position(|c| *c == self.name())
+            .expect("a column of its model");
+        let wanted: Vec<Value> = children
+            .iter()
+            .map(|c| c.values().swap_remove(column_at))
+            .collect();
+        let mut distinct: Vec<Value> = Vec::new();
+        for key in &wanted {
+            if !key.is_null() && !distinct.contains(key) {
+                distinct.push(key.clone());
+            }
+        }
+        let mut found: HashMap<String, P> = HashMap::new();
+        let key_column =
+            crate::sql::normalize::model_column(P::table_def(), P::TABLE, P::COLUMNS[key_at]);
+        for chunk in distinct.chunks(KEYS_PER_QUERY) {
+            let list = chunk.iter().cloned().map(Node::Value).collect();
+            let condition = Expr::new(Node::InList(Box::new(key_column.clone()), list, false));
+            for parent in P::query().filter(condition).all(exec).await? {
+                found.insert(identity(&parent.values().swap_remove(key_at)), parent);
+            }
+        }
+        Ok(wanted
+            .iter()
+            .map(|key| found.get(&identity(key)).cloned())
+            .collect())
+    }
+}
+
+/// The position of `P`'s one key column.
+fn single_key<P: Model>() -> Result<usize> {
+    match P::PRIMARY_KEY {
+        [key] => Ok(P::COLUMNS
+            .iter()
+            .position(|c| c == key)
+            .expect("the key is a column")),
+        _ => Err(Error::InvalidQuery(format!(
+            "`{}` has no single-column key to load related rows by",
+            P::NAME
+        ))),
+    }
+}
+
+/// Refuses a column that is not a foreign key of `C` to `P`.
+fn references<C: Model, P: Model>(column: &str) -> Result<()> {
+    let refers = C::table_def()
+        .foreign_keys
+        .iter()
+        .any(|fk| fk.columns == [column] && fk.ref_table == P::TABLE);
+    if refers {
+        Ok(())
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "`{}.{column}` is not a foreign key to `{}`",
+            C::NAME,
+            P::TABLE
+        )))
+    }
+}
+
+/// A key as a map key: an integer foreign key and the key it names compare equal even
+/// where their widths differ (`i32` and `i64`).
+fn identity(value: &Value) -> String {
+    match crate::query::model_write::value_as_i64(value) {
+        Some(n) => n.to_string(),
+        None => format!("{value:?}"),
+    }
+}
