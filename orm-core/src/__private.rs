@@ -132,3 +132,15 @@ pub fn reference<T: GeneratedKey>(
         ))),
     }
 }
+
+/// A foreign key's field type `Self` fits the key `K` it references: the same type, or
+/// an `Option` of it (a foreign key that may be NULL).
+#[diagnostic::on_unimplemented(
+    message = "a foreign key field of type `{Self}` cannot hold the key `{K}` it references",
+    label = "use `{K}` (or `Option<{K}>`): the column must have the referenced key's type"
+)]
+pub trait RefersTo<K> {}
+
+impl<K> RefersTo<K> for K {}
+
+impl<K> RefersTo<K> for Option<K> {}

@@ -142,7 +142,9 @@ use proc_macro::TokenStream;
 /// ## `references(OtherModel)`
 ///
 /// A foreign key from this column to the primary key of `OtherModel` (a path to another
-/// `#[derive(Model)]` struct, or `Self`), which must be a single column. Default: none.
+/// `#[derive(Model)]` struct, or `Self`), which must be a single column. The field has
+/// the key's type, or an `Option` of it (a compile error says so otherwise: MySQL would
+/// refuse `INT` against `BIGINT` when the table is created). Default: none.
 ///
 /// ## `on_delete = "..."`, `on_update = "..."`
 ///

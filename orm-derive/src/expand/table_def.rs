@@ -32,6 +32,26 @@ pub(super) fn table_def(model: &ModelDef) -> TokenStream {
 /// A compile-time check that each referenced model has a single-column key, as the
 /// foreign key's one column needs. (`references(Self)` is checked by the parser.)
 pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
+    // A foreign key's field has the type of the key it references, or an `Option` of it
+    // (MySQL refuses `INT` against `BIGINT` at `CREATE TABLE`).
+    let types = model.references.iter().filter_map(|r| {
+        let field = model.columns().find(|f| f.column == r.column)?;
+        let ty = &field.ty;
+        let target = if r.is_self() {
+            let ident = &model.ident;
+            quote!(#ident)
+        } else {
+            let path = &r.model;
+            quote!(#path)
+        };
+        Some(quote_spanned! {ty.span()=>
+            const _: () = {
+                fn refers<F: ::orm_core::__private::RefersTo<K>, K>() {}
+                let _ = refers::<#ty, <#target as ::orm_core::Model>::Key>;
+            };
+        })
+    });
+    let types: Vec<TokenStream> = types.collect();
     let assertions = model.references.iter().filter(|r| !r.is_self()).map(|r| {
         let target = &r.model;
         let message = format!(
@@ -47,7 +67,7 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
             );
         }
     });
-    quote!(#(#assertions)*)
+    quote!(#(#assertions)* #(#types)*)
 }
 
 fn column(c: &ColumnDef) -> TokenStream {

@@ -133,10 +133,12 @@ fn references_resolve_through_the_other_models_consts() {
         .iter()
         .filter(|i| matches!(i, Item::Const(_)))
         .collect();
+    // A single-column-key assertion for `User` (none for `Self`), and a type check for
+    // each foreign key's field.
     assert_eq!(
         assertions.len(),
-        1,
-        "a key assertion for `User`, none for `Self`"
+        3,
+        "a key assertion for `User`, none for `Self`; two type checks"
     );
 }
 
