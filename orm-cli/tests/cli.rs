@@ -6,7 +6,9 @@ use assert_cmd::Command;
 use orm_core::Dialect;
 use orm_core::schema::{create_statements, registered_tables};
 
-use examples::models::{Account, BenchItem, Counter, Post, User};
+use examples::models::{
+    Account, BenchComment, BenchItem, BenchPost, BenchUser, Counter, Post, User,
+};
 use orm_core::Model;
 
 fn examples_src() -> PathBuf {
@@ -65,7 +67,10 @@ async fn create_all_creates_tables_and_indexes_and_is_idempotent() {
         [
             expect("index", "ix_posts_author_id_created_at"),
             expect("index", "ix_users_email"),
+            expect("table", "bench_comments"),
             expect("table", "bench_items"),
+            expect("table", "bench_posts"),
+            expect("table", "bench_users"),
             expect("table", "counters"),
             expect("table", "posts"),
             expect("table", "transfer_accounts"),
@@ -93,7 +98,10 @@ fn dry_run_ddl_is_what_create_all_runs() {
     assert_eq!(
         names,
         [
+            BenchComment::TABLE,
             BenchItem::TABLE,
+            BenchPost::TABLE,
+            BenchUser::TABLE,
             Counter::TABLE,
             Post::TABLE,
             Account::TABLE,

@@ -11,7 +11,7 @@ use crate::{Error, Executor, Model, Result, Value};
 /// The most keys one loading query lists (PostgreSQL binds them as one array anyway).
 const KEYS_PER_QUERY: usize = 1_000;
 
-impl<C: Model, T> Column<C, T> {
+impl<C: Model, T: crate::SqlValue> Column<C, T> {
     /// The rows of `C` whose foreign key (this column) names each of `parents`, grouped
     /// per parent in the order of `parents` (each group in `C`'s key order): one query
     /// per thousand parents, whatever their number, instead of one per parent.
@@ -43,40 +43,34 @@ impl<C: Model, T> Column<C, T> {
     ) -> Result<Vec<Vec<C>>> {
         let key_at = single_key::<P>()?;
         references::<C, P>(self.name())?;
-        let keys: Vec<Value> = parents
-            .iter()
-            .map(|p| p.values().swap_remove(key_at))
-            .collect();
         let column_at = C::COLUMNS
             .iter()
             .position(|c| *c == self.name())
             .expect("a column of its model");
         let mut groups: Vec<Vec<C>> = parents.iter().map(|_| Vec::new()).collect();
-        let mut slot_of: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, key) in keys.iter().enumerate() {
-            slot_of.entry(identity(key)).or_default().push(i);
-        }
-        let mut distinct: Vec<Value> = Vec::new();
-        for key in &keys {
-            if !key.is_null() && !distinct.contains(key) {
-                distinct.push(key.clone());
+        // Parents listed twice share their children: the first gets them.
+        let mut slot_of: HashMap<KeyId, usize> = HashMap::with_capacity(parents.len());
+        let mut distinct: Vec<Value> = Vec::with_capacity(parents.len());
+        for (i, parent) in parents.iter().enumerate() {
+            let key = parent.values().swap_remove(key_at);
+            if !key.is_null() && !slot_of.contains_key(&KeyId::of(&key)) {
+                slot_of.insert(KeyId::of(&key), i);
+                distinct.push(key);
             }
         }
+        let dialect = exec.dialect();
         for chunk in distinct.chunks(KEYS_PER_QUERY) {
             let list = chunk.iter().cloned().map(Node::Value).collect();
             let condition = Expr::new(Node::InList(Box::new(self.node()), list, false));
-            let rows = C::query()
-                .filter(condition)
-                .order_by_key()
-                .all(exec)
-                .await?;
-            for child in rows {
-                let parent_key = child.values().swap_remove(column_at);
-                if let Some(slots) = slot_of.get(&identity(&parent_key)) {
-                    // Parents listed twice share their children: the first gets them.
-                    if let Some(&first) = slots.first() {
-                        groups[first].push(child);
-                    }
+            let statement = C::query().filter(condition).order_by_key().to_sql(dialect);
+            for row in exec.fetch_all(statement).await? {
+                // The foreign key read alone from the row: cheaper than all the values.
+                let parent_key = T::decode(&row, column_at)
+                    .map_err(|e| Error::from_decode(e, Some((C::NAME, self.name())), column_at))?
+                    .to_value();
+                let child = <C as crate::query::Selection<C>>::decode(&row)?;
+                if let Some(&slot) = slot_of.get(&KeyId::of(&parent_key)) {
+                    groups[slot].push(child);
                 }
             }
         }
@@ -111,25 +105,26 @@ impl<C: Model, T> Column<C, T> {
             .iter()
             .map(|c| c.values().swap_remove(column_at))
             .collect();
+        let mut seen: std::collections::HashSet<KeyId> = std::collections::HashSet::new();
         let mut distinct: Vec<Value> = Vec::new();
         for key in &wanted {
-            if !key.is_null() && !distinct.contains(key) {
+            if !key.is_null() && seen.insert(KeyId::of(key)) {
                 distinct.push(key.clone());
             }
         }
-        let mut found: HashMap<String, P> = HashMap::new();
+        let mut found: HashMap<KeyId, P> = HashMap::new();
         let key_column =
             crate::sql::normalize::model_column(P::table_def(), P::TABLE, P::COLUMNS[key_at]);
         for chunk in distinct.chunks(KEYS_PER_QUERY) {
             let list = chunk.iter().cloned().map(Node::Value).collect();
             let condition = Expr::new(Node::InList(Box::new(key_column.clone()), list, false));
             for parent in P::query().filter(condition).all(exec).await? {
-                found.insert(identity(&parent.values().swap_remove(key_at)), parent);
+                found.insert(KeyId::of(&parent.values().swap_remove(key_at)), parent);
             }
         }
         Ok(wanted
             .iter()
-            .map(|key| found.get(&identity(key)).cloned())
+            .map(|key| found.get(&KeyId::of(key)).cloned())
             .collect())
     }
 }
@@ -165,11 +160,19 @@ fn references<C: Model, P: Model>(column: &str) -> Result<()> {
     }
 }
 
-/// A key as a map key: an integer foreign key and the key it names compare equal even
-/// where their widths differ (`i32` and `i64`).
-fn identity(value: &Value) -> String {
-    match crate::query::model_write::value_as_i64(value) {
-        Some(n) => n.to_string(),
-        None => format!("{value:?}"),
+/// A key as a map key: an integer foreign key and the key it names are equal even where
+/// their widths differ (`i32` and `i64`); other keys by their spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyId {
+    Integer(i64),
+    Other(String),
+}
+
+impl KeyId {
+    fn of(value: &Value) -> KeyId {
+        match crate::query::model_write::value_as_i64(value) {
+            Some(n) => KeyId::Integer(n),
+            None => KeyId::Other(format!("{value:?}")),
+        }
     }
 }
