@@ -161,9 +161,11 @@ impl Row {
 #[cfg(feature = "postgres")]
 fn pg_integer(r: &sqlx::postgres::PgRow, index: usize) -> Result<i64, sqlx::Error> {
     use sqlx::TypeInfo as _;
+    // The type is known from its name: decoded without sqlx checking it again.
     match r.try_get_raw(index)?.type_info().name() {
-        "INT2" => r.try_get::<i16, _>(index).map(i64::from),
-        "INT4" => r.try_get::<i32, _>(index).map(i64::from),
+        "INT2" => r.try_get_unchecked::<i16, _>(index).map(i64::from),
+        "INT4" => r.try_get_unchecked::<i32, _>(index).map(i64::from),
+        "INT8" => r.try_get_unchecked::<i64, _>(index),
         _ => r.try_get::<i64, _>(index),
     }
 }

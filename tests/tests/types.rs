@@ -276,6 +276,49 @@ async fn random_values_round_trip(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Twelve selected items in one tuple read back as the model holds them.
+async fn twelve_items_in_one_tuple(db: Database) -> TestResult {
+    db.create_tables(&[AllTypes::table_def()]).await?;
+    let mut value = edge_values();
+    value.insert(&db).await?;
+    let row = AllTypes::query()
+        .select((
+            AllTypes::id,
+            AllTypes::flag,
+            AllTypes::tiny,
+            AllTypes::small,
+            AllTypes::int,
+            AllTypes::big,
+            AllTypes::utiny,
+            AllTypes::usmall,
+            AllTypes::uint,
+            AllTypes::text,
+            AllTypes::date,
+            AllTypes::maybe_text,
+        ))
+        .one(&db)
+        .await?;
+    let v = &value;
+    assert_eq!(
+        row,
+        (
+            v.id,
+            v.flag,
+            v.tiny,
+            v.small,
+            v.int,
+            v.big,
+            v.utiny,
+            v.usmall,
+            v.uint,
+            v.text.clone(),
+            v.date,
+            v.maybe_text.clone()
+        )
+    );
+    Ok(())
+}
+
 /// Every type through the bulk paths (multi-row `INSERT`s; on PostgreSQL one array per
 /// column), NULLs included, reads back exactly, and an upsert of them changes nothing.
 async fn bulk_writes_round_trip_every_type(db: Database) -> TestResult {
@@ -461,6 +504,7 @@ async fn unknown_enum_text_is_a_decode_error(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    twelve_items_in_one_tuple,
     bulk_writes_round_trip_every_type,
     random_values_round_trip,
     random_nullable_values_round_trip,

@@ -6,7 +6,7 @@ use crate::sql::ast::{Aggregate, CastType, Node};
 use crate::{Error, Model, Result, Row, SqlValue};
 
 /// The columns a query selects and how its rows decode. Implemented for models, for
-/// columns and typed expressions, and for tuples of those (up to 8).
+/// columns and typed expressions, and for tuples of those (up to 12).
 pub trait Selection<M>: Send + 'static {
     /// What one row decodes to.
     type Output: Send + 'static;
@@ -125,6 +125,11 @@ tuple_selection!(A 0, B 1, C 2, D 3, E 4);
 tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+// Twelve, as far as the standard library compares and prints tuples.
+tuple_selection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 /// `COUNT(*)`: the number of rows (of each group).
 ///
