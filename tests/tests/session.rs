@@ -354,6 +354,40 @@ async fn hooks_run_everywhere(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Children loaded for a list of parents through the session: one query, the session's
+/// objects (one row, one handle), unflushed changes kept.
+async fn children_load_into_the_identity_map(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let authors: Vec<_> = (0..3)
+        .map(|i| session.add(user(&format!("a{i}"))))
+        .collect();
+    session.commit().await?;
+    let mut posts = Vec::new();
+    for (i, a) in authors.iter().enumerate() {
+        for k in 0..i {
+            let p = session.add(Post {
+                id: 0,
+                author_id: 0,
+                title: format!("{i}.{k}"),
+            });
+            session.set_parent(p, Post::author_id, *a)?;
+            posts.push(p);
+        }
+    }
+    session.commit().await?;
+    session[posts[0]].title = "changed, not flushed".into();
+    session.set_autoflush(false);
+    let (groups, statements) = statements_of(session.children_of(&authors, Post::author_id)).await;
+    let groups = groups?;
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    assert_eq!(groups.iter().map(Vec::len).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(groups[1][0], posts[0], "the same handle");
+    assert_eq!(session[posts[0]].title, "changed, not flushed");
+    assert_eq!(groups[2], posts[1..3]);
+    Ok(())
+}
+
 /// A failed flush writes nothing and leaves the session as it was: fix and commit again.
 async fn a_failed_commit_changes_nothing(db: Database) -> TestResult {
     setup(&db).await?;
@@ -629,6 +663,7 @@ backend_tests!(
     flushes_follow_foreign_keys,
     a_failed_commit_changes_nothing,
     new_children_get_new_parents_keys,
+    children_load_into_the_identity_map,
     hooks_run_everywhere,
     rollback_restores_loaded_state,
     expunge_and_merge,

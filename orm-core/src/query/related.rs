@@ -42,17 +42,30 @@ impl<C: Model, T: crate::SqlValue> Column<C, T> {
         exec: &E,
     ) -> Result<Vec<Vec<C>>> {
         let key_at = single_key::<P>()?;
+        let keys = parents
+            .iter()
+            .map(|p| p.values().swap_remove(key_at))
+            .collect();
+        self.children_by_keys::<P, E>(keys, exec).await
+    }
+
+    /// [`Column::children_of`] for parents given by their key values.
+    pub(crate) async fn children_by_keys<P: Model, E: Executor + ?Sized>(
+        self,
+        keys: Vec<Value>,
+        exec: &E,
+    ) -> Result<Vec<Vec<C>>> {
+        single_key::<P>()?;
         references::<C, P>(self.name())?;
         let column_at = C::COLUMNS
             .iter()
             .position(|c| *c == self.name())
             .expect("a column of its model");
-        let mut groups: Vec<Vec<C>> = parents.iter().map(|_| Vec::new()).collect();
+        let mut groups: Vec<Vec<C>> = keys.iter().map(|_| Vec::new()).collect();
         // Parents listed twice share their children: the first gets them.
-        let mut slot_of: HashMap<KeyId, usize> = HashMap::with_capacity(parents.len());
-        let mut distinct: Vec<Value> = Vec::with_capacity(parents.len());
-        for (i, parent) in parents.iter().enumerate() {
-            let key = parent.values().swap_remove(key_at);
+        let mut slot_of: HashMap<KeyId, usize> = HashMap::with_capacity(keys.len());
+        let mut distinct: Vec<Value> = Vec::with_capacity(keys.len());
+        for (i, key) in keys.into_iter().enumerate() {
             if !key.is_null() && !slot_of.contains_key(&KeyId::of(&key)) {
                 slot_of.insert(KeyId::of(&key), i);
                 distinct.push(key);

@@ -491,6 +491,51 @@ impl Session {
         Ok(found.map(|(object, values)| self.track_loaded::<M>(object, values)))
     }
 
+    /// The children of `parents` by their foreign key `column`, as the session's objects,
+    /// grouped per parent in the order of `parents`: one query for all of them (see
+    /// [`Column::children_of`](crate::Column::children_of)). Rows the session already
+    /// holds come back as the same handles, with their unflushed changes. Flushes first
+    /// where autoflush is on; parents without a key yet (pending) have no children.
+    pub async fn children_of<P: Model, C: Model, T: crate::SqlValue>(
+        &mut self,
+        parents: &[Obj<P>],
+        column: crate::Column<C, T>,
+    ) -> Result<Vec<Vec<Obj<C>>>> {
+        if self.autoflush {
+            self.flush().await?;
+        }
+        let key_at = match P::PRIMARY_KEY {
+            [key] => P::COLUMNS.iter().position(|c| c == key),
+            _ => None,
+        }
+        .ok_or_else(|| Error::InvalidQuery(format!("`{}` has no single-column key", P::NAME)))?;
+        let keys = parents
+            .iter()
+            .map(|h| match self.entry(*h) {
+                Some(e) if e.state != State::Pending => e.values().swap_remove(key_at),
+                _ => crate::Value::I64(None),
+            })
+            .collect();
+        let groups = match self.reader() {
+            Reader::Database(db) => column.children_by_keys::<P, _>(keys, db).await?,
+            Reader::Transaction(tx) => column.children_by_keys::<P, _>(keys, tx).await?,
+        };
+        let mut handles = Vec::with_capacity(groups.len());
+        for children in groups {
+            let mut group = Vec::with_capacity(children.len());
+            for child in children {
+                let values = child.values();
+                let handle = self.track_loaded::<C>(Box::new(child), values);
+                // An object marked deleted (not flushed, autoflush off) is left out.
+                if self.state(handle) != ObjectState::Deleted {
+                    group.push(handle);
+                }
+            }
+            handles.push(group);
+        }
+        Ok(handles)
+    }
+
     /// A query over `M` through the session: its rows come back as the session's objects.
     pub fn query<M: Model>(&mut self) -> SessionQuery<'_, M> {
         SessionQuery::new(self)
