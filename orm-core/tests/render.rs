@@ -460,6 +460,18 @@ fn model_upsert() {
     );
 }
 
+/// Scalar functions, spelled per dialect (MySQL counts characters with `CHAR_LENGTH`).
+#[test]
+fn scalar_functions() {
+    let text = User::query()
+        .select((User::name.lower(), User::name.upper(), User::name.length()))
+        .filter(User::email.coalesce("none").ne("none"));
+    let numbers = User::query()
+        .select((User::age.abs(), User::team_id.coalesce(0)))
+        .order_by(User::score.abs().desc());
+    insta::assert_snapshot!([select(text), select(numbers)].join("\n\n"));
+}
+
 #[test]
 fn quoted_identifiers() {
     let q = Order::query()

@@ -322,6 +322,20 @@ impl Dialect {
         matches!(self, Dialect::MySql)
     }
 
+    /// The name of a scalar function: MySQL's `LENGTH` counts bytes, `CHAR_LENGTH`
+    /// characters, as the others' `LENGTH` does.
+    pub(crate) fn function_name(self, function: crate::sql::ast::Function) -> &'static str {
+        use crate::sql::ast::Function;
+        match (function, self) {
+            (Function::Lower, _) => "LOWER",
+            (Function::Upper, _) => "UPPER",
+            (Function::Length, Dialect::MySql) => "CHAR_LENGTH",
+            (Function::Length, Dialect::Sqlite | Dialect::Postgres) => "LENGTH",
+            (Function::Abs, _) => "ABS",
+            (Function::Coalesce, _) => "COALESCE",
+        }
+    }
+
     /// The type name of a cast target.
     pub(crate) fn cast_type(self, to: CastType) -> &'static str {
         match (to, self) {

@@ -3,6 +3,7 @@
 
 mod cache;
 mod expr;
+mod functions;
 pub(crate) mod model_sql;
 pub(crate) mod model_write;
 mod order;

@@ -28,6 +28,8 @@ pub(crate) enum Node {
     },
     Aggregate(Aggregate, Option<Box<Node>>),
     Cast(Box<Node>, CastType),
+    /// A scalar SQL function of its arguments.
+    Function(Function, Vec<Node>),
     /// A column whose values SQLite stores as text (decimals, dates and times): compared
     /// and ordered by what the text means there, read as stored when selected or copied.
     Normalized(Box<Node>, StoredAs),
@@ -77,6 +79,17 @@ impl BinOp {
             BinOp::IntDiv => " / ",
         }
     }
+}
+
+/// Scalar functions, each spelled by the dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Function {
+    Lower,
+    Upper,
+    /// In characters, on every backend.
+    Length,
+    Abs,
+    Coalesce,
 }
 
 /// Aggregate functions.

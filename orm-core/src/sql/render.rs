@@ -26,6 +26,7 @@ fn precedence(node: &Node) -> u8 {
         | Node::Not(_)
         | Node::Aggregate(..)
         | Node::Cast(..)
+        | Node::Function(..)
         | Node::Normalized(..) => 9,
     }
 }
@@ -170,6 +171,11 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
             crate::sql::normalize::sqlite(w, inner, *stored);
         }
         Node::Normalized(inner, _) => expr(w, inner),
+        Node::Function(function, args) => {
+            w.push(w.dialect.function_name(*function)).push("(");
+            w.comma_list(args, |w, arg| expr(w, arg));
+            w.push(")");
+        }
         Node::Cast(inner, to) => {
             w.push("CAST(");
             expr(w, inner);
@@ -401,6 +407,7 @@ fn holds_value(node: &Node) -> bool {
         Node::Value(_) => true,
         Node::Column { .. } | Node::InSelect(..) => false,
         Node::Binary(a, _, b) => holds_value(a) || holds_value(b),
+        Node::Function(_, args) => args.iter().any(holds_value),
         Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) | Node::Normalized(a, _) => {
             holds_value(a)
         }
@@ -467,6 +474,7 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
             | Node::Normalized(n, _)
             | Node::InSelect(n, _, _) => any_node(n, f),
             Node::InList(n, list, _) => any_node(n, f) || list.iter().any(|i| any_node(i, f)),
+            Node::Function(_, args) => args.iter().any(|a| any_node(a, f)),
             Node::Between(n, low, high, _) => any(&[n, low, high]),
             Node::Like { expr, pattern, .. } => any(&[expr, pattern]),
             Node::Aggregate(_, arg) => arg.as_deref().is_some_and(|a| any_node(a, f)),
