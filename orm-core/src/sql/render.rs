@@ -173,7 +173,7 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         Node::Normalized(inner, _) => expr(w, inner),
         Node::Function(function, args) => {
             w.push(w.dialect.function_name(*function)).push("(");
-            w.comma_list(args, |w, arg| expr(w, arg));
+            w.comma_list(args, expr);
             w.push(")");
         }
         Node::Cast(inner, to) => {
