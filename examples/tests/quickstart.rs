@@ -4,35 +4,18 @@ use orm_tests::{Backend, drop_database, fresh_database_url};
 
 #[tokio::test]
 async fn quickstart_runs_on_every_backend() {
-    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
-        let test = format!("quickstart_{backend:?}");
-        let Some(url) = fresh_database_url(backend, &test).await else {
-            continue;
-        };
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_quickstart"))
-            .env("DATABASE_URL", &url)
-            .output()
-            .expect("the quickstart runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{backend:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for step in [
+    runs_on_every_backend(
+        "quickstart",
+        env!("CARGO_BIN_EXE_quickstart"),
+        &[
             "created: User { id: 1",
             "read:",
             "updated:",
             "john.doe@example.com",
             "deleted: 0 user(s)",
-        ] {
-            assert!(
-                stdout.contains(step),
-                "{backend:?} missing `{step}` in:\n{stdout}"
-            );
-        }
-        drop_database(backend, &test).await;
-    }
+        ],
+    )
+    .await;
 }
 
 /// Without `DATABASE_URL`, the README's first command: an in-memory SQLite database.
@@ -54,45 +37,44 @@ fn quickstart_runs_on_the_embedded_default() {
 
 #[tokio::test]
 async fn transfers_keep_the_total_on_every_backend() {
-    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
-        let test = format!("transfers_{backend:?}");
-        let Some(url) = fresh_database_url(backend, &test).await else {
-            continue;
-        };
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_transfers"))
-            .env("DATABASE_URL", &url)
-            .output()
-            .expect("the example runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{backend:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for line in [
+    runs_on_every_backend(
+        "transfers",
+        env!("CARGO_BIN_EXE_transfers"),
+        &[
             "total before: 40000 cents",
             "8 concurrent transfers of 25.00 done",
             "an overdraft was refused and rolled back",
             "total after: 40000 cents",
-        ] {
-            assert!(
-                stdout.contains(line),
-                "{backend:?} missing `{line}` in:\n{stdout}"
-            );
-        }
-        drop_database(backend, &test).await;
-    }
+        ],
+    )
+    .await;
 }
 
 /// The session example (SQLAlchemy's unit of work, line for line) on every backend.
 #[tokio::test]
 async fn session_example_runs_on_every_backend() {
+    runs_on_every_backend(
+        "session",
+        env!("CARGO_BIN_EXE_session"),
+        &[
+            "added and committed: User { id: 1",
+            "(the same object: true)",
+            "changed the email and committed: User { id: 1, username: \"john_doe\", email: \"john.doe@example.com\"",
+            "deleted and committed; users left: 0",
+        ],
+    )
+    .await;
+}
+
+/// Runs example `exe` with `DATABASE_URL` on a fresh database of each backend, and checks
+/// that it succeeds and prints every one of `lines`.
+async fn runs_on_every_backend(name: &str, exe: &str, lines: &[&str]) {
     for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
-        let test = format!("session_{backend:?}");
+        let test = format!("{name}_{backend:?}");
         let Some(url) = fresh_database_url(backend, &test).await else {
             continue;
         };
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_session"))
+        let out = std::process::Command::new(exe)
             .env("DATABASE_URL", &url)
             .output()
             .expect("the example runs");
@@ -102,12 +84,7 @@ async fn session_example_runs_on_every_backend() {
             "{backend:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        for line in [
-            "added and committed: User { id: 1",
-            "(the same object: true)",
-            "changed the email and committed: User { id: 1, username: \"john_doe\", email: \"john.doe@example.com\"",
-            "deleted and committed; users left: 0",
-        ] {
+        for line in lines {
             assert!(
                 stdout.contains(line),
                 "{backend:?} missing `{line}` in:\n{stdout}"

@@ -68,22 +68,13 @@ impl<M, S> std::fmt::Debug for Select<M, S> {
 impl<M: Model> Select<M, M> {
     pub(crate) fn new() -> Self {
         Select {
-            stmt: SelectStatement {
-                table: M::TABLE,
-                alias: None,
-                joins: Vec::new(),
-                columns: M::COLUMNS
+            stmt: SelectStatement::new(
+                M::TABLE,
+                M::COLUMNS
                     .iter()
                     .map(|c| Node::column(M::TABLE, c))
                     .collect(),
-                distinct: false,
-                filter: None,
-                group_by: Vec::new(),
-                having: None,
-                order_by: Vec::new(),
-                limit: None,
-                offset: None,
-            },
+            ),
             _marker: PhantomData,
         }
     }

@@ -13,47 +13,7 @@ use crate::{Error, Result};
 /// table given twice is kept once; two different definitions of one table are an error,
 /// as is a cycle of foreign keys.
 pub fn dependency_order<'a>(tables: &[&'a TableDef]) -> Result<Vec<&'a TableDef>> {
-    let mut by_name: BTreeMap<&str, &'a TableDef> = BTreeMap::new();
-    for t in tables {
-        if let Some(previous) = by_name.insert(t.name.as_str(), t)
-            && previous != *t
-        {
-            return Err(Error::Schema(format!(
-                "two different models are mapped to the table `{}`",
-                t.name
-            )));
-        }
-    }
-    let mut pending: BTreeMap<&str, BTreeSet<&str>> = by_name
-        .iter()
-        .map(|(name, t)| {
-            let deps = t
-                .dependencies()
-                .filter(|d| by_name.contains_key(d))
-                .collect();
-            (*name, deps)
-        })
-        .collect();
-
-    let mut ordered = Vec::with_capacity(by_name.len());
-    while !pending.is_empty() {
-        let ready = pending
-            .iter()
-            .find(|(_, deps)| deps.is_empty())
-            .map(|(n, _)| *n);
-        let Some(name) = ready else {
-            return Err(Error::Schema(format!(
-                "the foreign keys of these tables form a cycle: {}",
-                cycle(&pending).join(" -> ")
-            )));
-        };
-        pending.remove(name);
-        for deps in pending.values_mut() {
-            deps.remove(name);
-        }
-        ordered.push(by_name[name]);
-    }
-    Ok(ordered)
+    Ok(order(tables, false)?.0)
 }
 
 /// One cycle among `pending` tables, each of which still waits for another: following
@@ -88,6 +48,13 @@ pub type CreationOrder<'a> = (
 /// `ALTER TABLE` once every table exists, as SQLAlchemy's `use_alter` does. Each cycle is
 /// broken at the table that comes first by name.
 pub fn creation_order<'a>(tables: &[&'a TableDef]) -> Result<CreationOrder<'a>> {
+    order(tables, true)
+}
+
+/// Kahn's algorithm over `tables`, smallest name first. On a cycle: with
+/// `break_cycles`, the first table (by name) of what remains gets its foreign keys to
+/// the remaining tables deferred; else the cycle is an error that names it.
+fn order<'a>(tables: &[&'a TableDef], break_cycles: bool) -> Result<CreationOrder<'a>> {
     let mut by_name: BTreeMap<&str, &'a TableDef> = BTreeMap::new();
     for t in tables {
         if let Some(previous) = by_name.insert(t.name.as_str(), t)
@@ -118,9 +85,13 @@ pub fn creation_order<'a>(tables: &[&'a TableDef]) -> Result<CreationOrder<'a>> 
             .map(|(n, _)| *n);
         let name = match ready {
             Some(name) => name,
+            None if !break_cycles => {
+                return Err(Error::Schema(format!(
+                    "the foreign keys of these tables form a cycle: {}",
+                    cycle(&pending).join(" -> ")
+                )));
+            }
             None => {
-                // A cycle: the first table (by name) of what remains gets the foreign
-                // keys to the remaining tables added afterwards.
                 let (name, deps) = pending.iter_mut().next().expect("not empty");
                 let table = by_name[name];
                 for fk in &table.foreign_keys {

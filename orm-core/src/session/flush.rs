@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::entry::{Entry, Reader, State};
 use super::{Identity, Journal, Link};
+use crate::query::model_write::value_as_i64 as as_i64;
 use crate::sql::ast::{BinOp, Node};
 use crate::sql::normalize::model_column;
 use crate::sql::write::{self, Delete, Update};
@@ -425,17 +426,4 @@ pub(super) async fn reload_all(
     }
     *identity = fresh;
     Ok(())
-}
-
-fn as_i64(value: &Value) -> Option<i64> {
-    match value {
-        Value::I8(v) => v.map(i64::from),
-        Value::I16(v) => v.map(i64::from),
-        Value::I32(v) => v.map(i64::from),
-        Value::I64(v) => *v,
-        Value::U8(v) => v.map(i64::from),
-        Value::U16(v) => v.map(i64::from),
-        Value::U32(v) => v.map(i64::from),
-        _ => None,
-    }
 }

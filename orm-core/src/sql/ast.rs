@@ -146,6 +146,25 @@ pub(crate) struct SelectStatement {
     pub(crate) offset: Option<u64>,
 }
 
+impl SelectStatement {
+    /// `SELECT columns FROM table`, nothing else yet.
+    pub(crate) fn new(table: &'static str, columns: Vec<Node>) -> SelectStatement {
+        SelectStatement {
+            table,
+            alias: None,
+            joins: Vec::new(),
+            columns,
+            distinct: false,
+            filter: None,
+            group_by: Vec::new(),
+            having: None,
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
+}
+
 /// `{INNER | LEFT} JOIN table [AS alias] ON condition`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Join {

@@ -499,21 +499,16 @@ mod tests {
     /// `SELECT "id", "name" FROM "items" WHERE "id" > 1`.
     fn items() -> SelectStatement {
         SelectStatement {
-            table: "items",
-            alias: None,
-            joins: Vec::new(),
-            columns: vec![Node::column("items", "id"), Node::column("items", "name")],
-            distinct: false,
             filter: Some(Node::Binary(
                 Box::new(Node::column("items", "id")),
                 BinOp::Gt,
                 Box::new(Node::Value(Value::I64(Some(1)))),
             )),
-            group_by: Vec::new(),
-            having: None,
             order_by: vec![OrderItem::asc(Node::column("items", "name"))],
-            limit: None,
-            offset: None,
+            ..SelectStatement::new(
+                "items",
+                vec![Node::column("items", "id"), Node::column("items", "name")],
+            )
         }
     }
 
@@ -580,19 +575,7 @@ mod tests {
         use crate::sql::ast::Join;
         let col = Node::column;
         let eq = |a: Node, b: Node| Node::Binary(Box::new(a), BinOp::Eq, Box::new(b));
-        let bare = |table, columns: Vec<Node>| SelectStatement {
-            table,
-            alias: None,
-            joins: Vec::new(),
-            columns,
-            distinct: false,
-            filter: None,
-            group_by: Vec::new(),
-            having: None,
-            order_by: Vec::new(),
-            limit: None,
-            offset: None,
-        };
+        let bare = SelectStatement::new;
         let inner = SelectStatement {
             joins: vec![Join {
                 kind: JoinKind::Inner,
