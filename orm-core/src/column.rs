@@ -38,6 +38,17 @@ impl<M, T> Column<M, T> {
         self
     }
 
+    /// The same column read through a table alias (see [`alias!`](crate::alias)).
+    #[doc(hidden)]
+    pub const fn through_alias<A>(self, alias: &'static str) -> Column<A, T> {
+        Column {
+            table: alias,
+            name: self.name,
+            stored_as: self.stored_as,
+            _marker: PhantomData,
+        }
+    }
+
     pub(crate) const fn stored(&self) -> StoredAs {
         self.stored_as
     }

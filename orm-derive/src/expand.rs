@@ -76,6 +76,10 @@ fn model_impl(model: &ModelDef) -> TokenStream {
             }
 
             fn from_row(row: &::orm_core::Row) -> ::orm_core::Result<Self> {
+                <Self as ::orm_core::Model>::from_row_at(row, 0)
+            }
+
+            fn from_row_at(row: &::orm_core::Row, offset: usize) -> ::orm_core::Result<Self> {
                 ::core::result::Result::Ok(#from_row)
             }
 
@@ -119,7 +123,7 @@ fn key_type(model: &ModelDef) -> TokenStream {
     }
 }
 
-/// `User { id: decode(row, 0, ..)?, cache: Default::default(), .. }`.
+/// `User { id: decode(row, offset + 0, ..)?, cache: Default::default(), .. }`.
 fn from_row(model: &ModelDef, name: &str) -> TokenStream {
     let ident = &model.ident;
     let mut index = 0usize;
@@ -132,9 +136,9 @@ fn from_row(model: &ModelDef, name: &str) -> TokenStream {
         let span = at_type(f);
         let value = if f.stored_as_text {
             // The schema stores an unknown type as text: only a `TextValue` fits there.
-            quote_spanned!(span=> #field: ::orm_core::__private::decode_text(row, #index, #name, #column)?)
+            quote_spanned!(span=> #field: ::orm_core::__private::decode_text(row, offset + #index, #name, #column)?)
         } else {
-            quote_spanned!(span=> #field: ::orm_core::__private::decode(row, #index, #name, #column)?)
+            quote_spanned!(span=> #field: ::orm_core::__private::decode(row, offset + #index, #name, #column)?)
         };
         index += 1;
         value
@@ -304,11 +308,47 @@ fn column_handles(model: &ModelDef) -> TokenStream {
             #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column)#stored_as;
         }
     });
+    let relations = relations(model);
     quote! {
         #[allow(non_upper_case_globals)]
         #[automatically_derived]
         impl #ident {
             #(#handles)*
+            #relations
         }
     }
+}
+
+/// `Post::author()`: the belongs-to relation of each foreign key that has a name.
+fn relations(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let relations = model.references.iter().filter_map(|r| {
+        let name = r.relation.as_ref()?;
+        let field = model.columns().find(|f| f.column == r.column)?;
+        let vis = &field.vis;
+        let target = if r.is_self() {
+            quote!(#ident)
+        } else {
+            let path = &r.model;
+            quote!(#path)
+        };
+        let function = format_ident!("{}", name, span = field.ident.span());
+        let doc = format!(
+            "The `{}` that `{}` names (belongs-to).",
+            r.model_name(),
+            field.ident
+        );
+        let column = &r.column;
+        Some(quote! {
+            #[doc = #doc]
+            #vis fn #function() -> ::orm_core::Relation<#ident, #target> {
+                ::orm_core::Relation::foreign_key(
+                    #name,
+                    #column,
+                    <#target as ::orm_core::Model>::PRIMARY_KEY[0],
+                )
+            }
+        })
+    });
+    quote!(#(#relations)*)
 }

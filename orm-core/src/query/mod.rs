@@ -15,6 +15,7 @@ mod terminal;
 mod update;
 mod upsert;
 
+pub use crate::relation::{Contains, Joined, Part, Source};
 /// Rendered SQL (kept here too, where it was first exported).
 pub use crate::sql::Statement;
 #[doc(hidden)]

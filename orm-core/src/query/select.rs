@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use crate::query::expr::Expr;
 use crate::query::order::Ordering;
 use crate::query::selection::Selection;
+use crate::relation::Contains;
 use crate::sql::ast::{BinOp, Node, OrderItem, SelectStatement};
 use crate::sql::render;
 use crate::{Dialect, Model, Statement, Value};
@@ -65,6 +66,16 @@ impl<M, S> std::fmt::Debug for Select<M, S> {
     }
 }
 
+impl<M, S> Select<M, S> {
+    /// The query that runs `stmt`.
+    pub(crate) fn from_statement(stmt: SelectStatement) -> Self {
+        Select {
+            stmt,
+            _marker: PhantomData,
+        }
+    }
+}
+
 impl<M: Model> Select<M, M> {
     pub(crate) fn new() -> Self {
         Select {
@@ -80,7 +91,7 @@ impl<M: Model> Select<M, M> {
     }
 }
 
-impl<M: Model, S: Selection<M>> Select<M, S> {
+impl<M, S: Selection<M>> Select<M, S> {
     /// Returns chosen columns or expressions instead of whole models: a column, or a
     /// tuple of them, decoded as their Rust types.
     ///
@@ -109,11 +120,11 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// assert_eq!(q.to_sql(Dialect::Sqlite).sql,
     ///     r#"SELECT "task"."id", "task"."title", "task"."done", "task"."hours" FROM "task" WHERE "task"."done" = ? AND "task"."title" LIKE ? ESCAPE '\'"#);
     /// ```
-    pub fn filter(mut self, condition: Expr<M>) -> Self {
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(previous) => (Expr::<M>::new(previous).and(condition)).0,
-            None => condition.0,
-        });
+    pub fn filter<N>(mut self, condition: Expr<N>) -> Self
+    where
+        M: Contains<N>,
+    {
+        self.stmt.filter = Some(and(self.stmt.filter.take(), condition.0));
         self
     }
 
@@ -128,7 +139,10 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// assert_eq!(q.to_sql(Dialect::Postgres).sql,
     ///     r#"SELECT "task"."id", "task"."title", "task"."done", "task"."hours" FROM "task" ORDER BY "task"."hours" DESC NULLS LAST, "task"."id" ASC"#);
     /// ```
-    pub fn order_by(mut self, ordering: impl Into<Ordering<M>>) -> Self {
+    pub fn order_by<N>(mut self, ordering: impl Into<Ordering<N>>) -> Self
+    where
+        M: Contains<N>,
+    {
         self.stmt.order_by.push(ordering.into().item);
         self
     }
@@ -243,11 +257,11 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     ///     .having(Task::hours.sum().lt(10));
     /// assert_eq!(q.to_sql(Dialect::Sqlite).sql, r#"SELECT "task"."done", COUNT(*) FROM "task" GROUP BY "task"."done" HAVING COUNT(*) > ? AND CAST(SUM("task"."hours") AS INTEGER) < ?"#);
     /// ```
-    pub fn having(mut self, condition: Expr<M>) -> Self {
-        self.stmt.having = Some(match self.stmt.having.take() {
-            Some(previous) => (Expr::<M>::new(previous).and(condition)).0,
-            None => condition.0,
-        });
+    pub fn having<N>(mut self, condition: Expr<N>) -> Self
+    where
+        M: Contains<N>,
+    {
+        self.stmt.having = Some(and(self.stmt.having.take(), condition.0));
         self
     }
 
@@ -267,6 +281,14 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// ```
     pub fn to_sql(&self, dialect: Dialect) -> Statement {
         render::select(&self.stmt, dialect)
+    }
+}
+
+/// `previous AND condition`, or `condition` alone.
+fn and(previous: Option<Node>, condition: Node) -> Node {
+    match previous {
+        Some(previous) => Node::Binary(Box::new(previous), BinOp::And, Box::new(condition)),
+        None => condition,
     }
 }
 

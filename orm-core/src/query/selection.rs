@@ -2,6 +2,7 @@
 
 use crate::column::Column;
 use crate::query::expr::{Expr, TypedExpr};
+use crate::relation::Source;
 use crate::sql::ast::{Aggregate, CastType, Node};
 use crate::{Error, Model, Result, Row, SqlValue};
 
@@ -60,6 +61,47 @@ impl<M: 'static, T: SqlValue> SelectItem<M> for TypedExpr<M, T> {
         Expr::new(self.node)
     }
 }
+
+/// In a joined query, the columns and expressions of every table it reads are items
+/// (which table, the query checks when it runs).
+macro_rules! joined_items {
+    ($($t:ident),+) => {
+        impl<N: Source, $($t: Source,)+ T: SqlValue> SelectItem<($($t,)+)> for Column<N, T> {
+            type Value = T;
+            fn into_expr(self) -> Expr<($($t,)+)> {
+                Expr::new(self.node())
+            }
+        }
+        impl<N: Source, $($t: Source,)+ T: SqlValue> SelectItem<($($t,)+)> for TypedExpr<N, T> {
+            type Value = T;
+            fn into_expr(self) -> Expr<($($t,)+)> {
+                Expr::new(self.node)
+            }
+        }
+        impl<N: Source, $($t: Source,)+ T: SqlValue> Selection<($($t,)+)> for Column<N, T> {
+            type Output = T;
+            fn columns(self) -> Vec<Expr<($($t,)+)>> {
+                vec![self.into_expr()]
+            }
+            fn decode(row: &Row) -> Result<T> {
+                decode_at(row, 0)
+            }
+        }
+        impl<N: Source, $($t: Source,)+ T: SqlValue> Selection<($($t,)+)> for TypedExpr<N, T> {
+            type Output = T;
+            fn columns(self) -> Vec<Expr<($($t,)+)>> {
+                vec![self.into_expr()]
+            }
+            fn decode(row: &Row) -> Result<T> {
+                decode_at(row, 0)
+            }
+        }
+    };
+}
+joined_items!(A, B);
+joined_items!(A, B, C);
+joined_items!(A, B, C, D);
+joined_items!(A, B, C, D, E);
 
 fn decode_at<T: SqlValue>(row: &Row, index: usize) -> Result<T> {
     T::decode(row, index).map_err(|e| Error::from_decode(e, None, index))

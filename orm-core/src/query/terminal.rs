@@ -7,7 +7,7 @@ use crate::query::update::Update;
 use crate::sql::render;
 use crate::{Dialect, Error, Model, Result, Statement};
 
-impl<M: Model, S: Selection<M>> Select<M, S> {
+impl<M, S: Selection<M>> Select<M, S> {
     /// Every matching row.
     ///
     /// ```
@@ -27,7 +27,7 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn all<E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<S::Output>> {
-        let rows = exec.fetch_all(self.to_sql(exec.dialect())).await?;
+        let rows = exec.fetch_all(self.checked_sql(exec.dialect())?).await?;
         rows.iter().map(S::decode).collect()
     }
 
@@ -51,7 +51,9 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// ```
     pub async fn first<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
         self.stmt.limit = Some(self.stmt.limit.map_or(1, |l| l.min(1)));
-        let row = exec.fetch_optional(self.to_sql(exec.dialect())).await?;
+        let row = exec
+            .fetch_optional(self.checked_sql(exec.dialect())?)
+            .await?;
         row.as_ref().map(S::decode).transpose()
     }
 
@@ -78,9 +80,10 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn one<E: Executor + ?Sized>(self, exec: &E) -> Result<S::Output> {
-        self.one_or_none(exec).await?.ok_or(Error::NotFound {
-            table: Some(M::TABLE),
-        })
+        let table = self.stmt.table;
+        self.one_or_none(exec)
+            .await?
+            .ok_or(Error::NotFound { table: Some(table) })
     }
 
     /// The matching row if there is one: [`Error::MultipleRows`] when there are several.
@@ -107,12 +110,12 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     ) -> Result<Option<S::Output>> {
         // Two rows are enough to tell "several" from "one".
         self.stmt.limit = Some(self.stmt.limit.map_or(2, |l| l.min(2)));
-        let rows = exec.fetch_all(self.to_sql(exec.dialect())).await?;
+        let rows = exec.fetch_all(self.checked_sql(exec.dialect())?).await?;
         match rows.as_slice() {
             [] => Ok(None),
             [row] => S::decode(row).map(Some),
             _ => Err(Error::MultipleRows {
-                table: Some(M::TABLE),
+                table: Some(self.stmt.table),
             }),
         }
     }
@@ -136,12 +139,13 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn count<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
+        crate::relation::check_tables(&self.stmt)?;
         let statement = render::count(&self.stmt, exec.dialect());
         let row = exec
             .fetch_optional(statement)
             .await?
             .ok_or(Error::NotFound {
-                table: Some(M::TABLE),
+                table: Some(self.stmt.table),
             })?;
         let n: i64 = row.get(0)?;
         // A count that does not fit is a value from the database we cannot decode.
@@ -170,10 +174,13 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn exists<E: Executor + ?Sized>(self, exec: &E) -> Result<bool> {
+        crate::relation::check_tables(&self.stmt)?;
         let statement = render::exists(&self.stmt, exec.dialect());
         Ok(exec.fetch_optional(statement).await?.is_some())
     }
+}
 
+impl<M: Model, S: Selection<M>> Select<M, S> {
     /// Deletes the matching rows; returns how many were deleted.
     ///
     /// Only `filter` applies to a delete: a query with ordering, paging, grouping or
@@ -245,7 +252,9 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     pub fn update(self) -> Update<M> {
         Update::new(self.stmt)
     }
+}
 
+impl<M, S: Selection<M>> Select<M, S> {
     /// The rows as a stream, decoded one at a time, so memory stays flat however many
     /// rows match.
     ///
@@ -283,7 +292,18 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
         exec: &'e E,
     ) -> impl futures_core::Stream<Item = Result<S::Output>> + Send + 'e {
         use futures_util::StreamExt;
-        exec.fetch_stream(self.to_sql(exec.dialect()))
-            .map(|row| row.and_then(|r| S::decode(&r)))
+        match self.checked_sql(exec.dialect()) {
+            Ok(statement) => exec
+                .fetch_stream(statement)
+                .map(|row| row.and_then(|r| S::decode(&r)))
+                .left_stream(),
+            Err(e) => futures_util::stream::once(std::future::ready(Err(e))).right_stream(),
+        }
+    }
+
+    /// The statement to run, once its tables are checked.
+    fn checked_sql(&self, dialect: Dialect) -> Result<Statement> {
+        crate::relation::check_tables(&self.stmt)?;
+        Ok(self.to_sql(dialect))
     }
 }

@@ -19,6 +19,10 @@ pub(crate) enum Node {
     IsNull(Box<Node>, bool),
     InList(Box<Node>, Vec<Node>, bool),
     InSelect(Box<Node>, Box<SelectStatement>, bool),
+    /// `EXISTS (subquery)`; the subquery may read the outer query's columns.
+    Exists(Box<SelectStatement>),
+    /// SQL text written as it is: only constants of this crate, never a user's string.
+    Literal(&'static str),
     Between(Box<Node>, Box<Node>, Box<Node>, bool),
     Like {
         expr: Box<Node>,
@@ -39,6 +43,45 @@ impl Node {
     /// Column `name` of `table`.
     pub(crate) fn column(table: &'static str, name: &'static str) -> Node {
         Node::Column { table, name }
+    }
+
+    /// The node with every column replaced by what `f` makes of its table and name
+    /// (subqueries, which read their own tables, are left as they are).
+    pub(crate) fn map_columns(self, f: &impl Fn(&'static str, &'static str) -> Node) -> Node {
+        let map = |n: Box<Node>| Box::new(n.map_columns(f));
+        match self {
+            Node::Column { table, name } => f(table, name),
+            Node::Value(_) | Node::Literal(_) | Node::Exists(_) => self,
+            Node::Binary(l, op, r) => Node::Binary(map(l), op, map(r)),
+            Node::Not(n) => Node::Not(map(n)),
+            Node::IsNull(n, negated) => Node::IsNull(map(n), negated),
+            Node::InList(n, list, negated) => Node::InList(
+                map(n),
+                list.into_iter().map(|i| i.map_columns(f)).collect(),
+                negated,
+            ),
+            Node::InSelect(n, select, negated) => Node::InSelect(map(n), select, negated),
+            Node::Between(n, low, high, negated) => {
+                Node::Between(map(n), map(low), map(high), negated)
+            }
+            Node::Like {
+                expr,
+                pattern,
+                case_insensitive,
+                negated,
+            } => Node::Like {
+                expr: map(expr),
+                pattern: map(pattern),
+                case_insensitive,
+                negated,
+            },
+            Node::Aggregate(a, arg) => Node::Aggregate(a, arg.map(map)),
+            Node::Cast(n, to) => Node::Cast(map(n), to),
+            Node::Function(func, args) => {
+                Node::Function(func, args.into_iter().map(|a| a.map_columns(f)).collect())
+            }
+            Node::Normalized(n, stored) => Node::Normalized(map(n), stored),
+        }
     }
 }
 
@@ -176,8 +219,6 @@ pub(crate) struct Join {
     pub(crate) on: Node,
 }
 
-// Built by the relations' query API (the next capability); rendered and tested now.
-#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JoinKind {
     /// Rows that have a match.

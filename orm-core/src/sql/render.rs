@@ -27,7 +27,9 @@ fn precedence(node: &Node) -> u8 {
         | Node::Aggregate(..)
         | Node::Cast(..)
         | Node::Function(..)
-        | Node::Normalized(..) => 9,
+        | Node::Normalized(..)
+        | Node::Exists(_)
+        | Node::Literal(_) => 9,
     }
 }
 
@@ -117,6 +119,14 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
                     w.push(", ").value(last.clone());
                 }
             }
+            w.push(")");
+        }
+        Node::Literal(sql) => {
+            w.push(sql);
+        }
+        Node::Exists(select) => {
+            w.push("EXISTS (");
+            select_shaped(w, select, false, false, false);
             w.push(")");
         }
         Node::InSelect(inner, select, negated) => {
@@ -405,7 +415,9 @@ fn group_item(w: &mut SqlWriter, g: &Node, columns: &[Node]) {
 fn holds_value(node: &Node) -> bool {
     match node {
         Node::Value(_) => true,
-        Node::Column { .. } | Node::InSelect(..) => false,
+        Node::Column { .. } | Node::InSelect(..) | Node::Literal(_) => false,
+        // Its subquery may bind values: conservatively, it does.
+        Node::Exists(_) => true,
         Node::Binary(a, _, b) => holds_value(a) || holds_value(b),
         Node::Function(_, args) => args.iter().any(holds_value),
         Node::Not(a) | Node::IsNull(a, _) | Node::Cast(a, _) | Node::Normalized(a, _) => {
@@ -466,7 +478,7 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
     let any = |nodes: &[&Node]| nodes.iter().any(|n| any_node(n, f));
     f(node)
         || match node {
-            Node::Column { .. } | Node::Value(_) => false,
+            Node::Column { .. } | Node::Value(_) | Node::Exists(_) | Node::Literal(_) => false,
             Node::Binary(l, _, r) => any(&[l, r]),
             Node::Not(n)
             | Node::IsNull(n, _)
@@ -479,6 +491,19 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
             Node::Like { expr, pattern, .. } => any(&[expr, pattern]),
             Node::Aggregate(_, arg) => arg.as_deref().is_some_and(|a| any_node(a, f)),
         }
+}
+
+/// A column `node` reads (outside subqueries) of a table not in `tables`.
+pub(crate) fn foreign_column(node: &Node, tables: &[&str]) -> Option<(&'static str, &'static str)> {
+    let found = std::cell::Cell::new(None);
+    any_node(node, &|n| match n {
+        Node::Column { table, name } if !tables.contains(table) => {
+            found.set(Some((*table, *name)));
+            true
+        }
+        _ => false,
+    });
+    found.get()
 }
 
 /// Whether `node` reads column `name` of `table`.

@@ -131,6 +131,7 @@ fn foreign_key(r: &ModelReference) -> TokenStream {
         model,
         on_delete,
         on_update,
+        ..
     } = r;
     let target = quote_spanned!(model.span()=> <#model as ::orm_core::Model>);
     let on_delete = action(*on_delete);

@@ -36,6 +36,7 @@ pub(crate) mod key {
     pub(crate) const DEFAULT: &str = "default";
     pub(crate) const SQL_TYPE: &str = "sql_type";
     pub(crate) const REFERENCES: &str = "references";
+    pub(crate) const RELATION: &str = "relation";
     pub(crate) const ON_DELETE: &str = "on_delete";
     pub(crate) const ON_UPDATE: &str = "on_update";
     pub(crate) const AUTO_INCREMENT: &str = "auto_increment";
@@ -111,6 +112,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) default: Option<String>,
     pub(crate) sql_type: Option<String>,
     pub(crate) references: Option<Path>,
+    pub(crate) relation: Option<String>,
     pub(crate) on_delete: Option<ReferentialAction>,
     pub(crate) on_update: Option<ReferentialAction>,
     pub(crate) auto_increment: Option<bool>,
@@ -202,6 +204,10 @@ const FIELD_GRAMMAR: Grammar<FieldAttrs> = &[
     }),
     (key::REFERENCES, |cx, meta, a| {
         a.references = model_path(cx, meta)?;
+        Ok(())
+    }),
+    (key::RELATION, |cx, meta, a| {
+        a.relation = name_value(cx, meta, r#"relation = "author""#)?;
         Ok(())
     }),
     (key::ON_DELETE, |cx, meta, a| {

@@ -49,7 +49,11 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
     check::self_references_single_key(cx, &fields);
 
     let table_def = table_def(cx, &table, &struct_attrs, &fields);
-    let references = fields.iter().filter_map(reference).collect();
+    let field_names: Vec<String> = fields.iter().map(|f| f.def.ident.to_string()).collect();
+    let references = fields
+        .iter()
+        .filter_map(|f| reference(f, &field_names))
+        .collect();
     Some(ModelDef {
         ident: input.ident.clone(),
         fields: fields.into_iter().map(|f| f.def).collect(),
@@ -253,15 +257,44 @@ fn field_column(cx: &Ctxt, name: &LitStr, fields: &[ReadField]) -> Option<String
     }
 }
 
-fn reference(f: &ReadField) -> Option<ModelReference> {
+fn reference(f: &ReadField, field_names: &[String]) -> Option<ModelReference> {
     let model = f.attrs.references.clone().filter(|_| !f.def.skip)?;
+    let relation = f.attrs.relation.clone().or_else(|| {
+        let field = f.def.ident.to_string();
+        let name = field.strip_suffix("_id")?;
+        let free = !name.is_empty()
+            && !field_names.iter().any(|n| n == name)
+            && !MODEL_ITEMS.contains(&name);
+        free.then(|| name.to_string())
+    });
     Some(ModelReference {
         column: f.def.column.clone(),
         model,
+        relation,
         on_delete: f.attrs.on_delete,
         on_update: f.attrs.on_update,
     })
 }
+
+/// The associated items of `orm_core::Model` that a generated relation must not shadow.
+const MODEL_ITEMS: &[&str] = &[
+    "all",
+    "delete",
+    "get",
+    "get_by_values",
+    "insert",
+    "insert_many",
+    "insert_many_with_keys",
+    "insert_sql",
+    "insert_with_key",
+    "query",
+    "table_def",
+    "update",
+    "update_sql",
+    "upsert",
+    "upsert_many",
+    "values",
+];
 
 /// Where a field's `key` was written, or else its name.
 pub(crate) fn key_span(f: &ReadField, key: &str) -> Span {

@@ -104,11 +104,17 @@ fn actions_need_references(cx: &Ctxt, f: &ReadField) {
     if f.attrs.seen.span(key::REFERENCES).is_some() {
         return;
     }
-    for action in [key::ON_DELETE, key::ON_UPDATE] {
+    for action in [key::ON_DELETE, key::ON_UPDATE, key::RELATION] {
         if let Some(span) = f.attrs.seen.span(action) {
+            let example = if action == key::RELATION {
+                "relation = \"parent\""
+            } else {
+                "on_delete = \"cascade\""
+            };
+            let example = example.replace("on_delete", action);
             let message = format!(
                 "`{action}` applies to a foreign key\n\
-                 help: name the referenced model: `#[orm(references(OtherModel), {action} = \"cascade\")]`"
+                 help: name the referenced model: `#[orm(references(OtherModel), {example})]`"
             );
             cx.error_at(span, message);
         }

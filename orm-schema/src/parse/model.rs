@@ -64,6 +64,10 @@ pub struct ModelReference {
     pub column: String,
     /// The referenced model, as written.
     pub model: Path,
+    /// The name of the belongs-to relation the derive generates for the key:
+    /// `#[orm(relation = "...")]`, else the field's name without its `_id` (`author_id`:
+    /// `author`); `None` where neither gives a name free among the fields.
+    pub relation: Option<String>,
     /// `#[orm(on_delete = "...")]`.
     pub on_delete: Option<ReferentialAction>,
     /// `#[orm(on_update = "...")]`.
