@@ -21,6 +21,7 @@ struct User {
     email: Option<String>,
     age: i32,
     score: f64,
+    #[orm(references(Team))]
     team_id: Option<i64>,
 }
 
@@ -68,12 +69,12 @@ fn each_dialect(render: impl Fn(Dialect) -> Result<Statement>) -> String {
 }
 
 /// A query, in every dialect.
-fn select<M: Model, S: Selection<M>>(query: Select<M, S>) -> String {
+fn select<M, S: Selection<M>>(query: Select<M, S>) -> String {
     each_dialect(|d| Ok(query.to_sql(d)))
 }
 
 /// Several queries, each in every dialect.
-fn selects<M: Model, S: Selection<M>>(queries: impl IntoIterator<Item = Select<M, S>>) -> String {
+fn selects<M, S: Selection<M>>(queries: impl IntoIterator<Item = Select<M, S>>) -> String {
     queries
         .into_iter()
         .map(select)
@@ -512,4 +513,51 @@ fn bound_values_are_typed() {
         .to_sql(Dialect::Postgres);
     // `= NULL` is rendered as IS NULL: the NULL is not bound at all.
     assert_eq!(st.values, [Value::I64(Some(5)), Value::I64(Some(3))]);
+}
+
+orm_core::alias!(Lead = User);
+
+#[test]
+fn joins_through_relations() {
+    let members = || User::team().reverse();
+    insta::assert_snapshot!(
+        [
+            select(User::query().join(User::team()).filter(Team::active.eq(true))),
+            select(
+                Team::query()
+                    .left_join(members().filter(User::age.ge(18)))
+                    .order_by(Team::name)
+                    .order_by(User::name.desc())
+            ),
+            select(
+                Team::query()
+                    .join(members())
+                    .group_by(Team::name)
+                    .having(User::id.count().gt(2))
+                    .select((Team::name, User::score.avg()))
+            ),
+            select(
+                User::query()
+                    .join(User::team())
+                    .join(members().to::<Lead>())
+                    .filter(Lead::col(User::age).gt(40).not())
+                    .limit(5)
+            ),
+        ]
+        .join("\n\n")
+    );
+}
+
+#[test]
+fn exists_on_relations() {
+    let members = || User::team().reverse();
+    insta::assert_snapshot!(selects([
+        Team::query().select(Team::id).filter(members().exists()),
+        Team::query()
+            .select(Team::id)
+            .filter(members().any(User::name.like("a%")).not()),
+        Team::query()
+            .select(Team::id)
+            .filter(members().any(User::team().any(Team::active.eq(false)))),
+    ]));
 }
