@@ -473,6 +473,51 @@ fn scalar_functions() {
     insta::assert_snapshot!([select(text), select(numbers)].join("\n\n"));
 }
 
+#[derive(Model)]
+#[orm(table = "events")]
+struct Event {
+    #[orm(primary_key)]
+    id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    local: chrono::NaiveDateTime,
+    on: Option<chrono::NaiveDate>,
+}
+
+#[test]
+fn rounding_casts_and_cases() {
+    let q = User::query()
+        .select((
+            User::score.round(2),
+            User::name.cast_to_integer(),
+            User::age.cast_to_text(),
+            User::team_id.cast_to_float(),
+            User::age
+                .ge(18)
+                .then("adult")
+                .when(User::age.ge(13), "teen")
+                .otherwise("child"),
+            User::email.is_null().then(User::name).end(),
+        ))
+        .order_by(User::age.gt(65).then(1).otherwise(0));
+    insta::assert_snapshot!(select(q));
+}
+
+#[test]
+fn dates_and_now() {
+    use orm_core::query::now;
+    let q = Event::query()
+        .select((
+            Event::at.year(),
+            Event::at.second(),
+            Event::local.hour(),
+            Event::on.month(),
+            Event::on.day(),
+        ))
+        .filter(Event::at.lt(now()))
+        .filter(Event::local.ge(now()));
+    insta::assert_snapshot!(select(q));
+}
+
 #[test]
 fn quoted_identifiers() {
     let q = Order::query()
@@ -522,7 +567,11 @@ fn joins_through_relations() {
     let members = || User::team().reverse();
     insta::assert_snapshot!(
         [
-            select(User::query().join(User::team()).filter(Team::active.eq(true))),
+            select(
+                User::query()
+                    .join(User::team())
+                    .filter(Team::active.eq(true))
+            ),
             select(
                 Team::query()
                     .left_join(members().filter(User::age.ge(18)))

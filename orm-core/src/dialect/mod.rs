@@ -324,15 +324,68 @@ impl Dialect {
 
     /// The name of a scalar function: MySQL's `LENGTH` counts bytes, `CHAR_LENGTH`
     /// characters, as the others' `LENGTH` does.
-    pub(crate) fn function_name(self, function: crate::sql::ast::Function) -> &'static str {
-        use crate::sql::ast::Function;
+    ///
+    /// A function is written as its pieces with the arguments between them: `["LOWER(",
+    /// ")"]` for one argument, three pieces for two.
+    pub(crate) fn function_pieces(
+        self,
+        function: crate::sql::ast::Function,
+    ) -> &'static [&'static str] {
+        use crate::sql::ast::{DatePart, Function};
         match (function, self) {
-            (Function::Lower, _) => "LOWER",
-            (Function::Upper, _) => "UPPER",
-            (Function::Length, Dialect::MySql) => "CHAR_LENGTH",
-            (Function::Length, Dialect::Sqlite | Dialect::Postgres) => "LENGTH",
-            (Function::Abs, _) => "ABS",
-            (Function::Coalesce, _) => "COALESCE",
+            (Function::Lower, _) => &["LOWER(", ")"],
+            (Function::Upper, _) => &["UPPER(", ")"],
+            (Function::Length, Dialect::MySql) => &["CHAR_LENGTH(", ")"],
+            (Function::Length, Dialect::Sqlite | Dialect::Postgres) => &["LENGTH(", ")"],
+            (Function::Abs, _) => &["ABS(", ")"],
+            (Function::Coalesce, _) => &["COALESCE(", ", ", ")"],
+            // Rounding half away from zero everywhere: PostgreSQL rounds only NUMERIC to a
+            // number of digits, and MySQL rounds doubles half to even; both round exactly.
+            (Function::Round, Dialect::Sqlite) => &["ROUND(", ", ", ")"],
+            (Function::Round, Dialect::Postgres) => &[
+                "CAST(ROUND(CAST(",
+                " AS NUMERIC), ",
+                ") AS DOUBLE PRECISION)",
+            ],
+            (Function::Round, Dialect::MySql) => {
+                &["CAST(ROUND(CAST(", " AS DECIMAL(65,20)), ", ") AS DOUBLE)"]
+            }
+            // In UTC, in the spelling each backend compares timestamps in (SQLite: the
+            // normalized text of `sql::normalize`, to the microsecond).
+            (Function::Now { .. }, Dialect::Sqlite) => &["strftime('%Y-%m-%d %H:%M:%f000', 'now')"],
+            (Function::Now { naive: false }, Dialect::Postgres) => &["CURRENT_TIMESTAMP"],
+            (Function::Now { naive: true }, Dialect::Postgres) => {
+                &["(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"]
+            }
+            (Function::Now { .. }, Dialect::MySql) => &["UTC_TIMESTAMP(6)"],
+            (Function::InUtc, Dialect::Postgres) => &["(", " AT TIME ZONE 'UTC')"],
+            // SQLite's text and MySQL's DATETIME hold UTC already.
+            (Function::InUtc, Dialect::Sqlite | Dialect::MySql) => &["", ""],
+            (Function::Extract(part), Dialect::Sqlite) => match part {
+                DatePart::Year => &["CAST(strftime('%Y', ", ") AS INTEGER)"],
+                DatePart::Month => &["CAST(strftime('%m', ", ") AS INTEGER)"],
+                DatePart::Day => &["CAST(strftime('%d', ", ") AS INTEGER)"],
+                DatePart::Hour => &["CAST(strftime('%H', ", ") AS INTEGER)"],
+                DatePart::Minute => &["CAST(strftime('%M', ", ") AS INTEGER)"],
+                DatePart::Second => &["CAST(strftime('%S', ", ") AS INTEGER)"],
+            },
+            // PostgreSQL's EXTRACT returns NUMERIC, with the fraction of the seconds.
+            (Function::Extract(part), Dialect::Postgres) => match part {
+                DatePart::Year => &["CAST(EXTRACT(YEAR FROM ", ") AS INTEGER)"],
+                DatePart::Month => &["CAST(EXTRACT(MONTH FROM ", ") AS INTEGER)"],
+                DatePart::Day => &["CAST(EXTRACT(DAY FROM ", ") AS INTEGER)"],
+                DatePart::Hour => &["CAST(EXTRACT(HOUR FROM ", ") AS INTEGER)"],
+                DatePart::Minute => &["CAST(EXTRACT(MINUTE FROM ", ") AS INTEGER)"],
+                DatePart::Second => &["CAST(FLOOR(EXTRACT(SECOND FROM ", ")) AS INTEGER)"],
+            },
+            (Function::Extract(part), Dialect::MySql) => match part {
+                DatePart::Year => &["EXTRACT(YEAR FROM ", ")"],
+                DatePart::Month => &["EXTRACT(MONTH FROM ", ")"],
+                DatePart::Day => &["EXTRACT(DAY FROM ", ")"],
+                DatePart::Hour => &["EXTRACT(HOUR FROM ", ")"],
+                DatePart::Minute => &["EXTRACT(MINUTE FROM ", ")"],
+                DatePart::Second => &["EXTRACT(SECOND FROM ", ")"],
+            },
         }
     }
 
@@ -345,6 +398,8 @@ impl Dialect {
             (CastType::Double, Dialect::Postgres) => "DOUBLE PRECISION",
             (CastType::Double, Dialect::MySql) => "DOUBLE",
             (CastType::Double, Dialect::Sqlite) => "REAL",
+            (CastType::Text, Dialect::Sqlite | Dialect::Postgres) => "TEXT",
+            (CastType::Text, Dialect::MySql) => "CHAR",
         }
     }
 
@@ -506,12 +561,13 @@ pub(crate) struct ServerFeature {
     pub(crate) uuids_as_text: bool,
 }
 
-/// Target types of the casts that make aggregates decode the same on every backend
-/// (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
+/// Target types of casts: the user's, and those that make aggregates decode the same on
+/// every backend (PostgreSQL sums bigints as NUMERIC, MySQL averages as DECIMAL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CastType {
     BigInt,
     Double,
+    Text,
 }
 
 /// How a dialect spells an upsert.

@@ -22,6 +22,9 @@ pub use crate::sql::Statement;
 pub use cache::StatementCache;
 pub(crate) use cache::{Cached, cached};
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
+pub use functions::{Case, CaseValue, Castable, Float};
+#[cfg(feature = "chrono")]
+pub use functions::{DateOrTime, HasDate, HasTime, Timestamp, now};
 pub use order::Ordering;
 pub use raw::{Raw, raw};
 pub use select::Select;

@@ -34,6 +34,8 @@ pub(crate) enum Node {
     Cast(Box<Node>, CastType),
     /// A scalar SQL function of its arguments.
     Function(Function, Vec<Node>),
+    /// `CASE WHEN condition THEN value … [ELSE value] END`.
+    Case(Vec<(Node, Node)>, Option<Box<Node>>),
     /// A column whose values SQLite stores as text (decimals, dates and times): compared
     /// and ordered by what the text means there, read as stored when selected or copied.
     Normalized(Box<Node>, StoredAs),
@@ -81,6 +83,12 @@ impl Node {
                 Node::Function(func, args.into_iter().map(|a| a.map_columns(f)).collect())
             }
             Node::Normalized(n, stored) => Node::Normalized(map(n), stored),
+            Node::Case(arms, otherwise) => Node::Case(
+                arms.into_iter()
+                    .map(|(c, v)| (c.map_columns(f), v.map_columns(f)))
+                    .collect(),
+                otherwise.map(map),
+            ),
         }
     }
 }
@@ -133,6 +141,29 @@ pub(crate) enum Function {
     Length,
     Abs,
     Coalesce,
+    /// Rounded half away from zero to the digits of its second argument.
+    Round,
+    /// The current date and time, in UTC: `naive` for a `TIMESTAMP` without time zone.
+    Now {
+        naive: bool,
+    },
+    /// A part of a date or time, as an integer.
+    Extract(DatePart),
+    /// A date and time with a time zone, seen in UTC (PostgreSQL reads parts of a
+    /// `TIMESTAMPTZ` in the session's zone).
+    InUtc,
+}
+
+/// The parts of a date or time that `Function::Extract` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DatePart {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    /// Whole seconds.
+    Second,
 }
 
 /// Aggregate functions.

@@ -29,7 +29,8 @@ fn precedence(node: &Node) -> u8 {
         | Node::Function(..)
         | Node::Normalized(..)
         | Node::Exists(_)
-        | Node::Literal(_) => 9,
+        | Node::Literal(_)
+        | Node::Case(..) => 9,
     }
 }
 
@@ -182,9 +183,27 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         }
         Node::Normalized(inner, _) => expr(w, inner),
         Node::Function(function, args) => {
-            w.push(w.dialect.function_name(*function)).push("(");
-            w.comma_list(args, expr);
-            w.push(")");
+            let pieces = w.dialect.function_pieces(*function);
+            debug_assert_eq!(pieces.len(), args.len() + 1, "{function:?}");
+            w.push(pieces[0]);
+            for (arg, piece) in args.iter().zip(&pieces[1..]) {
+                expr(w, arg);
+                w.push(piece);
+            }
+        }
+        Node::Case(arms, otherwise) => {
+            w.push("CASE");
+            for (condition, value) in arms {
+                w.push(" WHEN ");
+                expr(w, condition);
+                w.push(" THEN ");
+                expr(w, value);
+            }
+            if let Some(otherwise) = otherwise {
+                w.push(" ELSE ");
+                expr(w, otherwise);
+            }
+            w.push(" END");
         }
         Node::Cast(inner, to) => {
             w.push("CAST(");
@@ -427,6 +446,10 @@ fn holds_value(node: &Node) -> bool {
         Node::Between(a, b, c, _) => holds_value(a) || holds_value(b) || holds_value(c),
         Node::Like { expr, pattern, .. } => holds_value(expr) || holds_value(pattern),
         Node::Aggregate(_, arg) => arg.as_deref().is_some_and(holds_value),
+        Node::Case(arms, otherwise) => {
+            arms.iter().any(|(c, v)| holds_value(c) || holds_value(v))
+                || otherwise.as_deref().is_some_and(holds_value)
+        }
     }
 }
 
@@ -490,6 +513,10 @@ fn any_node(node: &Node, f: &impl Fn(&Node) -> bool) -> bool {
             Node::Between(n, low, high, _) => any(&[n, low, high]),
             Node::Like { expr, pattern, .. } => any(&[expr, pattern]),
             Node::Aggregate(_, arg) => arg.as_deref().is_some_and(|a| any_node(a, f)),
+            Node::Case(arms, otherwise) => {
+                arms.iter().any(|(c, v)| any_node(c, f) || any_node(v, f))
+                    || otherwise.as_deref().is_some_and(|o| any_node(o, f))
+            }
         }
 }
 
