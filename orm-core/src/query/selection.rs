@@ -317,16 +317,7 @@ impl<M, T> Column<M, T> {
     where
         T: Summable,
     {
-        let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(self.node())));
-        if T::EXACT {
-            return TypedExpr::new(sum);
-        }
-        let to = if T::FLOAT {
-            CastType::Double
-        } else {
-            CastType::BigInt
-        };
-        TypedExpr::new(Node::Cast(Box::new(sum), to))
+        sum::<M, T>(self.node())
     }
 
     /// `AVG(column)` as `f64`; NULL (`None`) over no rows.
@@ -350,8 +341,83 @@ impl<M, T> Column<M, T> {
     where
         T: Summable,
     {
-        let avg = Node::Aggregate(Aggregate::Avg, Some(Box::new(self.node())));
-        TypedExpr::new(Node::Cast(Box::new(avg), CastType::Double))
+        avg(self.node())
+    }
+}
+
+fn aggregate<M, T>(aggregate: Aggregate, node: Node) -> TypedExpr<M, T> {
+    TypedExpr::new(Node::Aggregate(aggregate, Some(Box::new(node))))
+}
+
+/// `SUM`, cast so that it decodes as `T::Sum` on every backend.
+fn sum<M, T: Summable>(node: Node) -> TypedExpr<M, Option<T::Sum>> {
+    let sum = Node::Aggregate(Aggregate::Sum, Some(Box::new(node)));
+    if T::EXACT {
+        return TypedExpr::new(sum);
+    }
+    let to = if T::FLOAT {
+        CastType::Double
+    } else {
+        CastType::BigInt
+    };
+    TypedExpr::new(Node::Cast(Box::new(sum), to))
+}
+
+fn avg<M>(node: Node) -> TypedExpr<M, Option<f64>> {
+    let avg = Node::Aggregate(Aggregate::Avg, Some(Box::new(node)));
+    TypedExpr::new(Node::Cast(Box::new(avg), CastType::Double))
+}
+
+/// The aggregates of computed values: `SUM(price * quantity)`.
+impl<M, T> TypedExpr<M, T> {
+    /// `COUNT(expr)`: the number of non-NULL values (see [`Column::count`]).
+    pub fn count(self) -> TypedExpr<M, i64> {
+        aggregate(Aggregate::Count, self.node)
+    }
+
+    /// `COUNT(DISTINCT expr)`.
+    pub fn count_distinct(self) -> TypedExpr<M, i64> {
+        aggregate(Aggregate::CountDistinct, self.node)
+    }
+
+    /// `MIN(expr)`: NULL (`None`) over no rows.
+    pub fn min(self) -> TypedExpr<M, Option<T::Inner>>
+    where
+        T: Nullable,
+    {
+        aggregate(Aggregate::Min, self.node)
+    }
+
+    /// `MAX(expr)`: NULL (`None`) over no rows.
+    pub fn max(self) -> TypedExpr<M, Option<T::Inner>>
+    where
+        T: Nullable,
+    {
+        aggregate(Aggregate::Max, self.node)
+    }
+
+    /// `SUM(expr)`, typed as [`Column::sum`] types it.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Line { #[orm(primary_key)] id: i64, cents: i32, quantity: i32 }
+    /// let q = Line::query().select(Line::cents.mul(Line::quantity).sum());
+    /// assert_eq!(q.to_sql(Dialect::Postgres).sql,
+    ///     r#"SELECT CAST(SUM("line"."cents" * "line"."quantity") AS BIGINT) FROM "line""#);
+    /// ```
+    pub fn sum(self) -> TypedExpr<M, Option<T::Sum>>
+    where
+        T: Summable,
+    {
+        sum::<M, T>(self.node)
+    }
+
+    /// `AVG(expr)` as `f64`; NULL (`None`) over no rows.
+    pub fn avg(self) -> TypedExpr<M, Option<f64>>
+    where
+        T: Summable,
+    {
+        avg(self.node)
     }
 }
 
