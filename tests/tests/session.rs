@@ -99,6 +99,34 @@ fn user(name: &str) -> User {
     }
 }
 
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_folders")]
+struct Folder {
+    #[orm(primary_key)]
+    id: i64,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_files")]
+struct File {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(Folder), on_delete = "cascade")]
+    folder_id: i64,
+    name: String,
+}
+
+/// Rows that point at a file: cleared when it goes.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ses_shortcuts")]
+struct Shortcut {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(File), on_delete = "set null")]
+    file_id: Option<i64>,
+}
+
 async fn setup(db: &Database) -> TestResult {
     db.create_tables(&[
         User::table_def(),
@@ -656,7 +684,86 @@ async fn racing_sessions_lose_no_increment(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Deleting a parent whose foreign keys say `ON DELETE CASCADE` / `SET NULL`: the
+/// session's objects change as the database's rows did (children leave the session,
+/// grandchildren too; references are cleared), and a rollback brings them back.
+async fn database_cascades_are_reflected(db: Database) -> TestResult {
+    db.create_tables(&[
+        Folder::table_def(),
+        File::table_def(),
+        Shortcut::table_def(),
+    ])
+    .await?;
+    let mut session = db.session();
+    let docs = session.add(Folder {
+        id: 0,
+        name: "docs".into(),
+    });
+    let keep = session.add(Folder {
+        id: 0,
+        name: "keep".into(),
+    });
+    session.commit().await?;
+    let (docs_id, keep_id) = (session[docs].id, session[keep].id);
+    let a = session.add(File {
+        id: 0,
+        folder_id: docs_id,
+        name: "a".into(),
+    });
+    let b = session.add(File {
+        id: 0,
+        folder_id: docs_id,
+        name: "b".into(),
+    });
+    let c = session.add(File {
+        id: 0,
+        folder_id: keep_id,
+        name: "c".into(),
+    });
+    session.commit().await?;
+    let to_a = session.add(Shortcut {
+        id: 0,
+        file_id: Some(session[a].id),
+    });
+    let to_c = session.add(Shortcut {
+        id: 0,
+        file_id: Some(session[c].id),
+    });
+    session.commit().await?;
+
+    session.delete(docs);
+    session.flush().await?;
+    for file in [a, b] {
+        assert_eq!(session.state(file), ObjectState::Detached);
+    }
+    assert_eq!(session.state(c), ObjectState::Persistent);
+    assert_eq!(session[to_a].file_id, None, "SET NULL reached the object");
+    assert!(
+        !session.is_modified(to_a),
+        "and the snapshot: nothing left to write"
+    );
+    assert_eq!(session[to_c].file_id, Some(session[c].id));
+
+    // A rollback undoes the deletes, in the session as in the database.
+    session.rollback().await?;
+    assert_eq!(session.state(a), ObjectState::Persistent);
+    assert_eq!(session[b].name, "b");
+    assert_eq!(session[to_a].file_id, Some(session[a].id));
+    assert_eq!(File::query().count(&db).await?, 3);
+
+    session.delete(docs);
+    session.commit().await?;
+    assert_eq!(session.state(a), ObjectState::Detached);
+    assert_eq!(session[to_a].file_id, None);
+    // The database agrees.
+    assert_eq!(File::query().count(&db).await?, 1);
+    let stored = Shortcut::get(&db, session[to_a].id).await?;
+    assert_eq!(stored.map(|s| s.file_id), Some(None));
+    Ok(())
+}
+
 backend_tests!(
+    database_cascades_are_reflected,
     the_unit_of_work_round_trip,
     the_identity_map,
     flushes_write_only_what_changed,

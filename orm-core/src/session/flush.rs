@@ -367,12 +367,14 @@ fn record(
         }
     }
     journal.inserted.extend(keys_before);
+    let mut gone: Vec<DeletedRow> = Vec::new();
     for (slot, cell) in slots.iter_mut().enumerate() {
         let Some(entry) = cell else { continue };
         match entry.state {
             State::Deleted => {
                 if let Some(loaded) = &entry.loaded {
                     identity.remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(loaded)));
+                    gone.push(DeletedRow::of(entry, loaded.clone()));
                 }
                 if let Some(entry) = cell.take() {
                     journal.deleted.push((slot, entry));
@@ -391,6 +393,96 @@ fn record(
                 entry.state = State::Persistent;
             }
         }
+    }
+    apply_database_cascades(slots, identity, journal, gone);
+}
+
+/// A row a flush deleted: its table and values, to find the rows that named it.
+struct DeletedRow {
+    table: &'static str,
+    columns: &'static [&'static str],
+    values: Vec<Value>,
+}
+
+impl DeletedRow {
+    fn of(entry: &Entry, values: Vec<Value>) -> DeletedRow {
+        DeletedRow {
+            table: entry.ops.table,
+            columns: entry.ops.columns,
+            values,
+        }
+    }
+
+    /// The row's value of `column`.
+    fn value(&self, column: &str) -> Option<&Value> {
+        let at = self.columns.iter().position(|c| *c == column)?;
+        self.values.get(at)
+    }
+}
+
+/// What the database's `ON DELETE` actions did to the objects the session holds, once
+/// rows they named are deleted: `CASCADE` deleted their rows too (they leave the session,
+/// and their own children follow), `SET NULL` cleared their foreign key.
+fn apply_database_cascades(
+    slots: &mut [Option<Entry>],
+    identity: &mut HashMap<Identity, usize>,
+    journal: &mut Journal,
+    mut gone: Vec<DeletedRow>,
+) {
+    use orm_schema::ReferentialAction;
+    while let Some(row) = gone.pop() {
+        for (slot, cell) in slots.iter_mut().enumerate() {
+            let Some(entry) = cell else { continue };
+            let Some(loaded) = entry.loaded.clone() else {
+                continue;
+            };
+            for fk in &(entry.ops.table_def)().foreign_keys {
+                let ([column], [ref_column]) = (fk.columns.as_slice(), fk.ref_columns.as_slice())
+                else {
+                    continue;
+                };
+                let Some(at) = entry.ops.columns.iter().position(|c| c == column) else {
+                    continue;
+                };
+                let names_row = fk.ref_table == row.table
+                    && row
+                        .value(ref_column)
+                        .is_some_and(|v| same_key(v, &loaded[at]));
+                if !names_row {
+                    continue;
+                }
+                match fk.on_delete {
+                    Some(ReferentialAction::Cascade) => {
+                        identity
+                            .remove(&Identity::of(entry.ops.type_id, &entry.ops.key_of(&loaded)));
+                        gone.push(DeletedRow::of(entry, loaded.clone()));
+                        if let Some(mut entry) = cell.take() {
+                            entry.state = State::Deleted;
+                            journal.deleted.push((slot, entry));
+                        }
+                        break;
+                    }
+                    Some(ReferentialAction::SetNull) => {
+                        let column = entry.ops.columns[at];
+                        if (entry.ops.set_reference)(&mut *entry.object, column, None).is_ok() {
+                            let cleared = entry.values().swap_remove(at);
+                            if let Some(loaded) = entry.loaded.as_mut() {
+                                loaded[at] = cleared;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Whether a foreign key's value names a key: integers of any width by number.
+fn same_key(key: &Value, reference: &Value) -> bool {
+    match (as_i64(key), as_i64(reference)) {
+        (Some(a), Some(b)) => a == b,
+        _ => !key.is_null() && key == reference,
     }
 }
 

@@ -442,6 +442,11 @@ impl Session {
 
     /// Marks the object for deletion at the next flush. A pending object simply leaves
     /// the session (it has no row).
+    ///
+    /// What the database does to other rows then shows in the session's objects: those
+    /// whose foreign key says `on_delete = "cascade"` leave the session with their rows
+    /// (and theirs after them), those that say `"set null"` have it cleared. A rollback
+    /// brings them back as the database has them.
     pub fn delete<M: Model>(&mut self, handle: Obj<M>) {
         let Some(entry) = self.entry_mut(handle) else {
             return;
