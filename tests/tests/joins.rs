@@ -5,7 +5,7 @@
 use orm_core::prelude::*;
 use orm_core::query::Source;
 use orm_core::{Relation, RelationKind};
-use orm_tests::{TestResult, backend_tests};
+use orm_tests::{TestResult, backend_tests, statements_of};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "join_users")]
@@ -439,7 +439,81 @@ async fn a_table_not_joined_is_refused(db: Database) -> TestResult {
     Ok(())
 }
 
+/// Loading through relations: a query per level whatever the number of parents,
+/// groups in the parents' order, belongs-to rows copied to every child that names them,
+/// many-to-many through the association table; each group as a join finds it.
+async fn relations_load_in_one_query_per_level(db: Database) -> TestResult {
+    fixture(&db).await?;
+    let (loaded, statements) = statements_of(async {
+        let users = User::query().order_by(User::name.desc()).all(&db).await?;
+        let posts = User::posts().load(&users, &db).await?;
+        let flat: Vec<Post> = posts.iter().flatten().cloned().collect();
+        let comments = Post::comments().load(&flat, &db).await?;
+        let tags = Post::tags().load(&flat, &db).await?;
+        Ok::<_, Error>((users, posts, flat, comments, tags))
+    })
+    .await;
+    let (users, posts, flat, comments, tags) = loaded?;
+    assert_eq!(statements.len(), 4, "{statements:#?}");
+    for (user, theirs) in users.iter().zip(&posts) {
+        let joined: Vec<Post> = User::query()
+            .join(User::posts())
+            .filter(User::id.eq(user.id))
+            .order_by(Post::id)
+            .all(&db)
+            .await?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(theirs, &joined, "posts of {}", user.name);
+    }
+    assert_eq!(posts.last().map(Vec::len), Some(3), "ann's, last by name");
+    let texts: Vec<Vec<&str>> = comments
+        .iter()
+        .map(|g| g.iter().map(|c| c.text.as_str()).collect())
+        .collect();
+    let titles: Vec<&str> = flat.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["b1", "a1", "a2", "a3"]);
+    assert_eq!(texts, [vec!["ok"], vec!["nice", "anon"], vec![], vec![]]);
+    let labels: Vec<Vec<&str>> = tags
+        .iter()
+        .map(|g| g.iter().map(|t| t.label.as_str()).collect())
+        .collect();
+    assert_eq!(labels, [vec!["rust"], vec!["rust", "sql"], vec![], vec![]]);
+    // Back up: every post gets its author, though three share one.
+    let authors = Post::author().load_one(&flat, &db).await?;
+    let names: Vec<&str> = authors
+        .iter()
+        .map(|u| u.as_ref().map_or("", |u| u.name.as_str()))
+        .collect();
+    assert_eq!(names, ["bob", "ann", "ann", "ann"]);
+    // A NULL foreign key has no parent.
+    let all_comments: Vec<Comment> = comments.into_iter().flatten().collect();
+    let by = Comment::commenter().load_one(&all_comments, &db).await?;
+    let by: Vec<Option<&str>> = by
+        .iter()
+        .map(|u| u.as_ref().map(|u| u.name.as_str()))
+        .collect();
+    assert_eq!(by, [Some("ann"), Some("bob"), None]);
+    // One parent, and a relation with a filter.
+    let ann = users.last().expect("three users");
+    let popular = User::posts()
+        .filter(Post::views.ge(10))
+        .of(ann, &db)
+        .await?;
+    assert_eq!(
+        popular.iter().map(|p| p.views).collect::<Vec<_>>(),
+        [10, 30]
+    );
+    assert!(
+        User::posts().of(&users[0], &db).await?.is_empty(),
+        "cy has none"
+    );
+    Ok(())
+}
+
 backend_tests!(
+    relations_load_in_one_query_per_level,
     inner_join_filters_on_both_sides,
     left_join_returns_none_for_missing_rows,
     three_tables_and_an_alias,

@@ -27,6 +27,7 @@ pub use functions::{Case, CaseValue, Castable, Float};
 pub use functions::{DateOrTime, HasDate, HasTime, Timestamp, now};
 pub use order::Ordering;
 pub use raw::{Raw, raw};
+pub(crate) use related::KeyId;
 pub use select::Select;
 pub use selection::{FromRow, Nullable, SelectItem, Selection, Summable, count_all};
 pub use update::Update;

@@ -176,13 +176,13 @@ fn references<C: Model, P: Model>(column: &str) -> Result<()> {
 /// A key as a map key: an integer foreign key and the key it names are equal even where
 /// their widths differ (`i32` and `i64`); other keys by their spelling.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyId {
+pub(crate) enum KeyId {
     Integer(i64),
     Other(String),
 }
 
 impl KeyId {
-    fn of(value: &Value) -> KeyId {
+    pub(crate) fn of(value: &Value) -> KeyId {
         match crate::query::model_write::value_as_i64(value) {
             Some(n) => KeyId::Integer(n),
             None => KeyId::Other(format!("{value:?}")),

@@ -3,6 +3,7 @@
 //! and to load related rows for many parents at once.
 
 mod join;
+mod load;
 mod scope;
 
 use std::marker::PhantomData;
