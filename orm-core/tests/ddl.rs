@@ -88,6 +88,56 @@ struct Membership {
     team_id: i32,
 }
 
+/// Accounts have a unique code and a unique (tenant, number) besides their key.
+#[derive(Model)]
+#[orm(table = "accounts", unique(columns("tenant", "number")))]
+struct Account {
+    #[orm(primary_key)]
+    id: i64,
+    tenant: i32,
+    number: i32,
+    #[orm(unique, max_length = 16)]
+    code: String,
+}
+
+/// Foreign keys to those: composite, to a non-key column, with names of their own.
+#[derive(Model)]
+#[orm(
+    table = "transfers",
+    foreign_key(
+        columns("tenant", "account_number"),
+        references(Account),
+        ref_columns("tenant", "number"),
+        name = "fk_transfer_account",
+        on_delete = "cascade",
+    )
+)]
+struct Transfer {
+    #[orm(primary_key)]
+    id: i64,
+    tenant: i32,
+    account_number: i32,
+    #[orm(references(Account), ref_column = "code", fk_name = "fk_transfer_code")]
+    account_code: Option<String>,
+}
+
+#[test]
+fn composite_named_and_non_key_foreign_keys() {
+    let tables = [Transfer::table_def(), Account::table_def()];
+    let fks = &Transfer::table_def().foreign_keys;
+    assert_eq!(fks.len(), 2);
+    assert_eq!(fks[0].columns, ["account_code"]);
+    assert_eq!(fks[0].ref_columns, ["code"]);
+    assert_eq!(fks[0].constraint_name("transfers"), "fk_transfer_code");
+    assert_eq!(fks[1].columns, ["tenant", "account_number"]);
+    assert_eq!(fks[1].ref_columns, ["tenant", "number"]);
+    insta::assert_snapshot!(per_dialect(|d| {
+        let mut all = create_statements(d, &tables).unwrap();
+        all.extend(drop_statements(d, &tables).unwrap());
+        all
+    }));
+}
+
 fn per_dialect(statements: impl Fn(Dialect) -> Vec<String>) -> String {
     Dialect::ALL
         .iter()
@@ -166,6 +216,7 @@ fn a_foreign_key_cycle_is_refused_with_its_tables() {
         columns: vec!["captain_id".into()],
         ref_table: "members".into(),
         ref_columns: vec!["id".into()],
+        name: None,
         on_delete: None,
         on_update: None,
     });
@@ -192,6 +243,7 @@ fn a_foreign_key_cycle_is_created_then_closed() {
         columns: vec!["captain_id".into()],
         ref_table: "members".into(),
         ref_columns: vec!["id".into()],
+        name: None,
         on_delete: None,
         on_update: None,
     });
@@ -269,6 +321,7 @@ fn schema_changes() {
                 columns: vec!["team_id".into()],
                 ref_table: "teams".into(),
                 ref_columns: vec!["id".into()],
+                name: None,
                 on_delete: Some(ReferentialAction::SetNull),
                 on_update: None,
             },

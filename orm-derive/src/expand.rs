@@ -324,28 +324,25 @@ fn relations(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let relations = model.references.iter().filter_map(|r| {
         let name = r.relation.as_ref()?;
-        let field = model.columns().find(|f| f.column == r.column)?;
-        let vis = &field.vis;
-        let target = if r.is_self() {
-            quote!(#ident)
-        } else {
-            let path = &r.model;
-            quote!(#path)
-        };
-        let function = format_ident!("{}", name, span = field.ident.span());
+        let first = model
+            .columns()
+            .find(|f| Some(&f.ident) == r.fields.first())?;
+        let vis = &first.vis;
+        let target = table_def::target(model, r);
+        let function = format_ident!("{}", name, span = first.ident.span());
         let doc = format!(
             "The `{}` that `{}` names (belongs-to).",
             r.model_name(),
-            field.ident
+            r.columns.join("`, `")
         );
-        let column = &r.column;
+        let columns = &r.columns;
+        let ref_columns = table_def::ref_columns(model, r);
         Some(quote! {
             #[doc = #doc]
             #vis fn #function() -> ::orm_core::Relation<#ident, #target> {
                 ::orm_core::Relation::foreign_key(
                     #name,
-                    #column,
-                    <#target as ::orm_core::Model>::PRIMARY_KEY[0],
+                    ::std::vec![#((#columns, #ref_columns)),*],
                 )
             }
         })

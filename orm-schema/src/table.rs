@@ -190,8 +190,10 @@ pub struct ForeignKeyDef {
     pub columns: Vec<String>,
     /// The referenced table.
     pub ref_table: String,
-    /// The referenced columns (its primary key).
+    /// The referenced columns: its primary key, or columns under a unique constraint.
     pub ref_columns: Vec<String>,
+    /// The constraint's name, where not the conventional one (`fk_<table>_<columns>`).
+    pub name: Option<String>,
     /// What happens to referencing rows when the referenced row is deleted.
     pub on_delete: Option<ReferentialAction>,
     /// What happens to referencing rows when the referenced key changes.
@@ -199,9 +201,12 @@ pub struct ForeignKeyDef {
 }
 
 impl ForeignKeyDef {
-    /// The constraint's name in `table`: `fk_<table>_<columns>`.
+    /// The constraint's name in `table`: its own, or `fk_<table>_<columns>`.
     pub fn constraint_name(&self, table: &str) -> String {
-        conventional_name("fk", table, &self.columns)
+        match &self.name {
+            Some(name) => name.clone(),
+            None => conventional_name("fk", table, &self.columns),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use orm_schema::parse::{ModelDef, ModelReference};
 use orm_schema::{ColumnDef, IndexDef, ReferentialAction, SqlType, UniqueDef};
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 /// The `TableDef` expression, foreign keys resolved through the referenced models' consts
@@ -16,7 +16,7 @@ pub(super) fn table_def(model: &ModelDef) -> TokenStream {
     let primary_key = strings(&t.primary_key);
     let uniques = t.uniques.iter().map(unique);
     let indexes = t.indexes.iter().map(index);
-    let foreign_keys = model.references.iter().map(foreign_key);
+    let foreign_keys = model.references.iter().map(|r| foreign_key(model, r));
     quote! {
         ::orm_core::schema::TableDef {
             name: ::std::string::String::from(#name),
@@ -29,45 +29,91 @@ pub(super) fn table_def(model: &ModelDef) -> TokenStream {
     }
 }
 
-/// A compile-time check that each referenced model has a single-column key, as the
-/// foreign key's one column needs. (`references(Self)` is checked by the parser.)
+/// The referenced model as a type: its path, or the model itself for `references(Self)`
+/// (`Self` is not a type outside the model's impls).
+pub(super) fn target(model: &ModelDef, r: &ModelReference) -> TokenStream {
+    if r.is_self() {
+        let ident = &model.ident;
+        quote!(#ident)
+    } else {
+        let path = &r.model;
+        quote!(#path)
+    }
+}
+
+/// The referenced column names, as expressions: the target's key, or its fields' columns
+/// (through their handles, so that a field that does not exist is a compile error).
+pub(super) fn ref_columns(model: &ModelDef, r: &ModelReference) -> Vec<TokenStream> {
+    let target = target(model, r);
+    if r.ref_fields.is_empty() {
+        (0..r.columns.len())
+            .map(|i| quote!(<#target as ::orm_core::Model>::PRIMARY_KEY[#i]))
+            .collect()
+    } else {
+        r.ref_fields
+            .iter()
+            .map(|f| {
+                let field = format_ident!("{}", f, span = r.model.span());
+                quote!(#target::#field.name())
+            })
+            .collect()
+    }
+}
+
+/// Compile-time checks of each foreign key: the referenced key has as many columns as
+/// the foreign key, and each field has the type of the column it references (or an
+/// `Option` of it: MySQL refuses `INT` against `BIGINT` at `CREATE TABLE`).
 pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
-    // A foreign key's field has the type of the key it references, or an `Option` of it
-    // (MySQL refuses `INT` against `BIGINT` at `CREATE TABLE`).
-    let types = model.references.iter().filter_map(|r| {
-        let field = model.columns().find(|f| f.column == r.column)?;
-        let ty = &field.ty;
-        let target = if r.is_self() {
-            let ident = &model.ident;
-            quote!(#ident)
-        } else {
-            let path = &r.model;
-            quote!(#path)
-        };
-        Some(quote_spanned! {ty.span()=>
-            const _: () = {
-                fn refers<F: ::orm_core::__private::RefersTo<K>, K>() {}
-                let _ = refers::<#ty, <#target as ::orm_core::Model>::Key>;
-            };
-        })
-    });
-    let types: Vec<TokenStream> = types.collect();
-    let assertions = model.references.iter().filter(|r| !r.is_self()).map(|r| {
-        let target = &r.model;
-        let message = format!(
-            "`{}.{}` references `{}`, whose primary key is not a single column",
-            model.ident,
-            r.column,
-            r.model_name()
-        );
-        quote_spanned! {target.span()=>
-            const _: () = ::core::assert!(
-                <#target as ::orm_core::Model>::PRIMARY_KEY.len() == 1,
-                #message
+    let mut checks = Vec::new();
+    for r in &model.references {
+        let target = target(model, r);
+        let fields: Vec<_> = r
+            .fields
+            .iter()
+            .filter_map(|ident| model.columns().find(|f| &f.ident == ident))
+            .collect();
+        if r.ref_fields.is_empty() {
+            let count = r.columns.len();
+            let message = format!(
+                "`{}.{}` references the key of `{}`, which has another number of columns: \
+                 name the referenced fields with `ref_columns(...)`, one per field",
+                model.ident,
+                r.columns.join("`, `"),
+                r.model_name()
             );
+            let span = r.model.span();
+            checks.push(quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    <#target as ::orm_core::Model>::PRIMARY_KEY.len() == #count,
+                    #message
+                );
+            });
+            // A one-column key: the field has the key's type.
+            if let [field] = fields.as_slice() {
+                let ty = &field.ty;
+                checks.push(quote_spanned! {ty.span()=>
+                    const _: () = {
+                        fn refers<F: ::orm_core::__private::RefersTo<K>, K>() {}
+                        let _ = refers::<#ty, <#target as ::orm_core::Model>::Key>;
+                    };
+                });
+            }
+        } else {
+            for (field, ref_field) in fields.iter().zip(&r.ref_fields) {
+                let ty = &field.ty;
+                let ref_field = format_ident!("{}", ref_field, span = r.model.span());
+                checks.push(quote_spanned! {ty.span()=>
+                    const _: () = {
+                        fn refers<F: ::orm_core::__private::RefersTo<K>, K, M>(
+                            _: ::orm_core::Column<M, K>,
+                        ) {}
+                        let _ = || refers::<#ty, _, _>(#target::#ref_field);
+                    };
+                });
+            }
         }
-    });
-    quote!(#(#assertions)* #(#types)*)
+    }
+    quote!(#(#checks)*)
 }
 
 fn column(c: &ColumnDef) -> TokenStream {
@@ -125,25 +171,23 @@ fn index(i: &IndexDef) -> TokenStream {
     }
 }
 
-fn foreign_key(r: &ModelReference) -> TokenStream {
-    let ModelReference {
-        column,
-        model,
-        on_delete,
-        on_update,
-        ..
-    } = r;
-    let target = quote_spanned!(model.span()=> <#model as ::orm_core::Model>);
-    let on_delete = action(*on_delete);
-    let on_update = action(*on_update);
+fn foreign_key(model: &ModelDef, r: &ModelReference) -> TokenStream {
+    let target = target(model, r);
+    let target = quote_spanned!(r.model.span()=> <#target as ::orm_core::Model>);
+    let columns = &r.columns;
+    let ref_columns = ref_columns(model, r);
+    let name = match &r.name {
+        Some(name) => quote!(::core::option::Option::Some(::std::string::String::from(#name))),
+        None => quote!(::core::option::Option::None),
+    };
+    let on_delete = action(r.on_delete);
+    let on_update = action(r.on_update);
     quote! {
         ::orm_core::schema::ForeignKeyDef {
-            columns: ::std::vec![::std::string::String::from(#column)],
+            columns: ::std::vec![#(::std::string::String::from(#columns)),*],
             ref_table: ::std::string::String::from(#target::TABLE),
-            ref_columns: #target::PRIMARY_KEY
-                .iter()
-                .map(|c| ::std::string::String::from(*c))
-                .collect(),
+            ref_columns: ::std::vec![#(::std::string::String::from(#ref_columns)),*],
+            name: #name,
             on_delete: #on_delete,
             on_update: #on_update,
         }

@@ -71,13 +71,13 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     );
     assert!(model_item(&items, "AUTO_INCREMENT").contains("Some (0usize)"));
     assert_eq!(model_item(&items, "Key"), "type Key = i64 ;");
-    let from_row = model_item(&items, "from_row");
+    let from_row = model_item(&items, "from_row_at");
     assert!(
         from_row.contains("cache : :: core :: default :: Default :: default ()"),
         "{from_row}"
     );
     assert!(
-        from_row.contains(r#"decode (row , 1usize , "User" , "email") ?"#),
+        from_row.contains(r#"decode (row , offset + 1usize , "User" , "email") ?"#),
         "{from_row}"
     );
     let set_key = model_item(&items, "set_generated_key");
@@ -122,7 +122,7 @@ fn references_resolve_through_the_other_models_consts() {
     let table_def = model_item(&items, "table_def");
     assert!(table_def.contains("ref_table : :: std :: string :: String :: from (< crate :: User as :: orm_core :: Model > :: TABLE)"), "{table_def}");
     assert!(
-        table_def.contains("< Self as :: orm_core :: Model > :: PRIMARY_KEY"),
+        table_def.contains("< Post as :: orm_core :: Model > :: PRIMARY_KEY [0usize]"),
         "{table_def}"
     );
     assert!(
@@ -133,12 +133,11 @@ fn references_resolve_through_the_other_models_consts() {
         .iter()
         .filter(|i| matches!(i, Item::Const(_)))
         .collect();
-    // A single-column-key assertion for `User` (none for `Self`), and a type check for
-    // each foreign key's field.
+    // A key-width assertion and a type check for each foreign key.
     assert_eq!(
         assertions.len(),
-        3,
-        "a key assertion for `User`, none for `Self`; two type checks"
+        4,
+        "a key assertion and a type check for `User` and for `Self`"
     );
 }
 

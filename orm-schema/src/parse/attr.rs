@@ -37,6 +37,10 @@ pub(crate) mod key {
     pub(crate) const SQL_TYPE: &str = "sql_type";
     pub(crate) const REFERENCES: &str = "references";
     pub(crate) const RELATION: &str = "relation";
+    pub(crate) const REF_COLUMN: &str = "ref_column";
+    pub(crate) const REF_COLUMNS: &str = "ref_columns";
+    pub(crate) const FK_NAME: &str = "fk_name";
+    pub(crate) const FOREIGN_KEY: &str = "foreign_key";
     pub(crate) const ON_DELETE: &str = "on_delete";
     pub(crate) const ON_UPDATE: &str = "on_update";
     pub(crate) const AUTO_INCREMENT: &str = "auto_increment";
@@ -85,7 +89,25 @@ pub(crate) struct StructAttrs {
     pub(crate) table: Option<String>,
     pub(crate) indexes: Vec<ConstraintAttr>,
     pub(crate) uniques: Vec<ConstraintAttr>,
+    pub(crate) foreign_keys: Vec<ForeignKeyAttr>,
     pub(crate) hooks: bool,
+}
+
+/// The struct's `foreign_key(...)`: a foreign key over one field or several.
+#[derive(Debug)]
+pub(crate) struct ForeignKeyAttr {
+    /// The span of the `foreign_key` key.
+    pub(crate) span: Span,
+    pub(crate) seen: Seen,
+    /// Field names, as written.
+    pub(crate) columns: Vec<LitStr>,
+    pub(crate) references: Option<Path>,
+    /// The referenced model's field names, as written (its key when empty).
+    pub(crate) ref_columns: Vec<LitStr>,
+    pub(crate) name: Option<String>,
+    pub(crate) relation: Option<String>,
+    pub(crate) on_delete: Option<ReferentialAction>,
+    pub(crate) on_update: Option<ReferentialAction>,
 }
 
 /// The struct's `index(...)` or `unique(...)`: constraints over several fields.
@@ -113,6 +135,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) sql_type: Option<String>,
     pub(crate) references: Option<Path>,
     pub(crate) relation: Option<String>,
+    pub(crate) ref_column: Option<String>,
+    pub(crate) fk_name: Option<String>,
     pub(crate) on_delete: Option<ReferentialAction>,
     pub(crate) on_update: Option<ReferentialAction>,
     pub(crate) auto_increment: Option<bool>,
@@ -136,8 +160,43 @@ const STRUCT_GRAMMAR: Grammar<StructAttrs> = &[
             .extend(constraint(cx, meta, UNIQUE_GRAMMAR, example)?);
         Ok(())
     }),
+    (key::FOREIGN_KEY, |cx, meta, a| {
+        a.foreign_keys.extend(foreign_key(cx, meta)?);
+        Ok(())
+    }),
     (key::HOOKS, |cx, meta, a| {
         a.hooks = flag(cx, meta)?;
+        Ok(())
+    }),
+];
+
+const FOREIGN_KEY_GRAMMAR: Grammar<ForeignKeyAttr> = &[
+    (key::COLUMNS, |cx, meta, a| {
+        a.columns = string_list(cx, meta, r#"columns("field_a", "field_b")"#)?;
+        Ok(())
+    }),
+    (key::REFERENCES, |cx, meta, a| {
+        a.references = model_path(cx, meta)?;
+        Ok(())
+    }),
+    (key::REF_COLUMNS, |cx, meta, a| {
+        a.ref_columns = string_list(cx, meta, r#"ref_columns("field_a", "field_b")"#)?;
+        Ok(())
+    }),
+    (key::NAME, |cx, meta, a| {
+        a.name = name_value(cx, meta, r#"name = "fk_name""#)?;
+        Ok(())
+    }),
+    (key::RELATION, |cx, meta, a| {
+        a.relation = name_value(cx, meta, r#"relation = "parent""#)?;
+        Ok(())
+    }),
+    (key::ON_DELETE, |cx, meta, a| {
+        a.on_delete = action_value(cx, meta, r#"on_delete = "cascade""#)?;
+        Ok(())
+    }),
+    (key::ON_UPDATE, |cx, meta, a| {
+        a.on_update = action_value(cx, meta, r#"on_update = "cascade""#)?;
         Ok(())
     }),
 ];
@@ -210,6 +269,14 @@ const FIELD_GRAMMAR: Grammar<FieldAttrs> = &[
         a.relation = name_value(cx, meta, r#"relation = "author""#)?;
         Ok(())
     }),
+    (key::REF_COLUMN, |cx, meta, a| {
+        a.ref_column = name_value(cx, meta, r#"ref_column = "field""#)?;
+        Ok(())
+    }),
+    (key::FK_NAME, |cx, meta, a| {
+        a.fk_name = name_value(cx, meta, r#"fk_name = "fk_posts_author""#)?;
+        Ok(())
+    }),
     (key::ON_DELETE, |cx, meta, a| {
         a.on_delete = action_value(cx, meta, r#"on_delete = "cascade""#)?;
         Ok(())
@@ -240,8 +307,8 @@ pub(crate) fn struct_attrs(cx: &Ctxt, attrs: &[Attribute]) -> StructAttrs {
             let Some((key, handler)) = lookup(cx, &meta, STRUCT_GRAMMAR, Some(&misplaced)) else {
                 return skip_value(&meta);
             };
-            // `index(...)` and `unique(...)` may be given several times.
-            let repeatable = key == key::INDEX || key == key::UNIQUE;
+            // `index(...)`, `unique(...)` and `foreign_key(...)` may be given several times.
+            let repeatable = key == key::INDEX || key == key::UNIQUE || key == key::FOREIGN_KEY;
             if !repeatable && !out.seen.first(cx, key, meta.path.span()) {
                 return skip_value(&meta);
             }
@@ -312,6 +379,46 @@ fn lookup<T, U>(
     }
     cx.error_spanned_by(&meta.path, message);
     None
+}
+
+/// The struct's `foreign_key(...)`.
+fn foreign_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<ForeignKeyAttr>> {
+    let example = r#"foreign_key(columns("field_a", "field_b"), references(OtherModel))"#;
+    if !meta.input.peek(token::Paren) {
+        cx.error_spanned_by(&meta.path, format!("expected `{example}`"));
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let mut out = ForeignKeyAttr {
+        span: meta.path.span(),
+        seen: Seen::default(),
+        columns: Vec::new(),
+        references: None,
+        ref_columns: Vec::new(),
+        name: None,
+        relation: None,
+        on_delete: None,
+        on_update: None,
+    };
+    meta.parse_nested_meta(|inner| {
+        let Some((k, handler)) = lookup::<_, ()>(cx, &inner, FOREIGN_KEY_GRAMMAR, None) else {
+            return skip_value(&inner);
+        };
+        if !out.seen.first(cx, k, inner.path.span()) {
+            return skip_value(&inner);
+        }
+        handler(cx, &inner, &mut out)
+    })?;
+    if out.columns.is_empty() || out.references.is_none() {
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "`foreign_key` needs its fields and the model they reference: write `{example}`"
+            ),
+        );
+        return Ok(None);
+    }
+    Ok(Some(out))
 }
 
 /// The struct's `index(...)` or `unique(...)`, read with `grammar`.

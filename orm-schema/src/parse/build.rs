@@ -50,10 +50,16 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
 
     let table_def = table_def(cx, &table, &struct_attrs, &fields);
     let field_names: Vec<String> = fields.iter().map(|f| f.def.ident.to_string()).collect();
-    let references = fields
+    let mut references: Vec<ModelReference> = fields
         .iter()
-        .filter_map(|f| reference(f, &field_names))
+        .filter_map(|f| reference(cx, f, &field_names))
         .collect();
+    references.extend(
+        struct_attrs
+            .foreign_keys
+            .iter()
+            .filter_map(|fk| struct_foreign_key(cx, fk, &fields)),
+    );
     Some(ModelDef {
         ident: input.ident.clone(),
         fields: fields.into_iter().map(|f| f.def).collect(),
@@ -257,8 +263,17 @@ fn field_column(cx: &Ctxt, name: &LitStr, fields: &[ReadField]) -> Option<String
     }
 }
 
-fn reference(f: &ReadField, field_names: &[String]) -> Option<ModelReference> {
+fn reference(cx: &Ctxt, f: &ReadField, field_names: &[String]) -> Option<ModelReference> {
     let model = f.attrs.references.clone().filter(|_| !f.def.skip)?;
+    if let Some(name) = &f.attrs.relation
+        && (field_names.contains(name) || MODEL_ITEMS.contains(&name.as_str()))
+    {
+        let message = format!(
+            "relation `{name}` would share its name with a field's column handle or a method \
+             of `Model`: choose another"
+        );
+        cx.error_at(key_span(f, key::RELATION), message);
+    }
     let relation = f.attrs.relation.clone().or_else(|| {
         let field = f.def.ident.to_string();
         let name = field.strip_suffix("_id")?;
@@ -268,11 +283,62 @@ fn reference(f: &ReadField, field_names: &[String]) -> Option<ModelReference> {
         free.then(|| name.to_string())
     });
     Some(ModelReference {
-        column: f.def.column.clone(),
+        columns: vec![f.def.column.clone()],
+        fields: vec![f.def.ident.clone()],
         model,
+        ref_fields: f.attrs.ref_column.iter().cloned().collect(),
+        name: f.attrs.fk_name.clone(),
         relation,
         on_delete: f.attrs.on_delete,
         on_update: f.attrs.on_update,
+    })
+}
+
+/// The struct's `foreign_key(...)`, its fields found among `fields`.
+fn struct_foreign_key(
+    cx: &Ctxt,
+    fk: &attr::ForeignKeyAttr,
+    fields: &[ReadField],
+) -> Option<ModelReference> {
+    let mut columns = Vec::new();
+    let mut idents = Vec::new();
+    for name in &fk.columns {
+        let found = fields
+            .iter()
+            .find(|f| !f.def.skip && f.def.ident.unraw() == name.value().as_str());
+        match found {
+            Some(f) => {
+                columns.push(f.def.column.clone());
+                idents.push(f.def.ident.clone());
+            }
+            None => {
+                let message = format!(
+                    "`foreign_key` names `{}`, which is not a column of this struct",
+                    name.value()
+                );
+                cx.error_spanned_by(name, message);
+                return None;
+            }
+        }
+    }
+    if !fk.ref_columns.is_empty() && fk.ref_columns.len() != fk.columns.len() {
+        let message = format!(
+            "`foreign_key` names {} field(s) but {} `ref_columns`: name one referenced field for each",
+            fk.columns.len(),
+            fk.ref_columns.len()
+        );
+        cx.error_at(fk.span, message);
+        return None;
+    }
+    Some(ModelReference {
+        columns,
+        fields: idents,
+        model: fk.references.clone()?,
+        ref_fields: fk.ref_columns.iter().map(LitStr::value).collect(),
+        name: fk.name.clone(),
+        relation: fk.relation.clone(),
+        on_delete: fk.on_delete,
+        on_update: fk.on_update,
     })
 }
 

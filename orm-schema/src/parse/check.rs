@@ -104,12 +104,19 @@ fn actions_need_references(cx: &Ctxt, f: &ReadField) {
     if f.attrs.seen.span(key::REFERENCES).is_some() {
         return;
     }
-    for action in [key::ON_DELETE, key::ON_UPDATE, key::RELATION] {
+    for action in [
+        key::ON_DELETE,
+        key::ON_UPDATE,
+        key::RELATION,
+        key::REF_COLUMN,
+        key::FK_NAME,
+    ] {
         if let Some(span) = f.attrs.seen.span(action) {
-            let example = if action == key::RELATION {
-                "relation = \"parent\""
-            } else {
-                "on_delete = \"cascade\""
+            let example = match action {
+                key::RELATION => "relation = \"parent\"",
+                key::REF_COLUMN => "ref_column = \"field\"",
+                key::FK_NAME => "fk_name = \"fk_name\"",
+                _ => "on_delete = \"cascade\"",
             };
             let example = example.replace("on_delete", action);
             let message = format!(

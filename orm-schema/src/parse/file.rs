@@ -6,6 +6,7 @@ use syn::{Attribute, DeriveInput, Item, Path, Token};
 use super::model::{ModelDef, ModelReference};
 use super::parse_model;
 use crate::TableDef;
+use syn::ext::IdentExt;
 
 /// Every struct of `source` that derives `Model` (`#[derive(Model)]`, or a path ending in
 /// `Model`), inline `mod`s included, read with [`parse_model`]. Other items are ignored.
@@ -87,10 +88,11 @@ fn derives_model(attrs: &[Attribute]) -> bool {
 }
 
 /// The tables of `models`, in the same order, with their foreign keys: a reference names
-/// a model by the last segment of its path (or `Self`) and points to its primary key.
+/// a model by the last segment of its path (or `Self`) and points to its primary key or
+/// the fields it names.
 ///
 /// Fails naming the model and field whose reference is to no model of the list, to a name
-/// several models share, or to a composite primary key.
+/// several models share, to a field the model lacks, or to a key of another width.
 pub fn resolve_tables(models: &[ModelDef]) -> Result<Vec<TableDef>, String> {
     models
         .iter()
@@ -103,20 +105,31 @@ fn target<'a>(
     models: &'a [ModelDef],
     model: &ModelDef,
     reference: &ModelReference,
-) -> Result<&'a TableDef, String> {
+) -> Result<&'a ModelDef, String> {
     let name = reference.model_name();
-    let whose = format!("`{}.{}` references `{name}`", model.ident, reference.column);
+    let whose = format!(
+        "`{}.{}` references `{name}`",
+        model.ident,
+        reference.columns.join("`, `")
+    );
     let mut candidates = models.iter().filter(|m| m.ident == name);
     let found = match (candidates.next(), candidates.next()) {
         (Some(found), None) => found,
         (None, _) => return Err(format!("{whose}, which is not a model of the sources read")),
         (Some(_), Some(_)) => return Err(format!("{whose}, a name several models have")),
     };
-    if found.table_def.primary_key.len() != 1 {
+    if let Some(missing) = reference
+        .ref_fields
+        .iter()
+        .find(|f| !found.columns().any(|c| c.ident.unraw() == f.as_str()))
+    {
+        return Err(format!("{whose}, which has no field `{missing}`"));
+    }
+    let referenced = found.referenced_columns(&reference.ref_fields).len();
+    if referenced != reference.columns.len() {
         return Err(format!(
-            "{whose}, whose primary key has {} columns: a reference needs a single-column key",
-            found.table_def.primary_key.len()
+            "{whose}, whose key has {referenced} columns: a reference names as many as it has"
         ));
     }
-    Ok(&found.table_def)
+    Ok(found)
 }

@@ -1,6 +1,7 @@
 //! What the parser produces: a model's fields, its table, and the references to other
 //! models that only the caller can resolve.
 
+use syn::ext::IdentExt;
 use syn::{Ident, Path, Type, Visibility};
 
 use crate::{ForeignKeyDef, ReferentialAction, RustType, TableDef};
@@ -56,14 +57,22 @@ pub struct FieldDef {
     pub stored_as_text: bool,
 }
 
-/// `#[orm(references(OtherModel))]` on a field: a foreign key to the primary key of
-/// another model (or of this one, with `Self`), whose table is not known while parsing.
+/// A foreign key to another model (or to this one, with `Self`), whose table is not known
+/// while parsing: `#[orm(references(OtherModel))]` on a field, or the struct's
+/// `foreign_key(columns(...), references(OtherModel), ...)` over several.
 #[derive(Debug, Clone)]
 pub struct ModelReference {
-    /// The referencing column.
-    pub column: String,
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The referencing fields, in the same order.
+    pub fields: Vec<Ident>,
     /// The referenced model, as written.
     pub model: Path,
+    /// The referenced fields of `model` (`ref_column = "..."`, `ref_columns(...)`); empty
+    /// for its primary key.
+    pub ref_fields: Vec<String>,
+    /// The constraint's name (`fk_name = "..."`, or `name` in `foreign_key(...)`).
+    pub name: Option<String>,
     /// The name of the belongs-to relation the derive generates for the key:
     /// `#[orm(relation = "...")]`, else the field's name without its `_id` (`author_id`:
     /// `author`); `None` where neither gives a name free among the fields.
@@ -116,9 +125,9 @@ impl ModelDef {
         self.columns().position(|f| f.auto_increment)
     }
 
-    /// The table with its foreign keys: `resolve` gives the table a reference points to
-    /// (the foreign key references its name and primary key). `references(Self)` is
-    /// resolved here, without calling `resolve`.
+    /// The table with its foreign keys: `resolve` gives the model a reference points to
+    /// (the foreign key references its table, and its primary key or the fields named).
+    /// `references(Self)` is resolved here, without calling `resolve`.
     ///
     /// ```
     /// use orm_schema::parse::parse_model;
@@ -131,8 +140,10 @@ impl ModelDef {
     ///         author_id: i64,
     ///     }
     /// })?;
-    /// let users = orm_schema::TableDef::new("users")
-    ///     .column(orm_schema::ColumnDef::new("id", orm_schema::SqlType::BigInt).primary_key());
+    /// let users = parse_model(&syn::parse_quote! {
+    ///     #[orm(table = "users")]
+    ///     struct User { #[orm(primary_key)] id: i64 }
+    /// })?;
     /// let table = post.table_def_with(|_| Ok::<_, String>(&users)).unwrap();
     /// assert_eq!(table.foreign_keys[0].ref_table, "users");
     /// assert_eq!(table.foreign_keys[0].ref_columns, ["id"]);
@@ -140,22 +151,39 @@ impl ModelDef {
     /// ```
     pub fn table_def_with<'a, E>(
         &self,
-        mut resolve: impl FnMut(&ModelReference) -> Result<&'a TableDef, E>,
+        mut resolve: impl FnMut(&ModelReference) -> Result<&'a ModelDef, E>,
     ) -> Result<TableDef, E> {
         let mut table = self.table_def.clone();
         for reference in &self.references {
             let target = match reference.is_self() {
-                true => &self.table_def,
+                true => self,
                 false => resolve(reference)?,
             };
             table = table.foreign_key(ForeignKeyDef {
-                columns: vec![reference.column.clone()],
-                ref_table: target.name.clone(),
-                ref_columns: target.primary_key.clone(),
+                columns: reference.columns.clone(),
+                ref_table: target.table_def.name.clone(),
+                ref_columns: target.referenced_columns(&reference.ref_fields),
+                name: reference.name.clone(),
                 on_delete: reference.on_delete,
                 on_update: reference.on_update,
             });
         }
         Ok(table)
+    }
+
+    /// The columns of `fields` (the primary key where there are none; a field that is
+    /// not one of this model's stands for a column of its name).
+    pub fn referenced_columns(&self, fields: &[String]) -> Vec<String> {
+        if fields.is_empty() {
+            return self.table_def.primary_key.clone();
+        }
+        fields
+            .iter()
+            .map(|name| {
+                self.columns()
+                    .find(|f| f.ident.unraw() == name.as_str())
+                    .map_or_else(|| name.clone(), |f| f.column.clone())
+            })
+            .collect()
     }
 }

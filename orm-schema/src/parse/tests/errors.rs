@@ -36,13 +36,14 @@ fn unknown_keys_list_the_expected_ones_and_suggest_a_near_miss() {
     assert_eq!(
         e,
         "unknown attribute `uniq`, expected one of `primary_key`, `column`, `skip`, `unique`, \
-         `index`, `max_length`, `default`, `sql_type`, `references`, `on_delete`, `on_update`, \
-         `auto_increment`, `version`\nhelp: did you mean `unique`?"
+         `index`, `max_length`, `default`, `sql_type`, `references`, `relation`, `ref_column`, \
+         `fk_name`, `on_delete`, `on_update`, `auto_increment`, `version`\nhelp: did you mean \
+         `unique`?"
     );
     let e = error(r#"#[orm(tabel = "a")] struct A { #[orm(primary_key)] id: i64 }"#);
     assert!(
         e.starts_with(
-            "unknown attribute `tabel`, expected one of `table`, `index`, `unique`, `hooks`"
+            "unknown attribute `tabel`, expected one of `table`, `index`, `unique`, `foreign_key`, `hooks`"
         ),
         "{e}"
     );

@@ -53,6 +53,7 @@ fn resolving_fills_in_foreign_keys() {
                 columns: vec!["author_id".into()],
                 ref_table: "users".into(),
                 ref_columns: vec!["id".into()],
+                name: None,
                 on_delete: Some(ReferentialAction::Cascade),
                 on_update: None,
             },
@@ -60,6 +61,7 @@ fn resolving_fills_in_foreign_keys() {
                 columns: vec!["reply_to".into()],
                 ref_table: "post".into(),
                 ref_columns: vec!["id".into()],
+                name: None,
                 on_delete: None,
                 on_update: None,
             },
@@ -81,7 +83,36 @@ fn unresolvable_references_name_the_field() {
          #[derive(Model)] struct N { #[orm(primary_key)] id: i64, #[orm(references(M))] m: i64 }",
     );
     let e = resolve_tables(&composite.expect("valid")).expect_err("composite target");
-    assert!(e.contains("whose primary key has 2 columns"), "{e}");
+    assert!(e.contains("whose key has 2 columns"), "{e}");
+    let unknown = parse_file(
+        "#[derive(Model)] struct M { #[orm(primary_key)] a: i64, code: String }
+         #[derive(Model)] struct N { #[orm(primary_key)] id: i64, #[orm(references(M), ref_column = \"cod\")] m: String }",
+    );
+    let e = resolve_tables(&unknown.expect("valid")).expect_err("unknown field");
+    assert_eq!(e, "`N.m` references `M`, which has no field `cod`");
+}
+
+#[test]
+fn composite_and_non_key_references_resolve_to_columns() {
+    let models = parse_file(
+        r#"#[derive(Model)] #[orm(table = "accounts")] struct Account {
+               #[orm(primary_key)] id: i64, tenant: i32, #[orm(column = "no")] number: i32, code: String }
+           #[derive(Model)]
+           #[orm(foreign_key(columns("tenant", "num"), references(Account), ref_columns("tenant", "number"), name = "fk_pair"))]
+           struct Transfer { #[orm(primary_key)] id: i64, tenant: i32, num: i32,
+               #[orm(references(Account), ref_column = "code")] code: Option<String> }"#,
+    )
+    .expect("valid");
+    let tables = resolve_tables(&models).expect("resolves");
+    let fks = &tables[1].foreign_keys;
+    assert_eq!(fks[0].ref_columns, ["code"]);
+    assert_eq!(fks[1].columns, ["tenant", "num"]);
+    assert_eq!(
+        fks[1].ref_columns,
+        ["tenant", "no"],
+        "the renamed field's column"
+    );
+    assert_eq!(fks[1].constraint_name("transfer"), "fk_pair");
 }
 
 #[test]

@@ -179,7 +179,8 @@ fn references_are_left_for_the_caller() {
     );
     assert!(m.table_def.foreign_keys.is_empty());
     let r = &m.references[0];
-    assert_eq!(r.column, "author_id");
+    assert_eq!(r.columns, ["author_id"]);
+    assert_eq!(r.relation.as_deref(), Some("author"));
     assert_eq!(r.model_name(), "User");
     assert_eq!(r.on_delete, Some(ReferentialAction::Cascade));
     assert_eq!(r.on_update, Some(ReferentialAction::SetNull));
