@@ -249,8 +249,10 @@ fn a_foreign_key_cycle_is_created_then_closed() {
     });
     let tables = [&teams, Member::table_def()];
     let (order, deferred) = orm_core::schema::creation_order(&tables).unwrap();
-    assert_eq!(names(&order), ["members", "teams"]);
+    // Broken at the NULL-able key, whose row a session can write first.
+    assert_eq!(names(&order), ["teams", "members"]);
     assert_eq!(deferred.len(), 1);
+    assert_eq!(deferred[0].1.columns, ["captain_id"]);
     insta::assert_snapshot!(per_dialect(|d| {
         let mut all = create_statements(d, &tables).unwrap();
         all.push("-- drop".into());

@@ -46,7 +46,8 @@ pub type CreationOrder<'a> = (
 /// The order to create `tables` in, parents first, and the foreign keys that close a
 /// cycle (a store has a manager, who works in a store): those are added by
 /// `ALTER TABLE` once every table exists, as SQLAlchemy's `use_alter` does. Each cycle is
-/// broken at the table that comes first by name.
+/// broken at a table of the cycle whose keys into it are NULL-able, so that a session
+/// can write its rows first and their keys after (else at the first by name).
 pub fn creation_order<'a>(tables: &[&'a TableDef]) -> Result<CreationOrder<'a>> {
     order(tables, true)
 }
@@ -92,15 +93,38 @@ fn order<'a>(tables: &[&'a TableDef], break_cycles: bool) -> Result<CreationOrde
                 )));
             }
             None => {
-                let (name, deps) = pending.iter_mut().next().expect("not empty");
+                let members = cycle(&pending);
+                let nullable_keys = |name: &&str| {
+                    let table = by_name[name];
+                    table
+                        .foreign_keys
+                        .iter()
+                        .filter(|fk| pending[name].contains(fk.ref_table.as_str()))
+                        .flat_map(|fk| &fk.columns)
+                        .all(|c| {
+                            table
+                                .columns
+                                .iter()
+                                .any(|col| &col.name == c && col.nullable)
+                        })
+                };
+                let mut candidates: Vec<&str> = members.clone();
+                candidates.sort_unstable();
+                let name = candidates
+                    .iter()
+                    .find(|n| nullable_keys(n))
+                    .or(candidates.first())
+                    .copied()
+                    .expect("a cycle has tables");
                 let table = by_name[name];
+                let deps = pending.get_mut(name).expect("a pending table");
                 for fk in &table.foreign_keys {
                     if deps.contains(fk.ref_table.as_str()) {
                         deferred.push((table, fk));
                     }
                 }
                 deps.clear();
-                *name
+                name
             }
         };
         pending.remove(name);

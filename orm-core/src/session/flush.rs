@@ -114,6 +114,39 @@ async fn write(
         }
     }
 
+    // Links to a new parent written after its new child (a cycle of foreign keys, or a
+    // parent in the child's own batch): the child goes in with the key NULL, and gets
+    // it by an UPDATE once the parent is in (SQLAlchemy's `post_update`).
+    let position = |slot: usize| {
+        let type_id = slots[slot].as_ref()?.ops.type_id;
+        order.iter().position(|t| *t == type_id)
+    };
+    let pending = |slot: usize| {
+        slots[slot]
+            .as_ref()
+            .is_some_and(|e| e.state == State::Pending)
+    };
+    let deferred: Vec<&Link> = links
+        .iter()
+        .filter(|l| {
+            pending(l.child) && pending(l.parent) && position(l.parent) >= position(l.child)
+        })
+        .collect();
+    for link in &deferred {
+        let Some(child) = slots[link.child].as_mut() else {
+            continue;
+        };
+        let old = reference_of(child, link.column);
+        if (child.ops.set_reference)(&mut *child.object, link.column, None).is_err() {
+            return Err(Error::InvalidQuery(format!(
+                "`{}.{}` names a new row written after this one (a cycle of foreign keys): \
+                 it must be NULL-able (`Option`) to be set once that row is in",
+                child.ops.name, link.column
+            )));
+        }
+        linked.push((link.child, link.column, old));
+    }
+
     // Inserts, parents first: one multi-row batch per table.
     for type_id in &order {
         let pending: Vec<&mut Entry> = slots
@@ -127,29 +160,29 @@ async fn write(
         }
         // Children of the rows just inserted name their keys now, before they are written.
         for link in links {
-            let Some(parent) = slots[link.parent].as_ref() else {
-                continue;
-            };
-            if parent.ops.type_id != *type_id {
+            let is_deferred = deferred.iter().any(|d| std::ptr::eq(*d, link));
+            if is_deferred || slots[link.parent].as_ref().map(|p| p.ops.type_id) != Some(*type_id) {
                 continue;
             }
-            let key_at = parent
-                .ops
-                .key_positions()
-                .next()
-                .expect("a single-column key");
-            let key = as_i64(&parent.values()[key_at]);
-            let Some(child) = slots[link.child].as_mut() else {
-                continue;
-            };
-            let old = child
-                .ops
-                .columns
-                .iter()
-                .position(|c| *c == link.column)
-                .and_then(|at| as_i64(&child.values()[at]));
-            (child.ops.set_reference)(&mut *child.object, link.column, key)?;
-            linked.push((link.child, link.column, old));
+            link_to_parent(slots, link, linked)?;
+        }
+    }
+    for link in deferred {
+        link_to_parent(slots, link, linked)?;
+        let Some(child) = slots[link.child].as_ref() else {
+            continue;
+        };
+        let values = child.values();
+        let at = child.ops.columns.iter().position(|c| *c == link.column);
+        let Some(at) = at else { continue };
+        let update = Update {
+            table: child.ops.table,
+            set: vec![(link.column, Node::Value(values[at].clone()))],
+            filter: Some(row_filter(child, &values)),
+        };
+        let matched = tx.execute(write::update(&update, tx.dialect())?).await?;
+        if matched != 1 {
+            return Err(stale(child, matched));
         }
     }
 
@@ -194,6 +227,36 @@ async fn write(
     Ok(bumped)
 }
 
+/// The integer value of `child`'s column `column`.
+fn reference_of(child: &Entry, column: &str) -> Option<i64> {
+    let at = child.ops.columns.iter().position(|c| *c == column)?;
+    as_i64(&child.values()[at])
+}
+
+/// Writes `link`'s parent's key into its child (recording the old value in `linked`).
+fn link_to_parent(
+    slots: &mut [Option<Entry>],
+    link: &Link,
+    linked: &mut Vec<(usize, &'static str, Option<i64>)>,
+) -> Result<()> {
+    let Some(parent) = slots[link.parent].as_ref() else {
+        return Ok(());
+    };
+    let key_at = parent
+        .ops
+        .key_positions()
+        .next()
+        .expect("a single-column key");
+    let key = as_i64(&parent.values()[key_at]);
+    let Some(child) = slots[link.child].as_mut() else {
+        return Ok(());
+    };
+    let old = reference_of(child, link.column);
+    (child.ops.set_reference)(&mut *child.object, link.column, key)?;
+    linked.push((link.child, link.column, old));
+    Ok(())
+}
+
 /// The models with changes, parents before the tables that reference them.
 fn table_order(slots: &[Option<Entry>]) -> Result<Vec<TypeId>> {
     let mut types: Vec<(TypeId, &'static crate::schema::TableDef)> = Vec::new();
@@ -207,8 +270,8 @@ fn table_order(slots: &[Option<Entry>]) -> Result<Vec<TypeId>> {
         }
     }
     let defs: Vec<&crate::schema::TableDef> = types.iter().map(|(_, d)| *d).collect();
-    // Within a cycle of foreign keys the order is the creation order's: a row whose key
-    // closes the cycle must be written with it NULL, then updated (not done for you).
+    // Within a cycle of foreign keys the order is the creation order's, which puts first
+    // the table whose keys into the cycle are NULL-able; `write` sets those keys last.
     let (ordered, _) = crate::schema::creation_order(&defs)?;
     Ok(ordered
         .into_iter()
