@@ -193,6 +193,29 @@ async fn inner_join_filters_on_both_sides(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A filter comparing a column of each side of a join.
+async fn conditions_across_tables(db: Database) -> TestResult {
+    fixture(&db).await?;
+    let later: Vec<(String, String)> = Post::query()
+        .join(Post::author())
+        .filter(Post::id.gt_col(User::id))
+        .filter(Post::views.ge(0))
+        .filter(User::id.le_col(Post::id).and(User::id.ne_col(Post::id)))
+        .order_by(Post::id)
+        .select((Post::title, User::name))
+        .all(&db)
+        .await?;
+    let expected = pairs(
+        &db,
+        "SELECT p.title, u.name FROM join_posts p JOIN join_users u ON u.id = p.author_id \
+         WHERE p.id > u.id ORDER BY p.id",
+    )
+    .await?;
+    assert_eq!(later, expected);
+    assert!(!later.is_empty());
+    Ok(())
+}
+
 /// A left join keeps the users without posts, with `None` on the missing side.
 async fn left_join_returns_none_for_missing_rows(db: Database) -> TestResult {
     fixture(&db).await?;
@@ -515,6 +538,7 @@ async fn relations_load_in_one_query_per_level(db: Database) -> TestResult {
 backend_tests!(
     relations_load_in_one_query_per_level,
     inner_join_filters_on_both_sides,
+    conditions_across_tables,
     left_join_returns_none_for_missing_rows,
     three_tables_and_an_alias,
     self_join,

@@ -1,4 +1,5 @@
-//! A relation joins only from a table the query reads.
+//! A relation joins only from a table the query reads; a comparison across tables needs
+//! both read.
 use orm_core::prelude::*;
 
 #[derive(Model)]
@@ -24,4 +25,6 @@ struct Tag {
 fn main() {
     // `Post::author()` starts from posts; a query over tags has none.
     let _ = Tag::query().join(Post::author());
+    // A comparison across two tables needs a query that reads both.
+    let _ = Post::query().filter(Post::author_id.eq_col(User::id));
 }

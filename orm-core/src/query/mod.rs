@@ -1,6 +1,7 @@
 //! The query builder: typed expressions, `SELECT`/`UPDATE`/`DELETE` by filter, upsert,
 //! raw SQL, and the statements of a model's own CRUD; `sql/` renders them.
 
+mod across;
 mod cache;
 mod expr;
 mod functions;
@@ -18,6 +19,7 @@ mod upsert;
 pub use crate::relation::{Contains, Joined, Part, Source};
 /// Rendered SQL (kept here too, where it was first exported).
 pub use crate::sql::Statement;
+pub use across::{Comparable, OtherColumn};
 #[doc(hidden)]
 pub use cache::StatementCache;
 pub(crate) use cache::{Cached, cached};

@@ -38,6 +38,8 @@ impl<M: Model> Contains<M> for M {}
 macro_rules! joined_scope {
     ($($t:ident),+) => {
         impl<N: Source, $($t: Source),+> Contains<N> for ($($t,)+) {}
+        // A comparison across two of its tables (`Post::at.lt_col(User::joined)`).
+        impl<X: Source, Y: Source, $($t: Source),+> Contains<(X, Y)> for ($($t,)+) {}
     };
 }
 joined_scope!(A, B);
