@@ -160,14 +160,20 @@ impl Row {
 /// A PostgreSQL integer column of any width (`SMALLINT`, `INTEGER`, `BIGINT`) as `i64`.
 #[cfg(feature = "postgres")]
 fn pg_integer(r: &sqlx::postgres::PgRow, index: usize) -> Result<i64, sqlx::Error> {
-    use sqlx::TypeInfo as _;
-    // The type is known from its name: decoded without sqlx checking it again.
-    match r.try_get_raw(index)?.type_info().name() {
-        "INT2" => r.try_get_unchecked::<i16, _>(index).map(i64::from),
-        "INT4" => r.try_get_unchecked::<i32, _>(index).map(i64::from),
-        "INT8" => r.try_get_unchecked::<i64, _>(index),
-        _ => r.try_get::<i64, _>(index),
-    }
+    use sqlx::{Decode, Postgres};
+    // One lookup of the value, its width known from the type's OID (a number, not the
+    // type's name): this runs for every integer of every row.
+    let value = r.try_get_raw(index)?;
+    let decoded = match value.type_info().oid().map(|oid| oid.0) {
+        Some(20) => <i64 as Decode<Postgres>>::decode(value),
+        Some(23) => <i32 as Decode<Postgres>>::decode(value).map(i64::from),
+        Some(21) => <i16 as Decode<Postgres>>::decode(value).map(i64::from),
+        _ => return r.try_get::<i64, _>(index),
+    };
+    decoded.map_err(|source| sqlx::Error::ColumnDecode {
+        index: index.to_string(),
+        source,
+    })
 }
 
 impl std::fmt::Debug for Row {

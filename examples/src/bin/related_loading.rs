@@ -1,7 +1,7 @@
 //! Eager loading against raw sqlx: 100 users, 10 posts each, 10 comments per post
 //! (11 100 rows), loaded as users -> posts -> comments in three queries.
 //!
-//! Contenders, in rotating rounds, medians of 9:
+//! Contenders, in rotating rounds, medians of 9 (or `ROUNDS`):
 //! - `orm children_of`: `User::all`, then `Post::author_id.children_of`, then
 //!   `Comment::post_id.children_of` (3 queries);
 //! - `raw sqlx`, twice: the same three queries written by hand (`IN (…)` lists built
@@ -22,7 +22,13 @@ use examples::models::{BenchComment, BenchPost, BenchUser};
 use orm_core::prelude::*;
 use orm_core::sqlx;
 
-const ROUNDS: usize = 9;
+/// Rounds per backend (`ROUNDS` in the environment, else 9).
+fn rounds() -> usize {
+    std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(9)
+}
 
 async fn fill(db: &Database) -> orm_core::Result<()> {
     for table in ["bench_comments", "bench_posts", "bench_users"] {
@@ -149,7 +155,8 @@ async fn compare(name: &str, url: &str) -> orm_core::Result<()> {
     fill(&dbs[0]).await?;
     let names = ["orm children_of", "raw sqlx", "raw sqlx (again)"];
     let mut times: [Vec<Duration>; 3] = Default::default();
-    for round in 0..ROUNDS {
+    let rounds = rounds();
+    for round in 0..rounds {
         for k in 0..3 {
             let which = (round + k) % 3;
             let started = Instant::now();
@@ -163,7 +170,7 @@ async fn compare(name: &str, url: &str) -> orm_core::Result<()> {
     }
     let medians: Vec<Duration> = times.iter_mut().map(|t| median(t)).collect();
     println!(
-        "\n{name}: 100 users -> 1 000 posts -> 10 000 comments, 3 queries, median of {ROUNDS}"
+        "\n{name}: 100 users -> 1 000 posts -> 10 000 comments, 3 queries, median of {rounds}"
     );
     println!("{:<20} {:>12} {:>14}", "contender", "median", "vs raw sqlx");
     for (contender, m) in names.iter().zip(&medians) {

@@ -8,7 +8,7 @@ use crate::row::{Row, RowInner};
 use crate::{Error, Result, Value};
 
 /// A sqlx driver the ORM runs on.
-pub(crate) trait Backend: sqlx::Database {
+pub(crate) trait Backend: sqlx::Database + sqlx::database::HasStatementCache {
     /// Appends `value` to `args` in the driver's native encoding.
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), BoxDynError>;
 

@@ -10,6 +10,15 @@ use sqlx::AssertSqlSafe;
 
 use crate::db::backend::Backend;
 use crate::{Error, Result, Row, Statement, Value};
+/// Whether a statement is prepared once and kept (the default), or planned at each run:
+/// a statement binding a PostgreSQL array (`= ANY($1)`: an `IN` list, a key list) is
+/// planned with its values, which lets PostgreSQL hash a long list. Kept, it would turn
+/// to a generic plan after five runs on a connection and compare each row with every
+/// element: three times slower on a thousand keys.
+fn plans_once(values: &[Value]) -> bool {
+    !values.iter().any(|v| matches!(v, Value::List(_)))
+}
+
 pub(crate) async fn fetch_all<'c, DB: Backend>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
@@ -18,8 +27,10 @@ pub(crate) async fn fetch_all<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
+    let persistent = plans_once(&values);
     let args = DB::arguments(values)?;
     let rows = sqlx::query_with(AssertSqlSafe(sql), args)
+        .persistent(persistent)
         .fetch_all(x)
         .await?;
     Ok(rows.into_iter().map(DB::wrap_row).collect())
@@ -33,8 +44,10 @@ pub(crate) async fn fetch_optional<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
+    let persistent = plans_once(&values);
     let args = DB::arguments(values)?;
     let row = sqlx::query_with(AssertSqlSafe(sql), args)
+        .persistent(persistent)
         .fetch_optional(x)
         .await?;
     Ok(row.map(DB::wrap_row))
@@ -48,8 +61,10 @@ pub(crate) async fn execute<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
+    let persistent = plans_once(&values);
     let args = DB::arguments(values)?;
     let done = sqlx::query_with(AssertSqlSafe(sql), args)
+        .persistent(persistent)
         .execute(x)
         .await?;
     Ok(DB::rows_affected(&done))
@@ -65,8 +80,10 @@ pub(crate) async fn insert_returning_key<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
+    let persistent = plans_once(&values);
     let args = DB::arguments(values)?;
     let done = sqlx::query_with(AssertSqlSafe(sql), args)
+        .persistent(persistent)
         .execute(x)
         .await?;
     DB::last_insert_id(&done).ok_or_else(|| {
@@ -83,8 +100,10 @@ pub(crate) fn fetch_stream<'e, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
+    let persistent = plans_once(&st.values);
     match DB::arguments(st.values) {
         Ok(args) => sqlx::query_with(AssertSqlSafe(st.sql), args)
+            .persistent(persistent)
             .fetch(x)
             .map_ok(DB::wrap_row)
             .map_err(Error::from)
