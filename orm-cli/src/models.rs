@@ -36,7 +36,14 @@ pub fn load_tables(path: &Path) -> anyhow::Result<Vec<TableDef>> {
             dir.display()
         );
     }
-    resolve_tables(&models).map_err(|e| anyhow::anyhow!(e))
+    let tables = resolve_tables(&models).map_err(|e| anyhow::anyhow!(e))?;
+    // Views (`#[orm(view)]`) are read, never created or dropped.
+    Ok(models
+        .iter()
+        .zip(tables)
+        .filter(|(m, _)| !m.view)
+        .map(|(_, t)| t)
+        .collect())
 }
 
 fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {

@@ -297,6 +297,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     ) -> impl Future<Output = Result<Option<Self>>> + Send {
         let values = Self::key_into_values(key);
         async move {
+            keyed::<Self>("be read by key")?;
             let dialect = exec.dialect();
             // No `LIMIT`: a primary key matches one row at most.
             let statement = crate::query::cached::<Self>(
@@ -362,6 +363,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         let hook = self.run_before_delete();
         let version = Self::VERSION.map(|at| (at, self.values().swap_remove(at)));
         async move {
+            keyed::<Self>("delete one row")?;
             hook?;
             let mut query = Self::query().filter_key(values.clone());
             if let Some((at, version)) = version.clone() {
@@ -393,6 +395,18 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     ) -> impl Future<Output = Result<bool>> + Send {
         async move { Self::query().filter_key(values).exists(exec).await }
     }
+}
+
+/// Refuses to `what` for a model without a primary key (an `#[orm(view)]`): by key it
+/// would read or write every row.
+pub(crate) fn keyed<M: Model>(what: &str) -> Result<()> {
+    if M::PRIMARY_KEY.is_empty() {
+        return Err(Error::InvalidQuery(format!(
+            "`{}` has no primary key (a view): it cannot {what}",
+            M::NAME
+        )));
+    }
+    Ok(())
 }
 
 /// Lifecycle hooks of a model declared with `#[orm(hooks)]`: the stateless CRUD methods

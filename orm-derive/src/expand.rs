@@ -25,14 +25,20 @@ fn generate(model: &ModelDef) -> TokenStream {
     let column_handles = column_handles(model);
     let key_assertions = table_def::key_assertions(model);
     let ident = &model.ident;
+    // A view is not created by `create_all`: it is not registered.
+    let registration = (!model.view).then(|| {
+        quote! {
+            ::orm_core::__private::inventory::submit! {
+                ::orm_core::__private::Registration::of::<#ident>()
+            }
+        }
+    });
     quote! {
         const _: () = {
             #model_impl
             #column_handles
             #key_assertions
-            ::orm_core::__private::inventory::submit! {
-                ::orm_core::__private::Registration::of::<#ident>()
-            }
+            #registration
         };
     }
 }

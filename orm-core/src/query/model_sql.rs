@@ -75,6 +75,7 @@ pub(crate) fn insert<M: Model, T: Borrow<M>>(
 
 /// `UPDATE` of every non-key column, by primary key.
 pub(crate) fn update_statement<M: Model>(dialect: Dialect, model: &M) -> Result<Statement> {
+    crate::model::keyed::<M>("update one row")?;
     let is_key = |c: &str| M::PRIMARY_KEY.contains(&c);
     // A model of key columns only sets the key to itself: that still tells whether the
     // row exists (by the affected-row count).

@@ -6,7 +6,7 @@ use crate::query::expr::Expr;
 use crate::query::order::Ordering;
 use crate::query::selection::Selection;
 use crate::relation::Contains;
-use crate::sql::ast::{BinOp, Node, OrderItem, SelectStatement};
+use crate::sql::ast::{BinOp, Derived, Node, OrderItem, SelectStatement};
 use crate::sql::render;
 use crate::{Dialect, Model, Statement, Value};
 
@@ -263,6 +263,38 @@ impl<M, S: Selection<M>> Select<M, S> {
     {
         self.stmt.having = Some(and(self.stmt.having.take(), condition.0));
         self
+    }
+
+    /// This query as a subquery in `FROM`, its rows read as `D`'s: a model marked
+    /// `#[orm(view)]` whose fields name the columns this query selects, in order. The
+    /// outer query then filters, orders, groups and joins on `D`'s columns.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] #[orm(table = "posts")] struct Post { #[orm(primary_key)] id: i64, author_id: i64 }
+    /// #[derive(Model, Debug, PartialEq)]
+    /// #[orm(view, table = "post_counts")]
+    /// struct PostCount {
+    ///     author_id: i64,
+    ///     posts: i64,
+    /// }
+    ///
+    /// let busy = Post::query()
+    ///     .select((Post::author_id, Post::id.count()))
+    ///     .group_by(Post::author_id)
+    ///     .as_subquery::<PostCount>()
+    ///     .filter(PostCount::posts.ge(10))
+    ///     .order_by(PostCount::posts.desc());
+    /// assert_eq!(busy.to_sql(Dialect::Postgres).sql,
+    ///     r#"SELECT "post_counts"."author_id", "post_counts"."posts" FROM (SELECT "posts"."author_id" AS "author_id", COUNT("posts"."id") AS "posts" FROM "posts" GROUP BY "posts"."author_id") AS "post_counts" WHERE "post_counts"."posts" >= $1 ORDER BY "post_counts"."posts" DESC"#);
+    /// ```
+    pub fn as_subquery<D: Model>(self) -> Select<D, D> {
+        let mut outer = Select::<D, D>::new();
+        outer.stmt.derived = Some(Derived {
+            select: Box::new(self.stmt),
+            columns: D::COLUMNS,
+        });
+        outer
     }
 
     /// The SQL and bound values this query runs as on `dialect`.

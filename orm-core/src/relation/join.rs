@@ -148,6 +148,16 @@ further_joins!(A PA, B PB, C PC, D PD);
 /// API lets any model's columns into a join's filters, and this says which is missing
 /// before the database does, less clearly.
 pub(crate) fn check_tables(stmt: &SelectStatement) -> Result<()> {
+    if let Some(derived) = &stmt.derived
+        && derived.select.columns.len() != derived.columns.len()
+    {
+        return Err(Error::InvalidQuery(format!(
+            "the subquery read as `{}` selects {} columns, where the model has {}",
+            stmt.table,
+            derived.select.columns.len(),
+            derived.columns.len()
+        )));
+    }
     if stmt.joins.is_empty() {
         return Ok(());
     }

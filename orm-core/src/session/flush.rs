@@ -101,6 +101,20 @@ async fn write(
 ) -> Result<Vec<usize>> {
     let order = table_order(slots)?;
 
+    // A row without a key has no identity, nor a way to be found again.
+    for entry in slots.iter().flatten() {
+        let changed = matches!(entry.state, State::Deleted | State::Pending)
+            || (entry.state == State::Persistent
+                && !entry.expired
+                && entry.loaded.as_ref() != Some(&entry.values()));
+        if changed && entry.ops.primary_key.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "`{}` has no primary key (a view): the session cannot write its rows",
+                entry.ops.name
+            )));
+        }
+    }
+
     // Hooks first: an object changed by `before_update` is written as changed.
     for entry in slots.iter_mut().flatten() {
         match entry.state {

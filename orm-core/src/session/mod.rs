@@ -474,6 +474,7 @@ impl Session {
     /// The object with primary key `key`: from the session when it holds it (no query),
     /// else loaded. `None` when there is no such row, or its object is marked deleted.
     pub async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Obj<M>>> {
+        crate::model::keyed::<M>("be read by key")?;
         let values = M::key_into_values(key);
         let identity = Identity::of(TypeId::of::<M>(), &values);
         if !self.identity.contains_key(&identity) && self.autoflush {

@@ -52,6 +52,8 @@ impl<'s, M: Model> SessionQuery<'s, M> {
     /// Every matching row, as the session's objects.
     pub async fn all(self) -> Result<Vec<Obj<M>>> {
         let SessionQuery { session, select } = self;
+        // Rows without a key have no identity to keep them apart in the map.
+        crate::model::keyed::<M>("be tracked by a session (read it with `Model::query`)")?;
         let models = run(session, select).await?;
         let handles = models
             .into_iter()

@@ -208,6 +208,8 @@ pub(crate) struct SelectStatement {
     pub(crate) table: &'static str,
     /// What columns of `table` are qualified by, where not its name (`FROM t AS a`).
     pub(crate) alias: Option<&'static str>,
+    /// The subquery read under `table`'s name instead of a table (`FROM (…) AS table`).
+    pub(crate) derived: Option<Derived>,
     /// Tables joined to it, in order.
     pub(crate) joins: Vec<Join>,
     pub(crate) columns: Vec<Node>,
@@ -226,6 +228,7 @@ impl SelectStatement {
         SelectStatement {
             table,
             alias: None,
+            derived: None,
             joins: Vec::new(),
             columns,
             distinct: false,
@@ -237,6 +240,13 @@ impl SelectStatement {
             offset: None,
         }
     }
+}
+
+/// A subquery read as a table: its columns named `columns`, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Derived {
+    pub(crate) select: Box<SelectStatement>,
+    pub(crate) columns: &'static [&'static str],
 }
 
 /// `{INNER | LEFT} JOIN table [AS alias] ON condition`.

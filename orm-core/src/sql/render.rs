@@ -127,7 +127,7 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
         }
         Node::Exists(select) => {
             w.push("EXISTS (");
-            select_shaped(w, select, false, false, false);
+            select_shaped(w, select, Names::AsWritten, false, false);
             w.push(")");
         }
         Node::InSelect(inner, select, negated) => {
@@ -137,10 +137,10 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
                 // The restrictions are lifted for a derived table that is materialized,
                 // which its LIMIT guarantees (a merged one would be the subquery again).
                 w.push("SELECT ").ident("c1").push(" FROM (");
-                select_shaped(w, select, true, true, true);
+                select_shaped(w, select, Names::Numbered, true, true);
                 w.push(") AS ").ident("sub");
             } else {
-                select_shaped(w, select, false, false, true);
+                select_shaped(w, select, Names::AsWritten, false, true);
             }
             w.push(")");
         }
@@ -314,11 +314,33 @@ fn count_value(n: u64) -> Value {
     Value::I64(Some(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
-/// ` FROM table [AS alias]` and its joins.
+/// What the columns of a `SELECT` are named.
+#[derive(Clone, Copy)]
+enum Names<'a> {
+    /// As their expressions name them.
+    AsWritten,
+    /// `c1`, `c2`…: a derived table's, which MySQL refuses with two of one name.
+    Numbered,
+    /// These names, in order: a subquery read as a view's rows.
+    Given(&'a [&'static str]),
+}
+
+/// ` FROM table [AS alias]` (or ` FROM (subquery) AS table`) and its joins.
 fn from_clause(w: &mut SqlWriter, s: &SelectStatement) {
-    w.push(" FROM ").ident(s.table);
-    if let Some(alias) = s.alias {
-        w.push(" AS ").ident(alias);
+    w.push(" FROM ");
+    match &s.derived {
+        Some(derived) => {
+            w.push("(");
+            select_with(w, &derived.select, Names::Given(derived.columns), false);
+            w.push(")");
+            w.push(" AS ").ident(s.alias.unwrap_or(s.table));
+        }
+        None => {
+            w.ident(s.table);
+            if let Some(alias) = s.alias {
+                w.push(" AS ").ident(alias);
+            }
+        }
     }
     for join in &s.joins {
         w.push(match join.kind {
@@ -342,15 +364,15 @@ pub(crate) fn where_clause(w: &mut SqlWriter, filter: &Option<Node>) {
 }
 
 pub(crate) fn select_into(w: &mut SqlWriter, s: &SelectStatement) {
-    select_with(w, s, false, false);
+    select_with(w, s, Names::AsWritten, false);
 }
 
 /// A `SELECT`; with `alias_columns`, its columns are named `c1`, `c2`… so that it can be
 /// a derived table (MySQL refuses two columns of the same name there). With
 /// `always_limit`, it has a `LIMIT` even when the query has none (MySQL materializes a
 /// derived table with a `LIMIT` rather than merge it into the outer query).
-fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, always_limit: bool) {
-    select_shaped(w, s, alias_columns, always_limit, false);
+fn select_with(w: &mut SqlWriter, s: &SelectStatement, names: Names<'_>, always_limit: bool) {
+    select_shaped(w, s, names, always_limit, false);
 }
 
 /// [`select_with`]; with `compared`, the columns are selected as conditions read them
@@ -358,7 +380,7 @@ fn select_with(w: &mut SqlWriter, s: &SelectStatement, alias_columns: bool, alwa
 fn select_shaped(
     w: &mut SqlWriter,
     s: &SelectStatement,
-    alias_columns: bool,
+    names: Names<'_>,
     always_limit: bool,
     compared: bool,
 ) {
@@ -369,8 +391,16 @@ fn select_shaped(
     });
     w.comma_list(s.columns.iter().enumerate(), |w, (i, column)| {
         expr(w, if compared { column } else { stored(column) });
-        if alias_columns {
-            w.push(" AS ").ident(&format!("c{}", i + 1));
+        match names {
+            Names::AsWritten => {}
+            Names::Numbered => {
+                w.push(" AS ").ident(&format!("c{}", i + 1));
+            }
+            Names::Given(names) => {
+                if let Some(name) = names.get(i) {
+                    w.push(" AS ").ident(name);
+                }
+            }
         }
     });
     from_clause(w, s);
@@ -470,7 +500,7 @@ pub(crate) fn count(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     if needs_subquery(s) {
         w.push("SELECT COUNT(*) FROM (");
-        select_with(&mut w, s, true, false);
+        select_with(&mut w, s, Names::Numbered, false);
         w.push(") AS ").ident("counted");
     } else {
         w.push("SELECT COUNT(*)");
@@ -484,7 +514,7 @@ pub(crate) fn exists(s: &SelectStatement, dialect: Dialect) -> Statement {
     let mut w = SqlWriter::new(dialect);
     if needs_subquery(s) {
         w.push("SELECT 1 FROM (");
-        select_with(&mut w, s, true, false);
+        select_with(&mut w, s, Names::Numbered, false);
         w.push(") AS ").ident("tested");
     } else {
         w.push("SELECT 1");

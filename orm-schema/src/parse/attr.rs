@@ -46,6 +46,7 @@ pub(crate) mod key {
     pub(crate) const AUTO_INCREMENT: &str = "auto_increment";
     pub(crate) const VERSION: &str = "version";
     pub(crate) const HOOKS: &str = "hooks";
+    pub(crate) const VIEW: &str = "view";
 }
 
 /// Reads the value of one key into `T`. Errors in the value are recorded in the context;
@@ -91,6 +92,7 @@ pub(crate) struct StructAttrs {
     pub(crate) uniques: Vec<ConstraintAttr>,
     pub(crate) foreign_keys: Vec<ForeignKeyAttr>,
     pub(crate) hooks: bool,
+    pub(crate) view: bool,
 }
 
 /// The struct's `foreign_key(...)`: a foreign key over one field or several.
@@ -166,6 +168,10 @@ const STRUCT_GRAMMAR: Grammar<StructAttrs> = &[
     }),
     (key::HOOKS, |cx, meta, a| {
         a.hooks = flag(cx, meta)?;
+        Ok(())
+    }),
+    (key::VIEW, |cx, meta, a| {
+        a.view = flag(cx, meta)?;
         Ok(())
     }),
 ];

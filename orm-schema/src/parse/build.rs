@@ -42,7 +42,9 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
         .collect();
     decide_auto_increment(&mut fields);
 
-    check::has_primary_key(cx, &input.ident, &fields);
+    if !struct_attrs.view {
+        check::has_primary_key(cx, &input.ident, &fields);
+    }
     check::auto_increment_applies(cx, &fields);
     check::one_version(cx, &fields);
     check::distinct_columns(cx, &fields);
@@ -66,6 +68,7 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
         table_def,
         references,
         hooks: struct_attrs.hooks,
+        view: struct_attrs.view,
     })
 }
 

@@ -23,6 +23,9 @@ pub struct ModelDef {
     /// `#[orm(hooks)]`: the model implements `orm_core::Hooks`, which the CRUD methods
     /// and the session call.
     pub hooks: bool,
+    /// `#[orm(view)]`: the model reads a view or a subquery; `create_all` and the CLI
+    /// neither create nor drop it, and it needs no primary key.
+    pub view: bool,
 }
 
 /// One field of a model.

@@ -43,7 +43,7 @@ fn unknown_keys_list_the_expected_ones_and_suggest_a_near_miss() {
     let e = error(r#"#[orm(tabel = "a")] struct A { #[orm(primary_key)] id: i64 }"#);
     assert!(
         e.starts_with(
-            "unknown attribute `tabel`, expected one of `table`, `index`, `unique`, `foreign_key`, `hooks`"
+            "unknown attribute `tabel`, expected one of `table`, `index`, `unique`, `foreign_key`, `hooks`, `view`"
         ),
         "{e}"
     );
