@@ -258,46 +258,67 @@ macro_rules! backend_tests {
 
 /// The SQL of every statement `work` runs (its `orm.statement` spans, `BEGIN`, `COMMIT`
 /// and savepoints included), in order, with `work`'s output.
+///
+/// A global subscriber (installed on first use) hands each span to the statements of the
+/// task that made it: scoped subscribers raced with other tests' threads over tracing's
+/// per-callsite interest cache, and once in a while saw nothing.
 pub async fn statements_of<F: std::future::Future>(work: F) -> (F::Output, Vec<String>) {
-    use std::sync::{Arc, Mutex};
-    use tracing::instrument::WithSubscriber as _;
-    use tracing_subscriber::layer::SubscriberExt as _;
-
-    #[derive(Clone, Default)]
-    struct Statements(Arc<Mutex<Vec<String>>>);
-
-    struct Sql(Option<String>);
-
-    impl tracing::field::Visit for Sql {
-        fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-            if field.name() == "db.statement" {
-                self.0 = Some(value.to_owned());
-            }
-        }
-
-        fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
-    }
-
-    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
-        fn on_new_span(
-            &self,
-            attrs: &tracing::span::Attributes<'_>,
-            _: &tracing::span::Id,
-            _: tracing_subscriber::layer::Context<'_, S>,
-        ) {
-            if attrs.metadata().name() == "orm.statement" {
-                let mut sql = Sql(None);
-                attrs.record(&mut sql);
-                if let Some(sql) = sql.0 {
-                    self.0.lock().unwrap_or_else(|e| e.into_inner()).push(sql);
-                }
-            }
-        }
-    }
-
+    install_statement_collector();
     let seen = Statements::default();
-    let subscriber = tracing_subscriber::registry().with(seen.clone());
-    let output = work.with_subscriber(subscriber).await;
+    let output = STATEMENTS.scope(seen.clone(), work).await;
     let statements = seen.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
     (output, statements)
+}
+
+/// The SQL of the statements a task ran.
+#[derive(Clone, Default)]
+struct Statements(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+tokio::task_local! {
+    static STATEMENTS: Statements;
+}
+
+/// Records `orm.statement` spans into the current task's [`Statements`], if any.
+struct StatementCollector;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCollector {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _: &tracing::span::Id,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if attrs.metadata().name() != "orm.statement" {
+            return;
+        }
+        let mut sql = Sql(None);
+        attrs.record(&mut sql);
+        if let Some(sql) = sql.0 {
+            let _ =
+                STATEMENTS.try_with(|s| s.0.lock().unwrap_or_else(|e| e.into_inner()).push(sql));
+        }
+    }
+}
+
+/// The `db.statement` field of a span.
+struct Sql(Option<String>);
+
+impl tracing::field::Visit for Sql {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "db.statement" {
+            self.0 = Some(value.to_owned());
+        }
+    }
+
+    fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+}
+
+fn install_statement_collector() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let subscriber = tracing_subscriber::registry().with(StatementCollector);
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the test binaries");
+    });
 }
