@@ -413,6 +413,18 @@ async fn children_load_into_the_identity_map(db: Database) -> TestResult {
     assert_eq!(groups[1][0], posts[0], "the same handle");
     assert_eq!(session[posts[0]].title, "changed, not flushed");
     assert_eq!(groups[2], posts[1..3]);
+    // Through relations: the same objects, and each post's author is one object.
+    let (by_relation, statements) =
+        statements_of(session.load(&authors, Post::author().reverse())).await;
+    assert_eq!(by_relation?, groups);
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    let (parents, statements) = statements_of(session.load(&posts, Post::author())).await;
+    let parents = parents?;
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    assert_eq!(
+        parents,
+        [vec![authors[1]], vec![authors[2]], vec![authors[2]]]
+    );
     Ok(())
 }
 

@@ -45,49 +45,18 @@ impl<F: Model, T: Model + Clone> Relation<F, T> {
     /// # }
     /// ```
     pub async fn load<E: Executor + ?Sized>(&self, parents: &[F], exec: &E) -> Result<Vec<Vec<T>>> {
-        let (parent_column, related_column) = match self.on.as_slice() {
-            [pair] => *pair,
-            _ => {
-                return Err(Error::InvalidQuery(format!(
-                    "relation `{}` matches several columns: load it with a join",
-                    self.name
-                )));
-            }
-        };
-        let parent_at = position::<F>(parent_column)?;
+        let parent_at = position::<F>(self.single_pair()?.0)?;
         let keys: Vec<Value> = parents
             .iter()
             .map(|p| p.values().swap_remove(parent_at))
             .collect();
         let mut groups: Vec<Vec<T>> = keys.iter().map(|_| Vec::new()).collect();
-        // The parents of each key, in order; each key is asked for once.
-        let mut slots_of: HashMap<KeyId, Vec<usize>> = HashMap::with_capacity(keys.len());
-        let mut distinct: Vec<Value> = Vec::with_capacity(keys.len());
-        for (i, key) in keys.into_iter().enumerate() {
-            if key.is_null() {
-                continue;
-            }
-            let slots = slots_of.entry(KeyId::of(&key)).or_default();
-            if slots.is_empty() {
-                distinct.push(key);
-            }
-            slots.push(i);
-        }
-        let Some(example) = distinct.first().cloned() else {
-            return Ok(groups);
-        };
-        let dialect = exec.dialect();
-        for chunk in distinct.chunks(KEYS_PER_QUERY) {
-            let (statement, key_at) = self.loading_statement(related_column, chunk)?;
-            for row in exec.fetch_all(render::select(&statement, dialect)).await? {
-                let key = key_of(&row, key_at, &example)?;
-                let related = <T as Selection<T>>::decode(&row)?;
-                if let Some((last, others)) = slots_of.get(&key).and_then(|s| s.split_last()) {
-                    for &slot in others {
-                        groups[slot].push(related.clone());
-                    }
-                    groups[*last].push(related);
+        for (slots, related) in self.related_by_keys(keys, exec).await? {
+            if let Some((last, others)) = slots.split_last() {
+                for &slot in others {
+                    groups[slot].push(related.clone());
                 }
+                groups[*last].push(related);
             }
         }
         Ok(groups)
@@ -108,6 +77,59 @@ impl<F: Model, T: Model + Clone> Relation<F, T> {
     pub async fn of<E: Executor + ?Sized>(&self, parent: &F, exec: &E) -> Result<Vec<T>> {
         let mut groups = self.load(std::slice::from_ref(parent), exec).await?;
         Ok(groups.pop().unwrap_or_default())
+    }
+}
+
+impl<F: Model, T: Model> Relation<F, T> {
+    /// The relation's one pair of columns: of `F`, and of `T` (or of the association
+    /// table).
+    pub(crate) fn single_pair(&self) -> Result<(&'static str, &'static str)> {
+        match self.on.as_slice() {
+            [pair] => Ok(*pair),
+            _ => Err(Error::InvalidQuery(format!(
+                "relation `{}` matches several columns: load it with a join",
+                self.name
+            ))),
+        }
+    }
+
+    /// The rows of `T` related to parents whose key (the relation's column of `F`) is
+    /// each of `keys`, each with the positions in `keys` it belongs to; each distinct
+    /// key is asked for once, a thousand per query.
+    pub(crate) async fn related_by_keys<E: Executor + ?Sized>(
+        &self,
+        keys: Vec<Value>,
+        exec: &E,
+    ) -> Result<Vec<(Vec<usize>, T)>> {
+        let related_column = self.single_pair()?.1;
+        let mut slots_of: HashMap<KeyId, Vec<usize>> = HashMap::with_capacity(keys.len());
+        let mut distinct: Vec<Value> = Vec::with_capacity(keys.len());
+        for (i, key) in keys.into_iter().enumerate() {
+            if key.is_null() {
+                continue;
+            }
+            let slots = slots_of.entry(KeyId::of(&key)).or_default();
+            if slots.is_empty() {
+                distinct.push(key);
+            }
+            slots.push(i);
+        }
+        let mut found = Vec::new();
+        let Some(example) = distinct.first().cloned() else {
+            return Ok(found);
+        };
+        let dialect = exec.dialect();
+        for chunk in distinct.chunks(KEYS_PER_QUERY) {
+            let (statement, key_at) = self.loading_statement(related_column, chunk)?;
+            for row in exec.fetch_all(render::select(&statement, dialect)).await? {
+                let key = key_of(&row, key_at, &example)?;
+                let related = <T as Selection<T>>::decode(&row)?;
+                if let Some(slots) = slots_of.get(&key) {
+                    found.push((slots.clone(), related));
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The query for the rows related to the parents with keys `keys`, and where in its

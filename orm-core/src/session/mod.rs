@@ -542,6 +542,75 @@ impl Session {
         Ok(handles)
     }
 
+    /// The rows `relation` relates to each of `parents`, as the session's objects, grouped
+    /// per parent in the order of `parents`: one query per thousand parents (see
+    /// [`Relation::load`](crate::Relation::load)), many-to-many included. A row related to
+    /// several parents is one object, whose handle is in each group; rows the session
+    /// already holds come back as the same handles, with their unflushed changes.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # use orm_core::Relation;
+    /// # #[derive(Model, Debug, Clone)] struct Author { #[orm(primary_key)] id: i64, name: String }
+    /// # #[derive(Model, Debug, Clone)] struct Book { #[orm(primary_key)] id: i64, #[orm(references(Author))] author_id: i64, title: String }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Author::table_def(), Book::table_def()]).await?;
+    /// let mut session = db.session();
+    /// let author = session.add(Author { id: 0, name: "Herbert".into() });
+    /// let book = session.add(Book { id: 0, author_id: 0, title: "Dune".into() });
+    /// session.set_parent(book, Book::author_id, author)?;
+    /// session.commit().await?;
+    /// let books = session.load(&[author], Book::author().reverse()).await?;
+    /// assert_eq!(books, [vec![book]]); // the same object
+    /// let authors = session.load(&[book], Book::author()).await?;
+    /// assert_eq!(authors, [vec![author]]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn load<P: Model, C: Model>(
+        &mut self,
+        parents: &[Obj<P>],
+        relation: crate::Relation<P, C>,
+    ) -> Result<Vec<Vec<Obj<C>>>> {
+        crate::model::keyed::<C>("be tracked by a session (read it with `Model::query`)")?;
+        if self.autoflush {
+            self.flush().await?;
+        }
+        let column = relation.single_pair()?.0;
+        let at = P::COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .ok_or_else(|| {
+                Error::InvalidQuery(format!("`{}` has no column `{column}`", P::NAME))
+            })?;
+        let keys = parents
+            .iter()
+            .map(|h| match self.entry(*h) {
+                Some(e) if e.state != State::Pending => e.values().swap_remove(at),
+                _ => crate::Value::I64(None),
+            })
+            .collect();
+        let found = match self.reader() {
+            Reader::Database(db) => relation.related_by_keys(keys, db).await?,
+            Reader::Transaction(tx) => relation.related_by_keys(keys, tx).await?,
+        };
+        let mut groups: Vec<Vec<Obj<C>>> = parents.iter().map(|_| Vec::new()).collect();
+        for (slots, related) in found {
+            let values = related.values();
+            let handle = self.track_loaded::<C>(Box::new(related), values);
+            // An object marked deleted (not flushed, autoflush off) is left out.
+            if self.state(handle) == ObjectState::Deleted {
+                continue;
+            }
+            for slot in slots {
+                groups[slot].push(handle);
+            }
+        }
+        Ok(groups)
+    }
+
     /// A query over `M` through the session: its rows come back as the session's objects.
     pub fn query<M: Model>(&mut self) -> SessionQuery<'_, M> {
         SessionQuery::new(self)
