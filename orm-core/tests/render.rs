@@ -610,3 +610,25 @@ fn exists_on_relations() {
             .filter(members().any(User::team().any(Team::active.eq(false)))),
     ]));
 }
+
+#[test]
+fn long_in_lists_are_one_array_on_postgres() {
+    let ids: Vec<i64> = (0..2_000).collect();
+    let q = User::query().select(User::id).filter(User::id.is_in(ids));
+    let pg = q.to_sql(Dialect::Postgres);
+    assert!(
+        pg.sql.ends_with(r#"WHERE "users"."id" = ANY($1)"#),
+        "{}",
+        pg.sql
+    );
+    assert_eq!(pg.values.len(), 1);
+    // Up to 1024 values, bound one by one, as everywhere.
+    let q = User::query()
+        .select(User::id)
+        .filter(User::id.is_in(0..1_000_i64));
+    assert_eq!(
+        q.to_sql(Dialect::Postgres).values.len(),
+        1_024,
+        "padded to a power of two"
+    );
+}

@@ -11,12 +11,14 @@ use sqlx::AssertSqlSafe;
 use crate::db::backend::Backend;
 use crate::{Error, Result, Row, Statement, Value};
 /// Whether a statement is prepared once and kept (the default), or planned at each run:
-/// a statement binding a PostgreSQL array (`= ANY($1)`: an `IN` list, a key list) is
-/// planned with its values, which lets PostgreSQL hash a long list. Kept, it would turn
-/// to a generic plan after five runs on a connection and compare each row with every
-/// element: three times slower on a thousand keys.
-fn plans_once(values: &[Value]) -> bool {
-    !values.iter().any(|v| matches!(v, Value::List(_)))
+/// an `IN` list bound as one PostgreSQL array (`= ANY($1)`, past a thousand values) is
+/// planned with its values, which lets PostgreSQL hash it. Kept, it would turn to a
+/// generic plan after five runs on a connection and compare each row with every element.
+/// (Planning at each run costs a round trip more: the multi-row `INSERT`s that bind
+/// arrays are kept.)
+fn plans_once(sql: &str, values: &[Value]) -> bool {
+    let binds_array = values.iter().any(|v| matches!(v, Value::List(_)));
+    !(binds_array && (sql.contains(" = ANY(") || sql.contains(" <> ALL(")))
 }
 
 pub(crate) async fn fetch_all<'c, DB: Backend>(
@@ -27,7 +29,7 @@ pub(crate) async fn fetch_all<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&values);
+    let persistent = plans_once(&sql, &values);
     let args = DB::arguments(values)?;
     let rows = sqlx::query_with(AssertSqlSafe(sql), args)
         .persistent(persistent)
@@ -44,7 +46,7 @@ pub(crate) async fn fetch_optional<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&values);
+    let persistent = plans_once(&sql, &values);
     let args = DB::arguments(values)?;
     let row = sqlx::query_with(AssertSqlSafe(sql), args)
         .persistent(persistent)
@@ -61,7 +63,7 @@ pub(crate) async fn execute<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&values);
+    let persistent = plans_once(&sql, &values);
     let args = DB::arguments(values)?;
     let done = sqlx::query_with(AssertSqlSafe(sql), args)
         .persistent(persistent)
@@ -80,7 +82,7 @@ pub(crate) async fn insert_returning_key<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&values);
+    let persistent = plans_once(&sql, &values);
     let args = DB::arguments(values)?;
     let done = sqlx::query_with(AssertSqlSafe(sql), args)
         .persistent(persistent)
@@ -100,7 +102,7 @@ pub(crate) fn fetch_stream<'e, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&st.values);
+    let persistent = plans_once(&st.sql, &st.values);
     match DB::arguments(st.values) {
         Ok(args) => sqlx::query_with(AssertSqlSafe(st.sql), args)
             .persistent(persistent)

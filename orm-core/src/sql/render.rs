@@ -97,8 +97,13 @@ pub(crate) fn expr(w: &mut SqlWriter, node: &Node) {
                 return;
             }
             expr_at(w, inner, 5);
-            if let Some(values) = pg_array(w.dialect, list) {
-                // One array parameter: the same SQL for any length, no bind limit.
+            // A list of up to a thousand or so is bound value by value, as on the other
+            // backends: PostgreSQL plans `IN ($1, …)` by its values and hashes a long
+            // one, where a kept `= ANY($1)` turns into a generic plan after five runs and
+            // compares every row with every element. Longer lists (past the bind limit's
+            // comfort) are one array parameter, planned at each run (see `db::run`).
+            let long = list.len() > ARRAY_LIST_FROM;
+            if let Some(values) = pg_array(w.dialect, list).filter(|_| long) {
                 w.push(if *negated { " <> ALL(" } else { " = ANY(" });
                 w.value(Value::List(values));
                 w.push(")");
@@ -227,6 +232,9 @@ fn padded_len(n: usize) -> usize {
 
 /// The values of an `IN` list that PostgreSQL can take as one array: a list of plain
 /// values only (not columns or expressions), each bindable as an array item.
+/// The length past which PostgreSQL binds an `IN` list as one array.
+const ARRAY_LIST_FROM: usize = 1024;
+
 fn pg_array(dialect: Dialect, list: &[Node]) -> Option<Vec<Value>> {
     if !dialect.binds_arrays() {
         return None;
