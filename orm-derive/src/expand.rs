@@ -57,6 +57,10 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let table_def = table_def::table_def(model);
     let from_row = from_row(model, &name);
     let to_values = model.columns().map(to_value);
+    let column_value_arms = model.columns().enumerate().map(|(i, f)| {
+        let value = to_value(f);
+        quote!(#i => #value,)
+    });
     let key_values = model.key_fields().map(to_value);
     let key_into_values = key_into_values(model);
     let set_generated_key = set_generated_key(model, &name);
@@ -91,6 +95,13 @@ fn model_impl(model: &ModelDef) -> TokenStream {
 
             fn values(&self) -> ::std::vec::Vec<::orm_core::Value> {
                 ::std::vec![#(#to_values),*]
+            }
+
+            fn column_value(&self, index: usize) -> ::orm_core::Value {
+                match index {
+                    #(#column_value_arms)*
+                    _ => <Self as ::orm_core::Model>::values(self).swap_remove(index),
+                }
             }
 
             fn key_values(&self) -> ::std::vec::Vec<::orm_core::Value> {

@@ -77,11 +77,9 @@ impl<C: Model, T: crate::SqlValue> Column<C, T> {
             let condition = Expr::new(Node::InList(Box::new(self.node()), list, false));
             let statement = C::query().filter(condition).order_by_key().to_sql(dialect);
             for row in exec.fetch_all(statement).await? {
-                // The foreign key read alone from the row: cheaper than all the values.
-                let parent_key = T::decode(&row, column_at)
-                    .map_err(|e| Error::from_decode(e, Some((C::NAME, self.name())), column_at))?
-                    .to_value();
                 let child = <C as crate::query::Selection<C>>::decode(&row)?;
+                // The foreign key read from the child, not decoded from the row again.
+                let parent_key = child.column_value(column_at);
                 if let Some(&slot) = slot_of.get(&KeyId::of(&parent_key)) {
                     groups[slot].push(child);
                 }

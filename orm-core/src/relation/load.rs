@@ -122,8 +122,13 @@ impl<F: Model, T: Model> Relation<F, T> {
         for chunk in distinct.chunks(KEYS_PER_QUERY) {
             let (statement, key_at) = self.loading_statement(related_column, chunk)?;
             for row in exec.fetch_all(render::select(&statement, dialect)).await? {
-                let key = key_of(&row, key_at, &example)?;
                 let related = <T as Selection<T>>::decode(&row)?;
+                // The parent's key: a column of the row just decoded, or the association
+                // table's, selected after them.
+                let key = match self.through {
+                    None => KeyId::of(&related.column_value(key_at)),
+                    Some(_) => key_of(&row, key_at, &example)?,
+                };
                 if let Some(slots) = slots_of.get(&key) {
                     found.push((slots.clone(), related));
                 }
