@@ -163,6 +163,12 @@ async fn joins_match_every_column(db: Database) -> TestResult {
         .map(|a| a.as_ref().map(|a| a.tenant))
         .collect();
     assert_eq!(tenants, [Some(1), None, Some(1)]);
+    // The column API reads keys: a key to another column is refused, not misread.
+    let err = Transfer::account_code
+        .parents_of::<Account, _>(&transfers, &db)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
     // A two-column relation is joined, not loaded by key lists.
     let err = Transfer::account().load(&transfers, &db).await.unwrap_err();
     assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");

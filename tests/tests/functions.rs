@@ -112,6 +112,13 @@ async fn rounding_casts_cases_and_dates(db: Database) -> TestResult {
         .all(&db)
         .await?;
     assert_eq!(rounded, [(3.0, 2.5), (-3.0, -2.5), (1.0, 1.3)]);
+    // To hundreds, half away from zero too.
+    let hundreds: Vec<f64> = Reading::query()
+        .select(Reading::value.mul(1000.0).round(-2))
+        .order_by(Reading::id)
+        .all(&db)
+        .await?;
+    assert_eq!(hundreds, [2500.0, -2500.0, 1300.0]);
     // Text sorts as text; cast, it sorts as numbers.
     let as_text: Vec<String> = Reading::query()
         .select(Reading::code)

@@ -339,6 +339,14 @@ async fn self_join(db: Database) -> TestResult {
         .all(&db)
         .await?;
     assert_eq!(managers, ["boss", "lead"]);
+    // Nested: employees with a report who has reports of their own.
+    let reports = || Employee::manager().reverse();
+    let grand: Vec<String> = Employee::query()
+        .filter(reports().any(reports().exists()))
+        .select(Employee::name)
+        .all(&db)
+        .await?;
+    assert_eq!(grand, ["boss"]);
     Ok(())
 }
 
@@ -398,6 +406,25 @@ async fn many_to_many(db: Database) -> TestResult {
         .await?;
     let titles: Vec<&str> = untagged.iter().map(|(p, _)| p.title.as_str()).collect();
     assert_eq!(titles, ["a2", "a3"]);
+    // A filtered left join: one row per post, the matching tag or none (a1 has two
+    // tags, one of them `sql`; b1 has only `rust`).
+    let sql_tags: Vec<(String, Option<String>)> = Post::query()
+        .left_join(Post::tags().filter(Tag::label.eq("sql")))
+        .order_by(Post::title)
+        .all(&db)
+        .await?
+        .into_iter()
+        .map(|(p, t)| (p.title, t.map(|t| t.label)))
+        .collect();
+    assert_eq!(
+        sql_tags,
+        [
+            ("a1".into(), Some("sql".into())),
+            ("a2".into(), None),
+            ("a3".into(), None),
+            ("b1".into(), None),
+        ]
+    );
     let rusty: Vec<String> = Post::query()
         .filter(Post::tags().any(Tag::label.eq("rust")))
         .order_by(Post::title)
@@ -459,6 +486,15 @@ async fn a_table_not_joined_is_refused(db: Database) -> TestResult {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidQuery(_)), "{err}");
+    // A delete through a subquery would drop the subquery's filter: refused.
+    let err = Post::query()
+        .filter(Post::views.gt(100))
+        .as_subquery::<Post>()
+        .delete(&db)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(_)), "{err}");
+    assert_eq!(Post::query().count(&db).await?, 4, "nothing deleted");
     Ok(())
 }
 

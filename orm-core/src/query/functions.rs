@@ -96,6 +96,28 @@ pub trait Float {}
 impl Float for f64 {}
 impl Float for Option<f64> {}
 
+/// `ROUND(node, digits)`; to tens, hundreds… as `ROUND(node / 10^k) * 10^k`, since
+/// SQLite reads negative digits as none.
+fn round<M, T>(node: Node, digits: i32) -> TypedExpr<M, T> {
+    use crate::sql::ast::BinOp;
+    let rounded = |node: Node, digits: i32| {
+        Node::Function(
+            Function::Round,
+            vec![node, Node::Value(crate::Value::I32(Some(digits)))],
+        )
+    };
+    if digits >= 0 {
+        return TypedExpr::new(rounded(node, digits));
+    }
+    let scale = Node::Value(crate::Value::F64(Some(10f64.powi(digits.saturating_neg()))));
+    let scaled = Node::Binary(Box::new(node), BinOp::Div, Box::new(scale.clone()));
+    TypedExpr::new(Node::Binary(
+        Box::new(rounded(scaled, 0)),
+        BinOp::Mul,
+        Box::new(scale),
+    ))
+}
+
 /// The functions of floating-point numbers.
 macro_rules! float_functions {
     ($ty:ident, $node:expr) => {
@@ -111,10 +133,7 @@ macro_rules! float_functions {
             ///     r#"SELECT CAST(ROUND(CAST("item"."price" AS NUMERIC), $1) AS DOUBLE PRECISION) FROM "item""#);
             /// ```
             pub fn round(self, digits: i32) -> TypedExpr<M, T> {
-                call(
-                    Function::Round,
-                    vec![$node(self), Node::Value(crate::Value::I32(Some(digits)))],
-                )
+                round($node(self), digits)
             }
         }
     };
@@ -143,9 +162,24 @@ macro_rules! castable {
         }
     )*};
 }
-castable!(i8, i16, i32, i64, u8, u16, u32, f32, f64, bool, String);
+// Not `bool`: PostgreSQL has no cast of a boolean to a number, and spells it `true` as
+// text where the others write `1`.
+castable!(i8, i16, i32, i64, u8, u16, u32, f32, f64, String);
 #[cfg(feature = "decimal")]
 castable!(rust_decimal::Decimal);
+
+/// Types whose cast to an integer means the same on every backend: integers, and text
+/// that holds one. (A float or a decimal is truncated by SQLite and rounded by the
+/// others: `round` it first, then cast.)
+pub trait ToInteger {}
+
+macro_rules! to_integer {
+    ($($t:ty),*) => {$(
+        impl ToInteger for $t {}
+        impl ToInteger for Option<$t> {}
+    )*};
+}
+to_integer!(i8, i16, i32, i64, u8, u16, u32, String);
 
 /// Casts between numbers and text.
 macro_rules! cast_functions {
@@ -161,7 +195,10 @@ macro_rules! cast_functions {
             /// assert_eq!(q.to_sql(Dialect::MySql).sql,
             ///     "SELECT `item`.`id` FROM `item` ORDER BY CAST(`item`.`code` AS SIGNED) ASC");
             /// ```
-            pub fn cast_to_integer(self) -> TypedExpr<M, T::Integer> {
+            pub fn cast_to_integer(self) -> TypedExpr<M, T::Integer>
+            where
+                T: ToInteger,
+            {
                 TypedExpr::new(Node::Cast(Box::new($node(self)), CastType::BigInt))
             }
 

@@ -24,12 +24,12 @@ pub use across::{Comparable, OtherColumn};
 pub use cache::StatementCache;
 pub(crate) use cache::{Cached, cached};
 pub use expr::{Expr, Numeric, Operand, SubqueryOf, Text, TypedExpr};
-pub use functions::{Case, CaseValue, Castable, Float};
+pub use functions::{Case, CaseValue, Castable, Float, ToInteger};
 #[cfg(feature = "chrono")]
 pub use functions::{DateOrTime, HasDate, HasTime, Timestamp, now};
 pub use order::Ordering;
 pub use raw::{Raw, raw};
-pub(crate) use related::KeyId;
+pub(crate) use related::{KeyId, references};
 pub use select::Select;
 pub use selection::{FromRow, Nullable, SelectItem, Selection, Summable, count_all};
 pub use update::Update;

@@ -154,17 +154,18 @@ fn single_key<P: Model>() -> Result<usize> {
     }
 }
 
-/// Refuses a column that is not a foreign key of `C` to `P`.
-fn references<C: Model, P: Model>(column: &str) -> Result<()> {
-    let refers = C::table_def()
-        .foreign_keys
-        .iter()
-        .any(|fk| fk.columns == [column] && fk.ref_table == P::TABLE);
+/// Refuses a column that is not a foreign key of `C` to `P`'s primary key (a key to
+/// another column of `P` is loaded through its relation, `Relation::load`).
+pub(crate) fn references<C: Model, P: Model>(column: &str) -> Result<()> {
+    let refers = C::table_def().foreign_keys.iter().any(|fk| {
+        fk.columns == [column] && fk.ref_table == P::TABLE && fk.ref_columns == P::PRIMARY_KEY
+    });
     if refers {
         Ok(())
     } else {
         Err(Error::InvalidQuery(format!(
-            "`{}.{column}` is not a foreign key to `{}`",
+            "`{}.{column}` is not a foreign key to the key of `{}` (load a key to another \
+             column through its relation)",
             C::NAME,
             P::TABLE
         )))

@@ -178,6 +178,11 @@ impl<F: Source, T: Source> Relation<F, T> {
 
     /// The same relation seen from `T`: a belongs-to becomes has-many (say
     /// [`Relation::one`] where the key is unique), and back.
+    ///
+    /// # Panics
+    ///
+    /// On a relation with a filter or an association table: reverse the plain relation,
+    /// then narrow it.
     pub fn reverse(self) -> Relation<T, F> {
         assert!(
             self.through.is_none() && self.extra.is_none(),
@@ -256,6 +261,11 @@ impl<F: Source, T: Source> Relation<F, T> {
     /// A many-to-many relation through an association model `A`: `to_a` from `F` to its
     /// rows (usually the reverse of `A`'s foreign key to `F`), `a_to` from them to `T`.
     ///
+    /// # Panics
+    ///
+    /// When either relation goes through an association table already, or `to_a` has a
+    /// filter (a filter on `T` goes on `a_to`, or on the result).
+    ///
     /// ```
     /// # use orm_core::prelude::*;
     /// # use orm_core::Relation;
@@ -325,9 +335,10 @@ impl<F: Source, T: Source> Relation<F, T> {
     /// The rows of `T` related to the outer query's row of `F`.
     fn subquery(self) -> SelectStatement {
         // Inside, `T` is read under a name of its own when the outer query reads the same
-        // name (a relation of a table to itself).
+        // name (a relation of a table to itself), one not used by a subquery nested in its
+        // condition either.
         let inner = if T::QUALIFIER == F::QUALIFIER {
-            "related"
+            fresh_alias(self.extra.as_ref())
         } else {
             T::QUALIFIER
         };
@@ -364,23 +375,37 @@ impl<F: Source, T: Source> Relation<F, T> {
                     self.extra,
                 ),
             }],
-            Some(through) => vec![
-                Join {
-                    kind,
-                    table: through.table,
-                    alias: None,
-                    on: equal_pairs(F::QUALIFIER, through.table, &self.on),
-                },
-                Join {
-                    kind,
-                    table,
-                    alias: T::ALIAS,
-                    on: and(
-                        equal_pairs(through.table, T::QUALIFIER, &through.on),
-                        self.extra,
-                    ),
-                },
-            ],
+            Some(through) => {
+                let to_target = equal_pairs(through.table, T::QUALIFIER, &through.on);
+                // A left join keeps only the association rows whose target matches the
+                // filter: else each other one would add a row with no target.
+                let links = match (&self.extra, kind) {
+                    (Some(extra), JoinKind::Left) => {
+                        let mut target = SelectStatement::new(table, vec![Node::Literal("1")]);
+                        target.alias = T::ALIAS;
+                        target.filter = Some(and(to_target.clone(), Some(extra.clone())));
+                        and(
+                            equal_pairs(F::QUALIFIER, through.table, &self.on),
+                            Some(Node::Exists(Box::new(target))),
+                        )
+                    }
+                    _ => equal_pairs(F::QUALIFIER, through.table, &self.on),
+                };
+                vec![
+                    Join {
+                        kind,
+                        table: through.table,
+                        alias: None,
+                        on: links,
+                    },
+                    Join {
+                        kind,
+                        table,
+                        alias: T::ALIAS,
+                        on: and(to_target, self.extra),
+                    },
+                ]
+            }
         }
     }
 }
@@ -409,6 +434,27 @@ fn and(condition: Node, extra: Option<Node>) -> Node {
         Some(extra) => Node::Binary(Box::new(condition), BinOp::And, Box::new(extra)),
         None => condition,
     }
+}
+
+/// The names a self-relation's subquery reads its table under, one per nesting level.
+const SUBQUERY_ALIASES: [&str; 8] = [
+    "related",
+    "related_2",
+    "related_3",
+    "related_4",
+    "related_5",
+    "related_6",
+    "related_7",
+    "related_8",
+];
+
+/// The first of [`SUBQUERY_ALIASES`] that no subquery inside `extra` uses.
+fn fresh_alias(extra: Option<&Node>) -> &'static str {
+    let used = |alias: &str| extra.is_some_and(|e| e.uses_alias(alias));
+    SUBQUERY_ALIASES
+        .into_iter()
+        .find(|a| !used(a))
+        .unwrap_or("related_9")
 }
 
 /// `node` with the columns qualified by `from` qualified by `to` instead.

@@ -401,6 +401,9 @@ impl Session {
         parent: Obj<P>,
     ) -> Result<()> {
         let gone = |what: &str| Error::InvalidQuery(format!("the {what} is not in the session"));
+        // The parent's key is what the column takes: a column referencing another one of
+        // the parent's would be given the wrong value.
+        crate::query::references::<C, P>(column.name())?;
         let key_at = match P::PRIMARY_KEY {
             [key] => P::COLUMNS.iter().position(|c| c == key),
             _ => None,

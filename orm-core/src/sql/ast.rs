@@ -47,13 +47,42 @@ impl Node {
         Node::Column { table, name }
     }
 
-    /// The node with every column replaced by what `f` makes of its table and name
-    /// (subqueries, which read their own tables, are left as they are).
+    /// Whether a subquery inside this node reads its table under `alias`.
+    pub(crate) fn uses_alias(&self, alias: &str) -> bool {
+        let mut found = false;
+        self.visit_subqueries(&mut |s| {
+            found |= s.alias == Some(alias) || s.joins.iter().any(|j| j.alias == Some(alias));
+        });
+        found
+    }
+
+    /// Calls `f` on every `EXISTS` subquery inside this node, nested ones included.
+    fn visit_subqueries(&self, f: &mut impl FnMut(&SelectStatement)) {
+        match self {
+            Node::Exists(select) => {
+                f(select);
+                if let Some(filter) = &select.filter {
+                    filter.visit_subqueries(f);
+                }
+            }
+            Node::Binary(l, _, r) => {
+                l.visit_subqueries(f);
+                r.visit_subqueries(f);
+            }
+            Node::Not(n) => n.visit_subqueries(f),
+            _ => {}
+        }
+    }
+
+    /// The node with every column replaced by what `f` makes of its table and name,
+    /// inside correlated `EXISTS` subqueries too (an `IN` subquery is left as it is).
     pub(crate) fn map_columns(self, f: &impl Fn(&'static str, &'static str) -> Node) -> Node {
         let map = |n: Box<Node>| Box::new(n.map_columns(f));
         match self {
             Node::Column { table, name } => f(table, name),
-            Node::Value(_) | Node::Literal(_) | Node::Exists(_) => self,
+            Node::Value(_) | Node::Literal(_) => self,
+            // A correlated subquery reads the outer query's columns: those are mapped too.
+            Node::Exists(select) => Node::Exists(Box::new(select.map_columns(f))),
             Node::Binary(l, op, r) => Node::Binary(map(l), op, map(r)),
             Node::Not(n) => Node::Not(map(n)),
             Node::IsNull(n, negated) => Node::IsNull(map(n), negated),
@@ -223,6 +252,17 @@ pub(crate) struct SelectStatement {
 }
 
 impl SelectStatement {
+    /// The statement with every column of its expressions replaced by what `f` makes of
+    /// it (its own table's columns included: `f` must leave those as they are).
+    pub(crate) fn map_columns(mut self, f: &impl Fn(&'static str, &'static str) -> Node) -> Self {
+        self.columns = self.columns.into_iter().map(|c| c.map_columns(f)).collect();
+        self.filter = self.filter.map(|n| n.map_columns(f));
+        for join in &mut self.joins {
+            join.on = std::mem::replace(&mut join.on, Node::Literal("")).map_columns(f);
+        }
+        self
+    }
+
     /// `SELECT columns FROM table`, nothing else yet.
     pub(crate) fn new(table: &'static str, columns: Vec<Node>) -> SelectStatement {
         SelectStatement {

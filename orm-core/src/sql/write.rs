@@ -82,9 +82,15 @@ impl Delete {
 
 /// Refuses the parts of a query that an `UPDATE` or `DELETE` cannot honour everywhere.
 fn check_writable(s: &SelectStatement, what: &str) -> Result<()> {
-    if crate::sql::render::needs_subquery(s) || !s.order_by.is_empty() || !s.joins.is_empty() {
+    if crate::sql::render::needs_subquery(s)
+        || !s.order_by.is_empty()
+        || !s.joins.is_empty()
+        || s.derived.is_some()
+        || s.alias.is_some()
+    {
         return Err(Error::InvalidQuery(format!(
-            "{what} applies only `filter`; this query also orders, pages, groups or is distinct"
+            "{what} applies only `filter` to a table; this query also orders, pages, groups, \
+             is distinct, joins, or reads a subquery"
         )));
     }
     Ok(())

@@ -36,3 +36,11 @@ struct Clash {
     #[orm(references(Account), relation = "query")]
     account_id: i64,
 }
+
+#[derive(Model)]
+struct Keyword {
+    #[orm(primary_key)]
+    id: i64,
+    #[orm(references(Account), relation = "type")]
+    account_id: i64,
+}

@@ -16,8 +16,8 @@ use crate::ReferentialAction;
 mod value;
 
 use value::{
-    action_value, bool_value, flag, length_value, model_path, name_value, skip_value, string_list,
-    string_value,
+    action_value, bool_value, flag, length_value, model_path, name_value, relation_value,
+    skip_value, string_list, string_value,
 };
 
 /// Every attribute key.
@@ -136,7 +136,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) default: Option<String>,
     pub(crate) sql_type: Option<String>,
     pub(crate) references: Option<Path>,
-    pub(crate) relation: Option<String>,
+    /// `relation = "name"` (`Some(Some)`), `relation = false` (`Some(None)`).
+    pub(crate) relation: Option<Option<String>>,
     pub(crate) ref_column: Option<String>,
     pub(crate) fk_name: Option<String>,
     pub(crate) on_delete: Option<ReferentialAction>,
@@ -194,7 +195,7 @@ const FOREIGN_KEY_GRAMMAR: Grammar<ForeignKeyAttr> = &[
         Ok(())
     }),
     (key::RELATION, |cx, meta, a| {
-        a.relation = name_value(cx, meta, r#"relation = "parent""#)?;
+        a.relation = relation_value(cx, meta)?.flatten();
         Ok(())
     }),
     (key::ON_DELETE, |cx, meta, a| {
@@ -272,7 +273,7 @@ const FIELD_GRAMMAR: Grammar<FieldAttrs> = &[
         Ok(())
     }),
     (key::RELATION, |cx, meta, a| {
-        a.relation = name_value(cx, meta, r#"relation = "author""#)?;
+        a.relation = relation_value(cx, meta)?;
         Ok(())
     }),
     (key::REF_COLUMN, |cx, meta, a| {

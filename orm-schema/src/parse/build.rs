@@ -268,7 +268,7 @@ fn field_column(cx: &Ctxt, name: &LitStr, fields: &[ReadField]) -> Option<String
 
 fn reference(cx: &Ctxt, f: &ReadField, field_names: &[String]) -> Option<ModelReference> {
     let model = f.attrs.references.clone().filter(|_| !f.def.skip)?;
-    if let Some(name) = &f.attrs.relation
+    if let Some(Some(name)) = &f.attrs.relation
         && (field_names.contains(name) || MODEL_ITEMS.contains(&name.as_str()))
     {
         let message = format!(
@@ -277,10 +277,12 @@ fn reference(cx: &Ctxt, f: &ReadField, field_names: &[String]) -> Option<ModelRe
         );
         cx.error_at(key_span(f, key::RELATION), message);
     }
-    let relation = f.attrs.relation.clone().or_else(|| {
-        let field = f.def.ident.to_string();
+    // Named by the field without `_id`, where that is a free identifier (`type_id` has
+    // none: `type` is a keyword).
+    let relation = f.attrs.relation.clone().unwrap_or_else(|| {
+        let field = f.def.ident.unraw().to_string();
         let name = field.strip_suffix("_id")?;
-        let free = !name.is_empty()
+        let free = syn::parse_str::<syn::Ident>(name).is_ok()
             && !field_names.iter().any(|n| n == name)
             && !MODEL_ITEMS.contains(&name);
         free.then(|| name.to_string())

@@ -76,6 +76,38 @@ pub(super) fn name_value(
     }))
 }
 
+/// A relation's name: a string that is a Rust identifier, or `false` for none. `Some(None)`
+/// is `false`.
+pub(super) fn relation_value(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Option<Option<String>>> {
+    let example = r#"relation = "author"` or `relation = false"#;
+    Ok(expr_value(cx, meta, example)?.and_then(|expr| match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        }) if !b.value => Some(None),
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => {
+            if syn::parse_str::<syn::Ident>(&s.value()).is_ok() {
+                Some(Some(s.value()))
+            } else {
+                let message = format!(
+                    "`{}` is not a Rust identifier: a relation is a function of that name",
+                    s.value()
+                );
+                cx.error_spanned_by(&s, message);
+                None
+            }
+        }
+        other => {
+            cx.error_spanned_by(other, format!("expected `{example}`"));
+            None
+        }
+    }))
+}
+
 pub(super) fn bool_value(
     cx: &Ctxt,
     meta: &ParseNestedMeta<'_>,
