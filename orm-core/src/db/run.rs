@@ -10,6 +10,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::db::backend::Backend;
 use crate::{Error, Result, Row, Statement, Value};
+
 /// Whether a statement is prepared once and kept (the default), or planned at each run:
 /// an `IN` list bound as one PostgreSQL array (`= ANY($1)`, past a thousand values) is
 /// planned with its values, which lets PostgreSQL hash it. Kept, it would turn to a
@@ -21,6 +22,19 @@ fn plans_once(sql: &str, values: &[Value]) -> bool {
     !(binds_array && (sql.contains(" = ANY(") || sql.contains(" <> ALL(")))
 }
 
+/// The sqlx query of `sql` with `values` bound, kept prepared or not (`plans_once`).
+fn query<DB: Backend>(
+    sql: Arc<str>,
+    values: Vec<Value>,
+) -> Result<sqlx::query::Query<'static, DB, DB::Arguments>>
+where
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let persistent = plans_once(&sql, &values);
+    let args = DB::arguments(values)?;
+    Ok(sqlx::query_with(AssertSqlSafe(sql), args).persistent(persistent))
+}
+
 pub(crate) async fn fetch_all<'c, DB: Backend>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
@@ -29,12 +43,7 @@ pub(crate) async fn fetch_all<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&sql, &values);
-    let args = DB::arguments(values)?;
-    let rows = sqlx::query_with(AssertSqlSafe(sql), args)
-        .persistent(persistent)
-        .fetch_all(x)
-        .await?;
+    let rows = query::<DB>(sql, values)?.fetch_all(x).await?;
     Ok(rows.into_iter().map(DB::wrap_row).collect())
 }
 
@@ -46,12 +55,7 @@ pub(crate) async fn fetch_optional<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&sql, &values);
-    let args = DB::arguments(values)?;
-    let row = sqlx::query_with(AssertSqlSafe(sql), args)
-        .persistent(persistent)
-        .fetch_optional(x)
-        .await?;
+    let row = query::<DB>(sql, values)?.fetch_optional(x).await?;
     Ok(row.map(DB::wrap_row))
 }
 
@@ -63,12 +67,7 @@ pub(crate) async fn execute<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&sql, &values);
-    let args = DB::arguments(values)?;
-    let done = sqlx::query_with(AssertSqlSafe(sql), args)
-        .persistent(persistent)
-        .execute(x)
-        .await?;
+    let done = query::<DB>(sql, values)?.execute(x).await?;
     Ok(DB::rows_affected(&done))
 }
 
@@ -82,12 +81,7 @@ pub(crate) async fn insert_returning_key<'c, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&sql, &values);
-    let args = DB::arguments(values)?;
-    let done = sqlx::query_with(AssertSqlSafe(sql), args)
-        .persistent(persistent)
-        .execute(x)
-        .await?;
+    let done = query::<DB>(sql, values)?.execute(x).await?;
     DB::last_insert_id(&done).ok_or_else(|| {
         Error::Encode(format!(
             "the database reported no generated key for `{key}`"
@@ -102,10 +96,8 @@ pub(crate) fn fetch_stream<'e, DB: Backend>(
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&st.sql, &st.values);
-    match DB::arguments(st.values) {
-        Ok(args) => sqlx::query_with(AssertSqlSafe(st.sql), args)
-            .persistent(persistent)
+    match query::<DB>(Arc::from(st.sql), st.values) {
+        Ok(query) => query
             .fetch(x)
             .map_ok(DB::wrap_row)
             .map_err(Error::from)

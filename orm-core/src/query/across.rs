@@ -2,7 +2,7 @@
 //! (`Expr<(Post, User)>`), which a query reading both takes.
 
 use crate::column::Column;
-use crate::query::expr::{Expr, TypedExpr};
+use crate::query::expr::{Expr, SubqueryOf, TypedExpr};
 use crate::sql::ast::{BinOp, Node};
 
 /// A column or typed expression of values of type `T`, of any table: the other side of
@@ -19,20 +19,14 @@ pub trait OtherColumn<T> {
     fn into_expr(self) -> Expr<Self::Table>;
 }
 
-/// Types whose values compare with `T`'s: `T` itself, and `T` with or without `Option`.
-pub trait Comparable<T> {}
-impl<T> Comparable<T> for T {}
-impl<T> Comparable<Option<T>> for T {}
-impl<T> Comparable<T> for Option<T> {}
-
-impl<N, T, U: Comparable<T>> OtherColumn<T> for Column<N, U> {
+impl<N, T, U: SubqueryOf<T>> OtherColumn<T> for Column<N, U> {
     type Table = N;
     fn into_expr(self) -> Expr<N> {
         Expr::new(self.node())
     }
 }
 
-impl<N, T, U: Comparable<T>> OtherColumn<T> for TypedExpr<N, U> {
+impl<N, T, U: SubqueryOf<T>> OtherColumn<T> for TypedExpr<N, U> {
     type Table = N;
     fn into_expr(self) -> Expr<N> {
         Expr::new(self.node)

@@ -240,7 +240,8 @@ impl<M, T> Operand<M, T> for TypedExpr<M, T> {
 }
 
 /// The values of a subquery that a column of type `T` can be looked up in with
-/// `in_query`: `T` itself, or `T` with or without `Option` (a NULL never matches).
+/// `in_query`: `T` itself, or `T` with or without `Option` (a NULL never matches). The
+/// same types are what a column of `T` compares with across a join (`eq_col`…).
 #[diagnostic::on_unimplemented(
     message = "a subquery returning `{Self}` cannot be compared with a column of type `{T}`",
     label = "the subquery selects values of another type",

@@ -19,7 +19,7 @@ mod upsert;
 pub use crate::relation::{Contains, Joined, Part, Source};
 /// Rendered SQL (kept here too, where it was first exported).
 pub use crate::sql::Statement;
-pub use across::{Comparable, OtherColumn};
+pub use across::OtherColumn;
 #[doc(hidden)]
 pub use cache::StatementCache;
 pub(crate) use cache::{Cached, cached};

@@ -1,15 +1,8 @@
-//! Loading the rows related to a list of models in one query per relation (SQLAlchemy's
-//! `selectinload`): children by their foreign key, or the parents foreign keys name.
-
-use std::collections::HashMap;
+//! Loading the rows related to a list of models by a foreign-key column: the children
+//! that name each parent, or the parent each child names; `relation/load` does the work.
 
 use crate::column::Column;
-use crate::query::Expr;
-use crate::sql::ast::Node;
 use crate::{Error, Executor, Model, Result, Value};
-
-/// The most keys one loading query lists (PostgreSQL binds them as one array anyway).
-const KEYS_PER_QUERY: usize = 1_000;
 
 impl<C: Model, T: crate::SqlValue> Column<C, T> {
     /// The rows of `C` whose foreign key (this column) names each of `parents`, grouped
@@ -55,34 +48,16 @@ impl<C: Model, T: crate::SqlValue> Column<C, T> {
         keys: Vec<Value>,
         exec: &E,
     ) -> Result<Vec<Vec<C>>> {
-        single_key::<P>()?;
-        references::<C, P>(self.name())?;
-        let column_at = C::COLUMNS
-            .iter()
-            .position(|c| *c == self.name())
-            .expect("a column of its model");
         let mut groups: Vec<Vec<C>> = keys.iter().map(|_| Vec::new()).collect();
         // Parents listed twice share their children: the first gets them.
-        let mut slot_of: HashMap<KeyId, usize> = HashMap::with_capacity(keys.len());
-        let mut distinct: Vec<Value> = Vec::with_capacity(keys.len());
-        for (i, key) in keys.into_iter().enumerate() {
-            if !key.is_null() && !slot_of.contains_key(&KeyId::of(&key)) {
-                slot_of.insert(KeyId::of(&key), i);
-                distinct.push(key);
-            }
-        }
-        let dialect = exec.dialect();
-        for chunk in distinct.chunks(KEYS_PER_QUERY) {
-            let list = chunk.iter().cloned().map(Node::Value).collect();
-            let condition = Expr::new(Node::InList(Box::new(self.node()), list, false));
-            let statement = C::query().filter(condition).order_by_key().to_sql(dialect);
-            for row in exec.fetch_all(statement).await? {
-                let child = <C as crate::query::Selection<C>>::decode(&row)?;
-                // The foreign key read from the child, not decoded from the row again.
-                let parent_key = child.column_value(column_at);
-                if let Some(&slot) = slot_of.get(&KeyId::of(&parent_key)) {
-                    groups[slot].push(child);
-                }
+        for (slots, child) in self
+            .relation::<P>()?
+            .reverse()
+            .related_by_keys(keys, exec)
+            .await?
+        {
+            if let Some(&first) = slots.first() {
+                groups[first].push(child);
             }
         }
         Ok(groups)
@@ -106,37 +81,18 @@ impl<C: Model, T: crate::SqlValue> Column<C, T> {
         children: &[C],
         exec: &E,
     ) -> Result<Vec<Option<P>>> {
+        let parents = self.relation::<P>()?.load(children, exec).await?;
+        Ok(parents.into_iter().map(|g| g.into_iter().next()).collect())
+    }
+
+    /// The belongs-to relation this column, a foreign key of `C` to `P`'s key, declares.
+    pub(crate) fn relation<P: Model>(self) -> Result<crate::Relation<C, P>> {
         let key_at = single_key::<P>()?;
         references::<C, P>(self.name())?;
-        let column_at = C::COLUMNS
-            .iter()
-            .position(|c| *c == self.name())
-            .expect("a column of its model");
-        let wanted: Vec<Value> = children
-            .iter()
-            .map(|c| c.values().swap_remove(column_at))
-            .collect();
-        let mut seen: std::collections::HashSet<KeyId> = std::collections::HashSet::new();
-        let mut distinct: Vec<Value> = Vec::new();
-        for key in &wanted {
-            if !key.is_null() && seen.insert(KeyId::of(key)) {
-                distinct.push(key.clone());
-            }
-        }
-        let mut found: HashMap<KeyId, P> = HashMap::new();
-        let key_column =
-            crate::sql::normalize::model_column(P::table_def(), P::TABLE, P::COLUMNS[key_at]);
-        for chunk in distinct.chunks(KEYS_PER_QUERY) {
-            let list = chunk.iter().cloned().map(Node::Value).collect();
-            let condition = Expr::new(Node::InList(Box::new(key_column.clone()), list, false));
-            for parent in P::query().filter(condition).all(exec).await? {
-                found.insert(KeyId::of(&parent.values().swap_remove(key_at)), parent);
-            }
-        }
-        Ok(wanted
-            .iter()
-            .map(|key| found.get(&KeyId::of(key)).cloned())
-            .collect())
+        Ok(crate::Relation::foreign_key(
+            self.name(),
+            vec![(self.name(), P::COLUMNS[key_at])],
+        ))
     }
 }
 

@@ -136,18 +136,9 @@ impl<F, T> Relation<F, T> {
     /// reference to a type that is no model is reported once, at the reference.)
     #[doc(hidden)]
     pub fn foreign_key(name: &'static str, on: Vec<(&'static str, &'static str)>) -> Self {
-        Relation {
-            name,
-            kind: RelationKind::BelongsTo,
-            on,
-            through: None,
-            extra: None,
-            _ends: PhantomData,
-        }
+        Relation::new(name, RelationKind::BelongsTo, on)
     }
-}
 
-impl<F: Source, T: Source> Relation<F, T> {
     fn new(name: &'static str, kind: RelationKind, on: Vec<(&'static str, &'static str)>) -> Self {
         Relation {
             name,
@@ -158,7 +149,9 @@ impl<F: Source, T: Source> Relation<F, T> {
             _ends: PhantomData,
         }
     }
+}
 
+impl<F: Source, T: Source> Relation<F, T> {
     /// A relation on any pair of columns of one type, where no foreign key says it: the
     /// rows of `T` whose `to` equals `from` (counted as many).
     ///

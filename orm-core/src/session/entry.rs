@@ -51,6 +51,15 @@ impl Entry {
     pub(super) fn values(&self) -> Vec<Value> {
         (self.ops.values)(&*self.object)
     }
+
+    /// Whether the next flush writes something for this object: its insert, its delete,
+    /// or an update of a loaded object that changed.
+    pub(super) fn has_changes(&self) -> bool {
+        match self.state {
+            State::Pending | State::Deleted => true,
+            State::Persistent => !self.expired && self.loaded.as_ref() != Some(&self.values()),
+        }
+    }
 }
 
 /// The model-typed operations on an entry.

@@ -103,11 +103,7 @@ async fn write(
 
     // A row without a key has no identity, nor a way to be found again.
     for entry in slots.iter().flatten() {
-        let changed = matches!(entry.state, State::Deleted | State::Pending)
-            || (entry.state == State::Persistent
-                && !entry.expired
-                && entry.loaded.as_ref() != Some(&entry.values()));
-        if changed && entry.ops.primary_key.is_empty() {
+        if entry.ops.primary_key.is_empty() && entry.has_changes() {
             return Err(Error::InvalidQuery(format!(
                 "`{}` has no primary key (a view): the session cannot write its rows",
                 entry.ops.name
@@ -274,11 +270,7 @@ fn link_to_parent(
 /// The models with changes, parents before the tables that reference them.
 fn table_order(slots: &[Option<Entry>]) -> Result<Vec<TypeId>> {
     let mut types: Vec<(TypeId, &'static crate::schema::TableDef)> = Vec::new();
-    let changed = slots.iter().flatten().filter(|e| match e.state {
-        State::Pending | State::Deleted => true,
-        State::Persistent => !e.expired && e.loaded.as_ref() != Some(&e.values()),
-    });
-    for entry in changed {
+    for entry in slots.iter().flatten().filter(|e| e.has_changes()) {
         if !types.iter().any(|(t, _)| *t == entry.ops.type_id) {
             types.push((entry.ops.type_id, (entry.ops.table_def)()));
         }

@@ -510,39 +510,8 @@ impl Session {
         parents: &[Obj<P>],
         column: crate::Column<C, T>,
     ) -> Result<Vec<Vec<Obj<C>>>> {
-        if self.autoflush {
-            self.flush().await?;
-        }
-        let key_at = match P::PRIMARY_KEY {
-            [key] => P::COLUMNS.iter().position(|c| c == key),
-            _ => None,
-        }
-        .ok_or_else(|| Error::InvalidQuery(format!("`{}` has no single-column key", P::NAME)))?;
-        let keys = parents
-            .iter()
-            .map(|h| match self.entry(*h) {
-                Some(e) if e.state != State::Pending => e.values().swap_remove(key_at),
-                _ => crate::Value::I64(None),
-            })
-            .collect();
-        let groups = match self.reader() {
-            Reader::Database(db) => column.children_by_keys::<P, _>(keys, db).await?,
-            Reader::Transaction(tx) => column.children_by_keys::<P, _>(keys, tx).await?,
-        };
-        let mut handles = Vec::with_capacity(groups.len());
-        for children in groups {
-            let mut group = Vec::with_capacity(children.len());
-            for child in children {
-                let values = child.values();
-                let handle = self.track_loaded::<C>(Box::new(child), values);
-                // An object marked deleted (not flushed, autoflush off) is left out.
-                if self.state(handle) != ObjectState::Deleted {
-                    group.push(handle);
-                }
-            }
-            handles.push(group);
-        }
-        Ok(handles)
+        let children = column.relation::<P>()?.reverse();
+        self.load(parents, children).await
     }
 
     /// The rows `relation` relates to each of `parents`, as the session's objects, grouped
