@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// Create and drop the tables of your models.
+/// Create, drop and migrate the tables of your models; write models for an existing database.
 #[derive(Debug, Parser)]
 #[command(name = "orm-cli", version, about)]
 pub struct Args {
@@ -42,6 +42,95 @@ pub enum Command {
     CreateAll(CreateAllArgs),
     /// Drop the tables of every model, with their data.
     DropAll(DropAllArgs),
+    /// Generate, apply, revert and check migrations (sqlx's format and ledger).
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+    /// Print `#[derive(Model)]` structs for the tables of an existing database.
+    Inspect(InspectArgs),
+}
+
+/// `migrate …`.
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Write a reversible migration that turns the database's schema into the models'
+    /// (nothing when they agree).
+    Generate(GenerateArgs),
+    /// Apply the pending migrations.
+    Up(UpArgs),
+    /// Revert the newest applied migrations (one by default).
+    Down(DownArgs),
+    /// List the migrations: applied, pending, changed since applied.
+    Status(DirArgs),
+    /// Print the SQL the pending migrations would run.
+    Sql(DirArgs),
+    /// Exit non-zero unless applying every migration to an empty database gives the
+    /// models' schema (for CI).
+    Check(CheckArgs),
+}
+
+/// Where the migration files are.
+#[derive(Debug, clap::Args)]
+pub struct DirArgs {
+    /// The migrations directory.
+    #[arg(long, default_value = "migrations")]
+    pub dir: PathBuf,
+}
+
+/// Options of `migrate generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The migration's name (letters, digits, underscores).
+    pub name: String,
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// A renamed table, as OLD=NEW (else: a drop and a create, marked destructive).
+    #[arg(long = "rename-table", value_name = "OLD=NEW")]
+    pub rename_tables: Vec<String>,
+    /// A renamed column, as TABLE.OLD=NEW, TABLE by its new name.
+    #[arg(long = "rename-column", value_name = "TABLE.OLD=NEW")]
+    pub rename_columns: Vec<String>,
+}
+
+/// Options of `migrate up`.
+#[derive(Debug, clap::Args)]
+pub struct UpArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// Stop after this version.
+    #[arg(long)]
+    pub target: Option<i64>,
+}
+
+/// Options of `migrate down`.
+#[derive(Debug, clap::Args)]
+pub struct DownArgs {
+    /// How many migrations to revert.
+    #[arg(default_value_t = 1)]
+    pub count: usize,
+    #[command(flatten)]
+    pub dir: DirArgs,
+}
+
+/// Options of `migrate check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// An empty database to apply the migrations to. Default: an in-memory SQLite database
+    /// for SQLite, else a scratch database created (and dropped) on the server.
+    #[arg(long)]
+    pub scratch_url: Option<String>,
+}
+
+/// Options of `inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Only these tables (comma-separated, or the option repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub tables: Vec<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `create-all`.

@@ -4,6 +4,9 @@
 //! $ orm-cli create-all                       # DATABASE_URL, or .env, or sqlite://app.db
 //! $ orm-cli create-all --dry-run             # print the DDL instead
 //! $ orm-cli drop-all --yes
+//! $ orm-cli migrate generate add_user_bio     # diff the models against the database
+//! $ orm-cli migrate up | down [N] | status | sql | check
+//! $ orm-cli inspect > src/models.rs           # models for an existing database
 //! ```
 //!
 //! Models are read from the project's Rust sources (`--models`, default `src/`) with the
@@ -21,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Args, Command};
+pub use args::{Args, Command, MigrateCommand};
 pub use config::{Config, DEFAULT_DATABASE_URL};
 
 /// Parses the arguments, runs the command, prints any error, and returns the exit code.
@@ -42,5 +45,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     match &args.command {
         Command::CreateAll(a) => commands::create_all(&config, a).await,
         Command::DropAll(a) => commands::drop_all(&config, a).await,
+        Command::Migrate(m) => commands::migrate::run(&config, m).await,
+        Command::Inspect(a) => commands::inspect(&config, a).await,
     }
 }

@@ -222,6 +222,18 @@ pub enum Error {
     #[error("invalid schema: {0}")]
     Schema(String),
 
+    /// A migration could not be read, applied or reverted, or the database's ledger of
+    /// applied migrations disagrees with the migration files (one changed or missing
+    /// since it was applied, one that failed half-way on a backend without
+    /// transactional DDL).
+    #[error("{}{message}", version.map(|v| format!("migration {v}: ")).unwrap_or_default())]
+    Migration {
+        /// The migration concerned, where there is one.
+        version: Option<i64>,
+        /// What went wrong.
+        message: String,
+    },
+
     /// A database error with no variant of its own.
     #[error("database error{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
     Database {

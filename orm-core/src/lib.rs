@@ -49,6 +49,7 @@ compile_error!(
 mod column;
 pub mod db;
 mod error;
+pub mod migrate;
 mod model;
 mod per_backend;
 pub mod query;

@@ -1,8 +1,11 @@
 //! One function per command, each a thin layer over an `orm-core` API.
 
+pub mod migrate;
+
+use anyhow::Context;
 use orm_core::Database;
 
-use crate::args::{CreateAllArgs, DropAllArgs};
+use crate::args::{CreateAllArgs, DropAllArgs, InspectArgs};
 use crate::config::Config;
 use crate::models::load_tables;
 
@@ -51,9 +54,40 @@ pub async fn drop_all(config: &Config, args: &DropAllArgs) -> anyhow::Result<()>
     Ok(())
 }
 
+/// `inspect`: prints (or writes) model structs for the database's tables.
+pub async fn inspect(config: &Config, args: &InspectArgs) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let mut tables = db.inspect_schema().await?;
+    if !args.tables.is_empty() {
+        if let Some(missing) = args
+            .tables
+            .iter()
+            .find(|n| !tables.iter().any(|t| &&t.name == n))
+        {
+            anyhow::bail!("the database has no table `{missing}`");
+        }
+        tables.retain(|t| args.tables.contains(&t.name));
+    }
+    let source = orm_core::migrate::model_source(config.dialect, &tables);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &source)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            eprintln!("wrote {} models to {}", tables.len(), path.display());
+        }
+        None => print!("{source}"),
+    }
+    Ok(())
+}
+
 /// Opens the database. Its errors already name the (redacted) URL: no context repeats it.
 async fn connect(config: &Config) -> anyhow::Result<Database> {
-    Ok(Database::options(&config.database_url)
+    connect_url(&config.database_url, config).await
+}
+
+/// Opens the database at `url` with `config`'s other options.
+async fn connect_url(url: &str, config: &Config) -> anyhow::Result<Database> {
+    Ok(Database::options(url)
         .acquire_timeout(config.connect_timeout)
         .connect()
         .await?)

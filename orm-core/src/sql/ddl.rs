@@ -244,6 +244,16 @@ pub enum SchemaChange {
     /// Drops a foreign key by its constraint name. SQLite cannot: a migration rebuilds
     /// the table.
     DropForeignKey { table: String, name: String },
+    /// Rebuilds `table` as given, keeping its rows: SQLite's way to make the changes its
+    /// `ALTER TABLE` cannot. Creates the new table under a temporary name, copies the
+    /// `columns` (pairs of new and old name) of every row, drops the old table, gives the
+    /// new one its name and creates its indexes. Run it with foreign keys off and checked
+    /// afterwards, as a migration file does (see [`crate::migrate`]): dropping a referenced
+    /// table would otherwise cascade.
+    RebuildTable {
+        table: TableDef,
+        columns: Vec<(String, String)>,
+    },
 }
 
 impl SchemaChange {
@@ -365,6 +375,7 @@ impl SchemaChange {
                     format!("ADD {}", self::foreign_key(dialect, table, foreign_key)),
                 )]
             }
+            SchemaChange::RebuildTable { table, columns } => rebuild_table(dialect, table, columns),
             SchemaChange::DropForeignKey { table, name } => vec![format!(
                 "ALTER TABLE {}{} DROP {} {}{}",
                 dialect.alter_if_exists(),
@@ -375,6 +386,43 @@ impl SchemaChange {
             )],
         })
     }
+}
+
+/// The statements of [`SchemaChange::RebuildTable`].
+fn rebuild_table(dialect: Dialect, table: &TableDef, columns: &[(String, String)]) -> Vec<String> {
+    let q = |name: &str| dialect.quoted(name);
+    let staging = format!("_orm_rebuild_{}", table.name);
+    let mut staged = table.clone();
+    staged.name = staging.clone();
+    // Constraint names stay those of the table, not of its stand-in.
+    for fk in &mut staged.foreign_keys {
+        fk.name = Some(fk.constraint_name(&table.name));
+    }
+    if !dialect.inline_indexes() {
+        // Index names are unique per schema: created once the old table is gone.
+        staged.indexes.clear();
+    }
+    let mut out = create_table(dialect, &staged);
+    out.truncate(1);
+    if !columns.is_empty() {
+        let new: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+        let old: Vec<String> = columns.iter().map(|(_, o)| o.clone()).collect();
+        out.push(format!(
+            "INSERT INTO {} ({}) SELECT {} FROM {}",
+            q(&staging),
+            idents(dialect, &new),
+            idents(dialect, &old),
+            q(&table.name)
+        ));
+    }
+    out.push(format!("DROP TABLE {}", q(&table.name)));
+    out.push(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        q(&staging),
+        q(&table.name)
+    ));
+    out.extend(create_table(dialect, table).into_iter().skip(1));
+    out
 }
 
 fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bool) -> String {

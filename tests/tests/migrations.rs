@@ -1,0 +1,296 @@
+//! Migrations on every backend: a schema created from models v1, with rows in it, moved to
+//! models v2 by a generated migration applied with sqlx's migrator, and back.
+
+use orm_core::Model;
+use orm_core::migrate::{MigrationState, Renames, diff};
+use orm_core::prelude::*;
+use orm_core::schema::TableDef;
+use orm_tests::{TestResult, backend_tests};
+
+mod v1 {
+    use orm_core::Model;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "mig_authors")]
+    pub struct Author {
+        #[orm(primary_key)]
+        pub id: i64,
+        #[orm(index, max_length = 120)]
+        pub email: String,
+        pub nickname: String,
+        #[orm(default = "0")]
+        pub rank: i32,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "mig_books")]
+    pub struct Book {
+        #[orm(primary_key)]
+        pub id: i64,
+        #[orm(references(Author), on_delete = "cascade")]
+        pub author_id: i64,
+        pub title: String,
+    }
+
+    pub fn tables() -> Vec<&'static orm_core::schema::TableDef> {
+        vec![Author::table_def(), Book::table_def()]
+    }
+}
+
+mod v2 {
+    use orm_core::Model;
+
+    /// The index on `email` is dropped, `nickname` may be NULL, `bio` is new.
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "mig_authors")]
+    pub struct Author {
+        #[orm(primary_key)]
+        pub id: i64,
+        #[orm(max_length = 120)]
+        pub email: String,
+        pub nickname: Option<String>,
+        #[orm(default = "0")]
+        pub rank: i32,
+        pub bio: Option<String>,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "mig_books")]
+    pub struct Book {
+        #[orm(primary_key)]
+        pub id: i64,
+        #[orm(references(Author), on_delete = "cascade")]
+        pub author_id: i64,
+        pub title: String,
+    }
+
+    /// A new table, referencing an old one.
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "mig_reviews")]
+    pub struct Review {
+        #[orm(primary_key)]
+        pub id: i64,
+        #[orm(references(Book))]
+        pub book_id: i64,
+        #[orm(unique, max_length = 40)]
+        pub code: String,
+    }
+
+    pub fn tables() -> Vec<&'static orm_core::schema::TableDef> {
+        vec![Author::table_def(), Book::table_def(), Review::table_def()]
+    }
+}
+
+/// The differences between the database and `models`, as a diff sees them.
+async fn differences(db: &Database, models: &[&TableDef]) -> orm_core::Result<Vec<String>> {
+    let live = db.inspect_schema().await?;
+    Ok(diff(db.dialect(), models, &live, &Renames::default())?
+        .into_iter()
+        .map(|s| s.comment)
+        .collect())
+}
+
+async fn v1_to_v2_and_back_keeps_rows(db: Database) -> TestResult {
+    db.create_tables(&v1::tables()).await?;
+    assert_eq!(differences(&db, &v1::tables()).await?, Vec::<String>::new());
+    let mut ann = v1::Author {
+        id: 0,
+        email: "ann@example.com".into(),
+        nickname: "ann".into(),
+        rank: 3,
+    };
+    ann.insert(&db).await?;
+    let mut book = v1::Book {
+        id: 0,
+        author_id: ann.id,
+        title: "Migrations".into(),
+    };
+    book.insert(&db).await?;
+
+    let plan = db
+        .plan_migration(&v2::tables(), &Renames::default())
+        .await?;
+    let comments: Vec<&str> = plan.up_steps.iter().map(|s| s.comment.as_str()).collect();
+    assert!(!plan.is_destructive(), "{comments:?}");
+    assert!(
+        comments.contains(&"create table mig_reviews"),
+        "{comments:?}"
+    );
+    assert!(
+        plan.down.contains("DESTRUCTIVE: drops table mig_reviews"),
+        "{}",
+        plan.down
+    );
+    let dir = tempfile::tempdir()?;
+    plan.write(dir.path(), "v2")?;
+    let applied = db.migrate(dir.path()).await?;
+    assert_eq!(applied.len(), 1);
+
+    // The live schema is v2's, as the catalog says it.
+    assert_eq!(differences(&db, &v2::tables()).await?, Vec::<String>::new());
+    let live = db.inspect_schema().await?;
+    let authors = live.iter().find(|t| t.name == "mig_authors").unwrap();
+    assert!(authors.column_named("nickname").unwrap().nullable);
+    assert!(authors.column_named("bio").unwrap().nullable);
+    assert!(authors.indexes.is_empty(), "{:?}", authors.indexes);
+    let reviews = live.iter().find(|t| t.name == "mig_reviews").unwrap();
+    assert_eq!(reviews.foreign_keys[0].ref_table, "mig_books");
+    assert_eq!(reviews.uniques[0].columns, ["code"]);
+
+    // The rows are still there, and v2 reads and writes them.
+    let authors = v2::Author::all(&db).await?;
+    assert_eq!(
+        authors,
+        [v2::Author {
+            id: ann.id,
+            email: "ann@example.com".into(),
+            nickname: Some("ann".into()),
+            rank: 3,
+            bio: None,
+        }]
+    );
+    assert_eq!(v2::Book::all(&db).await?.len(), 1);
+    let mut review = v2::Review {
+        id: 0,
+        book_id: book.id,
+        code: "r1".into(),
+    };
+    review.insert(&db).await?;
+
+    // Nothing left to do: a second plan is empty.
+    assert!(
+        db.plan_migration(&v2::tables(), &Renames::default())
+            .await?
+            .is_empty()
+    );
+    let status = db.migration_status(dir.path()).await?;
+    assert_eq!(status.len(), 1);
+    assert_eq!(status[0].state, MigrationState::Applied);
+
+    // Down: v1 again, with its rows.
+    let reverted = db.migrate_down(dir.path(), 1).await?;
+    assert_eq!(reverted, applied);
+    assert_eq!(differences(&db, &v1::tables()).await?, Vec::<String>::new());
+    assert_eq!(v1::Author::all(&db).await?, [ann.clone()]);
+    assert_eq!(v1::Book::all(&db).await?, [book]);
+    assert_eq!(
+        db.migration_status(dir.path()).await?[0].state,
+        MigrationState::Pending
+    );
+    Ok(())
+}
+
+/// A rename hint renames: the column keeps its values; without the hint the same change is
+/// a drop and an add, marked destructive.
+async fn renames_are_hinted_not_guessed(db: Database) -> TestResult {
+    let before = TableDef::new("mig_people")
+        .column(
+            orm_core::schema::ColumnDef::new("id", orm_core::schema::SqlType::BigInt).primary_key(),
+        )
+        .column(orm_core::schema::ColumnDef::new(
+            "mail",
+            orm_core::schema::SqlType::Varchar(80),
+        ));
+    db.create_tables(&[&before]).await?;
+    raw("INSERT INTO mig_people (id, mail) VALUES (1, 'a@example.com')")
+        .execute(&db)
+        .await?;
+    let mut after = before.clone();
+    after.columns[1].name = "email".into();
+
+    let guessed = db.plan_migration(&[&after], &Renames::default()).await?;
+    assert!(guessed.is_destructive());
+    assert!(
+        guessed.up.contains("--rename-column mig_people.mail=email"),
+        "{}",
+        guessed.up
+    );
+
+    let hinted = db
+        .plan_migration(
+            &[&after],
+            &Renames::default().column("mig_people", "mail", "email"),
+        )
+        .await?;
+    assert!(!hinted.is_destructive(), "{}", hinted.up);
+    let dir = tempfile::tempdir()?;
+    hinted.write(dir.path(), "rename")?;
+    db.migrate(dir.path()).await?;
+    let rows: Vec<(String,)> = raw("SELECT email FROM mig_people").fetch_as(&db).await?;
+    assert_eq!(rows, [("a@example.com".to_string(),)]);
+    db.migrate_down(dir.path(), 1).await?;
+    let rows: Vec<(String,)> = raw("SELECT mail FROM mig_people").fetch_as(&db).await?;
+    assert_eq!(rows, [("a@example.com".to_string(),)]);
+    Ok(())
+}
+
+/// A migration that fails leaves the database as it was (where DDL is transactional) and
+/// reports which migration failed; an applied file that changed is refused.
+async fn failures_are_typed(db: Database) -> TestResult {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("1_ok.up.sql"),
+        "CREATE TABLE mig_ok (id INT PRIMARY KEY);",
+    )?;
+    std::fs::write(dir.path().join("1_ok.down.sql"), "DROP TABLE mig_ok;")?;
+    std::fs::write(
+        dir.path().join("2_bad.up.sql"),
+        "CREATE TABLE mig_bad (id INT PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);",
+    )?;
+    std::fs::write(dir.path().join("2_bad.down.sql"), "DROP TABLE mig_bad;")?;
+    let err = db.migrate(dir.path()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Migration {
+                version: Some(2),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let status = db.migration_status(dir.path()).await?;
+    assert_eq!(status[0].state, MigrationState::Applied);
+    if db.dialect().transactional_ddl() {
+        assert_eq!(status[1].state, MigrationState::Pending);
+        let tables: Vec<String> = db
+            .inspect_schema()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(tables, ["mig_ok"]);
+    } else {
+        // MySQL commits DDL as it goes: sqlx marks the migration failed.
+        assert_eq!(status[1].state, MigrationState::Failed);
+        return Ok(());
+    }
+    std::fs::remove_file(dir.path().join("2_bad.up.sql"))?;
+    std::fs::remove_file(dir.path().join("2_bad.down.sql"))?;
+    std::fs::write(
+        dir.path().join("1_ok.up.sql"),
+        "CREATE TABLE mig_ok (id BIGINT PRIMARY KEY);",
+    )?;
+    assert_eq!(
+        db.migration_status(dir.path()).await?[0].state,
+        MigrationState::ChecksumMismatch
+    );
+    let err = db.migrate(dir.path()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Migration {
+                version: Some(1),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+backend_tests!(
+    v1_to_v2_and_back_keeps_rows,
+    renames_are_hinted_not_guessed,
+    failures_are_typed
+);
