@@ -359,3 +359,165 @@ fn a_connection_error_names_the_url_once() {
     let err = stderr(&out);
     assert_eq!(err.matches("127.0.0.1:1").count(), 1, "{err}");
 }
+
+/// Models v1 and v2 of a small schema: v2 adds a table and a nullable column, drops an
+/// index and lets a NOT NULL column take NULL.
+const MODELS_V1: &str = r#"
+#[derive(Model)]
+#[orm(table = "cli_authors")]
+pub struct Author {
+    #[orm(primary_key)]
+    pub id: i64,
+    #[orm(index, max_length = 100)]
+    pub email: String,
+    pub nickname: String,
+}
+"#;
+
+const MODELS_V2: &str = r#"
+#[derive(Model)]
+#[orm(table = "cli_authors")]
+pub struct Author {
+    #[orm(primary_key)]
+    pub id: i64,
+    #[orm(max_length = 100)]
+    pub email: String,
+    pub nickname: Option<String>,
+    pub bio: Option<String>,
+}
+
+#[derive(Model)]
+#[orm(table = "cli_tags")]
+pub struct Tag {
+    #[orm(primary_key)]
+    pub id: i64,
+    #[orm(references(Author))]
+    pub author_id: i64,
+    #[orm(unique, max_length = 40)]
+    pub name: String,
+}
+"#;
+
+/// The whole cycle through the binary, on every backend: `create-all` of v1 with a row,
+/// `migrate generate` of v2, `migrate up`, nothing more to generate, `migrate down`
+/// back to v1 with the row; then from an empty database, `migrate check` failing until a
+/// migration brings the models' schema.
+#[tokio::test]
+async fn migrate_cycle_on_every_backend() {
+    use orm_tests::{Backend, drop_database, fresh_database_url};
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        let test = format!("cli_migrate_cycle_{backend:?}");
+        let Some(url) = fresh_database_url(backend, &test).await else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (v1, v2) = (dir.path().join("v1.rs"), dir.path().join("v2.rs"));
+        std::fs::write(&v1, MODELS_V1).unwrap();
+        std::fs::write(&v2, MODELS_V2).unwrap();
+        let run = |args: &[&str], models: &Path| {
+            let out = cli(dir.path())
+                .args(args)
+                .arg("--models")
+                .arg(models)
+                .args(["--database-url", &url])
+                .output()
+                .unwrap();
+            (out.status.success(), stdout(&out), stderr(&out))
+        };
+        let ok = |args: &[&str], models: &Path| {
+            let (success, out, err) = run(args, models);
+            assert!(success, "{backend:?} {args:?}: {err}");
+            out
+        };
+        ok(&["create-all"], &v1);
+        let db = orm_core::Database::connect(&url).await.unwrap();
+        orm_core::raw("INSERT INTO cli_authors (email, nickname) VALUES ('a@example.com', 'al')")
+            .execute(&db)
+            .await
+            .unwrap();
+        let out = ok(&["migrate", "generate", "to_v2"], &v2);
+        assert!(out.contains("create table cli_tags"), "{backend:?}: {out}");
+        let files = std::fs::read_dir(dir.path().join("migrations"))
+            .unwrap()
+            .count();
+        assert_eq!(files, 2, "{backend:?}: one .up.sql and one .down.sql");
+        let out = ok(&["migrate", "sql"], &v2);
+        assert!(out.contains("cli_tags"), "{backend:?}: {out}");
+        let out = ok(&["migrate", "status"], &v2);
+        assert!(
+            out.contains("to v2") && out.contains("pending"),
+            "{backend:?}: {out}"
+        );
+        ok(&["migrate", "up"], &v2);
+        let out = ok(&["migrate", "status"], &v2);
+        assert!(out.contains("applied"), "{backend:?}: {out}");
+        let out = ok(&["migrate", "generate", "again"], &v2);
+        assert!(out.contains("nothing to do"), "{backend:?}: {out}");
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("migrations"))
+                .unwrap()
+                .count(),
+            2
+        );
+        let rows: Vec<(String, Option<String>, Option<String>)> =
+            orm_core::raw("SELECT email, nickname, bio FROM cli_authors")
+                .fetch_as(&db)
+                .await
+                .unwrap();
+        assert_eq!(rows, [("a@example.com".into(), Some("al".into()), None)]);
+
+        let out = ok(&["migrate", "down"], &v2);
+        assert!(out.contains("reverted"), "{backend:?}: {out}");
+        // (Into another directory: the reverted migration is pending in this one.)
+        let out = ok(&["migrate", "generate", "back", "--dir", "elsewhere"], &v1);
+        assert!(
+            out.contains("nothing to do"),
+            "{backend:?}: after down, v1 again: {out}"
+        );
+        let rows: Vec<(String, String)> = orm_core::raw("SELECT email, nickname FROM cli_authors")
+            .fetch_as(&db)
+            .await
+            .unwrap();
+        assert_eq!(rows, [("a@example.com".into(), "al".into())]);
+
+        // The migrations so far do not build v1 from nothing (create-all did): check fails.
+        let (success, _, err) = run(&["migrate", "check"], &v2);
+        assert!(
+            !success,
+            "{backend:?}: check passed without an initial migration"
+        );
+        assert!(err.contains("empty database"), "{backend:?}: {err}");
+        db.close().await;
+        drop_database(backend, &test).await;
+
+        // From an empty database: an initial migration, then check agrees with v1, not v2.
+        let Some(url) = fresh_database_url(backend, &test).await else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("v1.rs"), MODELS_V1).unwrap();
+        std::fs::write(dir.path().join("v2.rs"), MODELS_V2).unwrap();
+        let (v1, v2) = (dir.path().join("v1.rs"), dir.path().join("v2.rs"));
+        let run = |args: &[&str], models: &Path| {
+            let out = cli(dir.path())
+                .args(args)
+                .arg("--models")
+                .arg(models)
+                .args(["--database-url", &url])
+                .output()
+                .unwrap();
+            (out.status.success(), stdout(&out), stderr(&out))
+        };
+        let (success, _, err) = run(&["migrate", "generate", "init"], &v1);
+        assert!(success, "{backend:?}: {err}");
+        let (success, out, err) = run(&["migrate", "check"], &v1);
+        assert!(success, "{backend:?}: {out} {err}");
+        let (success, out, _) = run(&["migrate", "check"], &v2);
+        assert!(
+            !success,
+            "{backend:?}: check passed for models with a table more"
+        );
+        assert!(out.contains("create table cli_tags"), "{backend:?}: {out}");
+        drop_database(backend, &test).await;
+    }
+}

@@ -95,6 +95,11 @@ pub struct ColumnDef {
     pub unique: bool,
     /// A default as an SQL expression, written verbatim into the DDL.
     pub default: Option<String>,
+    /// The column's type on some backends, written verbatim in place of `sql_type`'s:
+    /// `(dialect, type)`, the dialect as URLs spell it (`sqlite`, `postgres`, `mysql`).
+    /// What `#[orm(sql_type(sqlite = "NVARCHAR(20)"))]` gives, so that one model keeps a
+    /// table's exact types on several backends.
+    pub dialect_types: Vec<(String, String)>,
 }
 
 impl ColumnDef {
@@ -108,7 +113,25 @@ impl ColumnDef {
             auto_increment: false,
             unique: false,
             default: None,
+            dialect_types: Vec::new(),
         }
+    }
+
+    /// The type written for `dialect` (`sqlite`, `postgres`, `mysql`) in place of
+    /// `sql_type`'s, if the column names one.
+    pub fn dialect_type(&self, dialect: &str) -> Option<&str> {
+        self.dialect_types
+            .iter()
+            .find(|(d, _)| d == dialect)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Names the column's type on `dialect` (`sqlite`, `postgres`, `mysql`) verbatim.
+    pub fn sql_type_on(mut self, dialect: impl Into<String>, sql_type: impl Into<String>) -> Self {
+        let dialect = dialect.into();
+        self.dialect_types.retain(|(d, _)| *d != dialect);
+        self.dialect_types.push((dialect, sql_type.into()));
+        self
     }
 
     /// Makes the column NULL-able.

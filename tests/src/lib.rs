@@ -234,6 +234,45 @@ async fn connect(url: &str) -> Database {
     }
 }
 
+/// The Chinook sample database's script for `dialect`, from `shared/datasets/chinook/`
+/// (or `ORM_CHINOOK_DIR`), without its database-level statements (a test has a database
+/// of its own); `None` when the dataset is not on this machine.
+pub fn chinook_script(dialect: Dialect) -> Option<String> {
+    let dir = std::env::var("ORM_CHINOOK_DIR").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/datasets/chinook").to_owned()
+    });
+    let file = match dialect {
+        Dialect::Postgres => "Chinook_PostgreSql.sql",
+        Dialect::MySql => "Chinook_MySql.sql",
+        _ => "Chinook_Sqlite.sql",
+    };
+    let text = std::fs::read_to_string(std::path::Path::new(&dir).join(file)).ok()?;
+    // The PostgreSQL and MySQL scripts create and enter a database of their own first.
+    let start = ["\\c chinook;", "USE `Chinook`;"]
+        .iter()
+        .find_map(|marker| text.find(marker).map(|i| i + marker.len()))
+        .unwrap_or(0);
+    Some(text[start..].to_owned())
+}
+
+/// Loads Chinook's tables and rows into `db`; `false` (after saying so, see [`skip`])
+/// without the dataset.
+pub async fn load_chinook(db: &Database) -> Result<bool, sqlx::Error> {
+    let Some(script) = chinook_script(db.dialect()) else {
+        skip("Chinook: the dataset is not at ../shared/datasets/chinook (set ORM_CHINOOK_DIR)");
+        return Ok(false);
+    };
+    let script = sqlx::AssertSqlSafe(script);
+    if let Some(pool) = db.sqlite_pool() {
+        sqlx::raw_sql(script).execute(pool).await?;
+    } else if let Some(pool) = db.postgres_pool() {
+        sqlx::raw_sql(script).execute(pool).await?;
+    } else if let Some(pool) = db.mysql_pool() {
+        sqlx::raw_sql(script).execute(pool).await?;
+    }
+    Ok(true)
+}
+
 /// Generates, for each named test body, one `#[tokio::test]` per backend, in modules
 /// `sqlite`, `postgres` and `mysql`.
 #[macro_export]

@@ -9,7 +9,6 @@ use futures_util::TryStreamExt;
 use orm_core::prelude::*;
 use orm_core::query::count_all;
 use orm_tests::{TestResult, backend_tests};
-use sqlx::AssertSqlSafe;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "chinook_artist")]
@@ -114,42 +113,11 @@ fn q(dialect: Dialect, name: &str) -> String {
     dialect.quoted(&native(dialect, name))
 }
 
-/// The dataset's script for `dialect`, without its database-level statements (the test
-/// has a database of its own); `None` when the dataset is not on this machine.
-fn script(dialect: Dialect) -> Option<String> {
-    let dir = std::env::var("ORM_CHINOOK_DIR").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/datasets/chinook").to_owned()
-    });
-    let file = match dialect {
-        Dialect::Postgres => "Chinook_PostgreSql.sql",
-        Dialect::MySql => "Chinook_MySql.sql",
-        _ => "Chinook_Sqlite.sql",
-    };
-    let text = std::fs::read_to_string(std::path::Path::new(&dir).join(file)).ok()?;
-    // The PostgreSQL and MySQL scripts create and enter a database of their own first.
-    let start = ["\\c chinook;", "USE `Chinook`;"]
-        .iter()
-        .find_map(|marker| text.find(marker).map(|i| i + marker.len()))
-        .unwrap_or(0);
-    Some(text[start..].to_owned())
-}
-
 /// Loads Chinook and creates the views; `false` (after saying so) without the dataset.
 async fn load(db: &Database) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let dialect = db.dialect();
-    let Some(script) = script(dialect) else {
-        orm_tests::skip(
-            "Chinook: the dataset is not at ../shared/datasets/chinook (set ORM_CHINOOK_DIR)",
-        );
+    if !orm_tests::load_chinook(db).await? {
         return Ok(false);
-    };
-    let script = AssertSqlSafe(script);
-    if let Some(pool) = db.sqlite_pool() {
-        sqlx::raw_sql(script).execute(pool).await?;
-    } else if let Some(pool) = db.postgres_pool() {
-        sqlx::raw_sql(script).execute(pool).await?;
-    } else if let Some(pool) = db.mysql_pool() {
-        sqlx::raw_sql(script).execute(pool).await?;
     }
     for (table, columns) in VIEWS {
         let select: Vec<String> = columns

@@ -241,6 +241,15 @@ impl Dialect {
         }
     }
 
+    /// The type written for `column`: the one it names for this dialect
+    /// (`#[orm(sql_type(postgres = "..."))]`), else [`Dialect::type_name`] of its `sql_type`.
+    pub fn column_type(self, column: &orm_schema::ColumnDef, indexed: bool) -> Cow<'static, str> {
+        match column.dialect_type(self.name()) {
+            Some(t) => Cow::Owned(t.to_owned()),
+            None => self.type_name(&column.sql_type, indexed),
+        }
+    }
+
     /// The definition of an auto-increment primary key column, after its quoted name.
     pub(crate) fn auto_increment_column(self, sql_type: &SqlType) -> Cow<'static, str> {
         match self {

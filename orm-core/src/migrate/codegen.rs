@@ -29,7 +29,7 @@ use crate::Dialect;
 ///     .column(ColumnDef::new("Name", SqlType::Custom("NVARCHAR(120)".into())).nullable());
 /// let source = model_source(Dialect::Sqlite, &[t]);
 /// assert!(source.contains("#[orm(table = \"Artist\")]\npub struct Artist {"), "{source}");
-/// assert!(source.contains("#[orm(column = \"Name\", max_length = 120, sql_type = \"NVARCHAR(120)\")]\n    pub name: Option<String>,"), "{source}");
+/// assert!(source.contains("#[orm(column = \"Name\", max_length = 120, sql_type(sqlite = \"NVARCHAR(120)\"))]\n    pub name: Option<String>,"), "{source}");
 /// ```
 pub fn model_source(dialect: Dialect, tables: &[TableDef]) -> String {
     let mut out = String::new();
@@ -156,7 +156,13 @@ fn write_model(
                 SqlType::Custom(t) => t.clone(),
                 other => dialect.type_name(other, false).into_owned(),
             };
-            attrs.push(format!("sql_type = {native:?}"));
+            // A type no Rust type maps is the column's type everywhere; one the Rust type
+            // maps differently is this backend's own, the mapping's elsewhere.
+            if mapped.unmapped {
+                attrs.push(format!("sql_type = {native:?}"));
+            } else {
+                attrs.push(format!("sql_type({} = {native:?})", dialect.name()));
+            }
         }
         if mapped.unmapped {
             comments[i].push(format!(

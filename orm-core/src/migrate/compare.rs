@@ -13,10 +13,10 @@ pub(crate) fn column_type(dialect: Dialect, table: &TableDef, column: &ColumnDef
         match dialect {
             // Whatever the key's type, SQLite's generated key is its rowid.
             Dialect::Sqlite => "INTEGER".into(),
-            _ => dialect.type_name(&column.sql_type, true),
+            _ => dialect.column_type(column, true),
         }
     } else {
-        dialect.type_name(&column.sql_type, is_indexed(table, &column.name))
+        dialect.column_type(column, is_indexed(table, &column.name))
     };
     canonical_type(dialect, &written)
 }
@@ -36,7 +36,11 @@ pub(crate) fn is_indexed(table: &TableDef, column: &str) -> bool {
 /// creating the table would have made.
 pub(crate) fn as_written(dialect: Dialect, table: &TableDef, column: &ColumnDef) -> ColumnDef {
     let mut c = column.clone();
-    if dialect == Dialect::MySql && c.sql_type == SqlType::Text && is_indexed(table, &c.name) {
+    if dialect == Dialect::MySql
+        && c.sql_type == SqlType::Text
+        && c.dialect_type(dialect.name()).is_none()
+        && is_indexed(table, &c.name)
+    {
         c.sql_type = SqlType::Custom(dialect.type_name(&SqlType::Text, true).into_owned());
     }
     c

@@ -302,7 +302,7 @@ impl SchemaChange {
                     format!(
                         "MODIFY COLUMN {} {} NOT NULL AUTO_INCREMENT",
                         q(&c.name),
-                        dialect.type_name(&c.sql_type, true)
+                        dialect.column_type(c, true)
                     ),
                 )],
                 ColumnAlteration::Modify => {
@@ -329,7 +329,7 @@ impl SchemaChange {
                         table,
                         format!(
                             "ALTER COLUMN {name} TYPE {}, ALTER COLUMN {name} {nullability}{default}",
-                            dialect.type_name(&c.sql_type, false)
+                            dialect.column_type(c, false)
                         ),
                     )]
                 }
@@ -430,7 +430,7 @@ fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bo
     if c.auto_increment && c.primary_key && table_has_auto_key {
         return format!("{name} {}", dialect.auto_increment_column(&c.sql_type));
     }
-    let mut def = format!("{name} {}", dialect.type_name(&c.sql_type, indexed));
+    let mut def = format!("{name} {}", dialect.column_type(c, indexed));
     if !c.nullable {
         def.push_str(" NOT NULL");
     }

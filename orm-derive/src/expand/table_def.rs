@@ -125,8 +125,12 @@ fn column(c: &ColumnDef) -> TokenStream {
         auto_increment,
         unique,
         default,
+        dialect_types,
     } = c;
     let sql_type = self::sql_type(sql_type);
+    let dialect_types = dialect_types
+        .iter()
+        .map(|(d, t)| quote!((::std::string::String::from(#d), ::std::string::String::from(#t))));
     let default = match default {
         Some(expr) => quote!(::core::option::Option::Some(::std::string::String::from(#expr))),
         None => quote!(::core::option::Option::None),
@@ -140,6 +144,7 @@ fn column(c: &ColumnDef) -> TokenStream {
             auto_increment: #auto_increment,
             unique: #unique,
             default: #default,
+            dialect_types: ::std::vec![#(#dialect_types),*],
         }
     }
 }

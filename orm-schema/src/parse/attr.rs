@@ -16,8 +16,8 @@ use crate::ReferentialAction;
 mod value;
 
 use value::{
-    action_value, bool_value, flag, length_value, model_path, name_value, relation_value,
-    skip_value, string_list, string_value,
+    action_value, bool_value, dialect_types, flag, length_value, model_path, name_value,
+    relation_value, skip_value, string_list, string_value,
 };
 
 /// Every attribute key.
@@ -134,7 +134,10 @@ pub(crate) struct FieldAttrs {
     pub(crate) index: bool,
     pub(crate) max_length: Option<u32>,
     pub(crate) default: Option<String>,
+    /// `sql_type = "..."`: on every backend.
     pub(crate) sql_type: Option<String>,
+    /// `sql_type(sqlite = "...", ...)`: on the named backends, the Rust type's elsewhere.
+    pub(crate) dialect_types: Vec<(String, String)>,
     pub(crate) references: Option<Path>,
     /// `relation = "name"` (`Some(Some)`), `relation = false` (`Some(None)`).
     pub(crate) relation: Option<Option<String>>,
@@ -265,7 +268,12 @@ const FIELD_GRAMMAR: Grammar<FieldAttrs> = &[
         Ok(())
     }),
     (key::SQL_TYPE, |cx, meta, a| {
-        a.sql_type = name_value(cx, meta, r#"sql_type = "VARCHAR(20)""#)?;
+        if meta.input.peek(token::Paren) {
+            a.dialect_types = dialect_types(cx, meta)?;
+        } else {
+            let example = r#"sql_type = "VARCHAR(20)"` or `sql_type(postgres = "CITEXT")"#;
+            a.sql_type = name_value(cx, meta, example)?;
+        }
         Ok(())
     }),
     (key::REFERENCES, |cx, meta, a| {

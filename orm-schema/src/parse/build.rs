@@ -157,6 +157,7 @@ fn column_def(f: &ReadField) -> Option<ColumnDef> {
     column.auto_increment = f.def.auto_increment;
     column.unique = f.attrs.unique;
     column.default = f.attrs.default.clone();
+    column.dialect_types = f.attrs.dialect_types.clone();
     Some(column)
 }
 

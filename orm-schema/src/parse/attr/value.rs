@@ -215,3 +215,40 @@ pub(super) fn string_list(
     }
     Ok(strings)
 }
+
+/// The dialects `sql_type(...)` names, as URLs spell them.
+pub(super) const DIALECTS: [&str; 3] = ["sqlite", "postgres", "mysql"];
+
+/// `sql_type(sqlite = "...", postgres = "...")`: a column type per dialect.
+pub(super) fn dialect_types(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Vec<(String, String)>> {
+    let example = r#"sql_type(sqlite = "NVARCHAR(20)", postgres = "VARCHAR(20)")"#;
+    let mut out: Vec<(String, String)> = Vec::new();
+    meta.parse_nested_meta(|inner| {
+        let key = inner.path.to_token_stream().to_string();
+        let Some(dialect) = DIALECTS.iter().find(|d| **d == key) else {
+            let hint = super::super::ctxt::did_you_mean(&key, DIALECTS.iter().copied());
+            cx.error_spanned_by(
+                &inner.path,
+                format!(
+                    "unknown dialect `{key}`, expected one of `sqlite`, `postgres`, `mysql`{hint}"
+                ),
+            );
+            return skip_value(&inner);
+        };
+        if out.iter().any(|(d, _)| d == dialect) {
+            cx.error_spanned_by(&inner.path, format!("duplicate dialect `{dialect}`"));
+            return skip_value(&inner);
+        }
+        if let Some(t) = name_value(cx, &inner, example)? {
+            out.push(((*dialect).to_owned(), t));
+        }
+        Ok(())
+    })?;
+    if out.is_empty() {
+        cx.error_spanned_by(&meta.path, format!("expected `{example}`"));
+    }
+    Ok(out)
+}
