@@ -337,6 +337,34 @@ fn schema_changes() {
             column: "nickname".into(),
         },
         SchemaChange::DropTable { table: t() },
+        SchemaChange::AddColumn {
+            table: t(),
+            column: ColumnDef::new("title", SqlType::Varchar(40))
+                .nullable()
+                .sql_type_on("sqlite", "NVARCHAR(40)"),
+        },
+        SchemaChange::RebuildTable {
+            table: TableDef::new("people")
+                .column(
+                    ColumnDef::new("id", SqlType::BigInt)
+                        .primary_key()
+                        .auto_increment(),
+                )
+                .column(ColumnDef::new("score", SqlType::Decimal).nullable())
+                .index(IndexDef::new("people", vec!["score".into()]))
+                .foreign_key(ForeignKeyDef {
+                    columns: vec!["id".into()],
+                    ref_table: "persons".into(),
+                    ref_columns: vec!["id".into()],
+                    name: None,
+                    on_delete: Some(ReferentialAction::Cascade),
+                    on_update: None,
+                }),
+            columns: vec![
+                ("id".into(), "id".into()),
+                ("score".into(), "points".into()),
+            ],
+        },
     ];
     let shown: Vec<String> = changes
         .iter()
@@ -350,4 +378,70 @@ fn schema_changes() {
         })
         .collect();
     insta::assert_snapshot!(shown.join("\n\n"));
+}
+
+/// The migration files between two versions of a schema, per dialect: the order of the
+/// steps, the destructive ones marked, SQLite's rebuilds inside its own transaction with
+/// foreign keys off and checked.
+#[test]
+fn migration_files() {
+    use orm_core::migrate::{MigrationFiles, Renames, diff};
+    use orm_core::schema::{ColumnDef, ForeignKeyDef, IndexDef, SqlType};
+    let v1 = vec![
+        TableDef::new("teams")
+            .column(
+                ColumnDef::new("id", SqlType::BigInt)
+                    .primary_key()
+                    .auto_increment(),
+            )
+            .column(ColumnDef::new("name", SqlType::Text))
+            .index(IndexDef::new("teams", vec!["name".into()])),
+        TableDef::new("players")
+            .column(
+                ColumnDef::new("id", SqlType::BigInt)
+                    .primary_key()
+                    .auto_increment(),
+            )
+            .column(ColumnDef::new("team_id", SqlType::BigInt))
+            .column(ColumnDef::new("nick", SqlType::Varchar(20)))
+            .column(ColumnDef::new("legacy", SqlType::Text).nullable())
+            .foreign_key(ForeignKeyDef {
+                columns: vec!["team_id".into()],
+                ref_table: "teams".into(),
+                ref_columns: vec!["id".into()],
+                name: None,
+                on_delete: None,
+                on_update: None,
+            }),
+    ];
+    let mut v2 = v1.clone();
+    v2[0].indexes.clear();
+    v2[0].columns[1].nullable = true;
+    v2[1].columns.retain(|c| c.name != "legacy");
+    v2[1].columns[2].name = "nickname".into();
+    v2[1].columns[2].sql_type = SqlType::Varchar(40);
+    v2.push(
+        TableDef::new("matches")
+            .column(
+                ColumnDef::new("id", SqlType::BigInt)
+                    .primary_key()
+                    .auto_increment(),
+            )
+            .column(ColumnDef::new("home_id", SqlType::BigInt))
+            .column(ColumnDef::new("played", SqlType::Timestamp).default_sql("CURRENT_TIMESTAMP")),
+    );
+    let renames = Renames::default().column("players", "nick", "nickname");
+    fn refs(s: &[TableDef]) -> Vec<&TableDef> {
+        s.iter().collect()
+    }
+    let shown: Vec<String> = Dialect::ALL
+        .iter()
+        .map(|&d| {
+            let up = diff(d, &refs(&v2), &v1, &renames).unwrap();
+            let down = diff(d, &refs(&v1), &v2, &renames.reversed()).unwrap();
+            let files = MigrationFiles::new(d, &up, &down).unwrap();
+            format!("===== {d} up\n{}\n===== {d} down\n{}", files.up, files.down)
+        })
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
 }

@@ -289,7 +289,103 @@ async fn failures_are_typed(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A migration whose foreign key the rows break fails, typed, and changes nothing where
+/// DDL is transactional: on SQLite the rebuilt table is checked before its COMMIT, and
+/// the connection it ran on (foreign keys off) is not reused.
+async fn a_broken_foreign_key_fails_the_migration(db: Database) -> TestResult {
+    use orm_core::schema::{ColumnDef, ForeignKeyDef, SqlType};
+    let parents =
+        TableDef::new("mig_parents").column(ColumnDef::new("id", SqlType::BigInt).primary_key());
+    let others =
+        TableDef::new("mig_others").column(ColumnDef::new("id", SqlType::BigInt).primary_key());
+    let fk = |to: &str| ForeignKeyDef {
+        columns: vec!["parent_id".into()],
+        ref_table: to.into(),
+        ref_columns: vec!["id".into()],
+        name: None,
+        on_delete: Some(orm_core::schema::ReferentialAction::Cascade),
+        on_update: None,
+    };
+    let children = TableDef::new("mig_children")
+        .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+        .column(ColumnDef::new("parent_id", SqlType::BigInt))
+        .foreign_key(fk("mig_parents"));
+    db.create_tables(&[&parents, &others, &children]).await?;
+    raw("INSERT INTO mig_parents (id) VALUES (1)")
+        .execute(&db)
+        .await?;
+    raw("INSERT INTO mig_children (id, parent_id) VALUES (10, 1)")
+        .execute(&db)
+        .await?;
+
+    // The children now reference `mig_others`, where no row 1 exists.
+    let mut moved = children.clone();
+    moved.foreign_keys = vec![fk("mig_others")];
+    let plan = db
+        .plan_migration(&[&parents, &others, &moved], &Renames::default())
+        .await?;
+    let dir = tempfile::tempdir()?;
+    plan.write(dir.path(), "move_children")?;
+    let err = db.migrate(dir.path()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Migration {
+                version: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    if db.dialect().transactional_ddl() {
+        let live = db.inspect_schema().await?;
+        let children_now = live.iter().find(|t| t.name == "mig_children").unwrap();
+        assert_eq!(children_now.foreign_keys[0].ref_table, "mig_parents");
+        assert_eq!(
+            db.migration_status(dir.path()).await?[0].state,
+            MigrationState::Pending
+        );
+    }
+    // Nothing was lost.
+    let rows: Vec<(i64, i64)> = raw("SELECT id, parent_id FROM mig_children")
+        .fetch_as(&db)
+        .await?;
+    assert_eq!(rows, [(10, 1)]);
+    if !db.dialect().transactional_ddl() {
+        // MySQL dropped the old key before the new one failed: sqlx marks the migration
+        // failed, and nothing else runs until someone looks.
+        assert_eq!(
+            db.migration_status(dir.path()).await?[0].state,
+            MigrationState::Failed
+        );
+        let again = db.migrate(dir.path()).await.unwrap_err();
+        assert!(
+            matches!(
+                again,
+                Error::Migration {
+                    version: Some(_),
+                    ..
+                }
+            ),
+            "{again:?}"
+        );
+        return Ok(());
+    }
+    // Foreign keys are enforced on every connection still.
+    for _ in 0..3 {
+        let orphan = raw("INSERT INTO mig_children (id, parent_id) VALUES (11, 99)")
+            .execute(&db)
+            .await;
+        assert!(
+            matches!(orphan, Err(Error::ForeignKeyViolation { .. })),
+            "{orphan:?}"
+        );
+    }
+    Ok(())
+}
+
 backend_tests!(
+    a_broken_foreign_key_fails_the_migration,
     v1_to_v2_and_back_keeps_rows,
     renames_are_hinted_not_guessed,
     failures_are_typed

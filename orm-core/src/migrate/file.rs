@@ -21,6 +21,13 @@ pub struct MigrationFiles {
 }
 
 impl MigrationFiles {
+    /// The files of `up` and `down` (from [`diff`](super::diff)) for `dialect`, written
+    /// as [`SchemaChange::to_sql`] has each change. (A connected database's
+    /// [`plan_migration`](crate::Database::plan_migration) writes them for its server.)
+    pub fn new(dialect: Dialect, up: &[Step], down: &[Step]) -> Result<MigrationFiles> {
+        Self::render(dialect, up, down, |change| change.to_sql(dialect))
+    }
+
     /// Renders `up` and `down` with `sql_of` (the dialect's statements of a change, as the
     /// server takes them).
     pub(crate) fn render(

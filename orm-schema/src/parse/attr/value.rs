@@ -226,6 +226,15 @@ pub(super) fn dialect_types(
 ) -> syn::Result<Vec<(String, String)>> {
     let example = r#"sql_type(sqlite = "NVARCHAR(20)", postgres = "VARCHAR(20)")"#;
     let mut out: Vec<(String, String)> = Vec::new();
+    let empty = matches!(
+        meta.input.fork().parse::<proc_macro2::TokenTree>(),
+        Ok(proc_macro2::TokenTree::Group(g)) if g.stream().is_empty()
+    );
+    if empty {
+        meta.input.parse::<proc_macro2::TokenTree>()?;
+        cx.error_spanned_by(&meta.path, format!("expected `{example}`"));
+        return Ok(out);
+    }
     meta.parse_nested_meta(|inner| {
         let key = inner.path.to_token_stream().to_string();
         let Some(dialect) = DIALECTS.iter().find(|d| **d == key) else {
@@ -247,8 +256,5 @@ pub(super) fn dialect_types(
         }
         Ok(())
     })?;
-    if out.is_empty() {
-        cx.error_spanned_by(&meta.path, format!("expected `{example}`"));
-    }
     Ok(out)
 }

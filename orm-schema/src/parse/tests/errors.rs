@@ -102,6 +102,40 @@ fn values_of_the_wrong_kind_show_the_right_form() {
 }
 
 #[test]
+fn sql_types_per_dialect_name_known_dialects_once() {
+    let source = r#"struct A {
+        #[orm(primary_key)] id: i64,
+        #[orm(sql_type(postgress = "CITEXT"))] a: String,
+        #[orm(sql_type(sqlite = "TEXT", sqlite = "CLOB"))] b: String,
+        #[orm(sql_type())] c: String,
+        #[orm(sql_type(mysql = 5))] d: String,
+    }"#;
+    assert_eq!(
+        errors(source),
+        [
+            "unknown dialect `postgress`, expected one of `sqlite`, `postgres`, `mysql`\nhelp: did you mean `postgres`?",
+            "duplicate dialect `sqlite`",
+            "expected `sql_type(sqlite = \"NVARCHAR(20)\", postgres = \"VARCHAR(20)\")`",
+            "expected a string: `sql_type(sqlite = \"NVARCHAR(20)\", postgres = \"VARCHAR(20)\")`",
+        ]
+    );
+    // With a per-dialect type, the Rust type's mapping serves the other dialects, and
+    // `max_length` is its length there.
+    let models = crate::parse::parse_file(
+        r#"#[derive(Model)] struct A {
+            #[orm(primary_key)] id: i64,
+            #[orm(max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))] name: String,
+        }"#,
+    )
+    .unwrap();
+    let table = crate::parse::resolve_tables(&models).unwrap().remove(0);
+    let name = table.column_named("name").unwrap();
+    assert_eq!(name.sql_type, crate::SqlType::Varchar(20));
+    assert_eq!(name.dialect_type("sqlite"), Some("NVARCHAR(20)"));
+    assert_eq!(name.dialect_type("postgres"), None);
+}
+
+#[test]
 fn only_structs_with_named_fields_are_models() {
     assert!(error("struct A(i64);").starts_with("#[derive(Model)] does not support tuple structs"));
     assert!(error("struct A;").starts_with("#[derive(Model)] does not support unit structs"));
