@@ -13,10 +13,16 @@ use orm_core::Database;
 use orm_core::migrate::{Renames, diff};
 use orm_tests::{Backend, drop_database, fresh_database_url, load_chinook};
 
+// Exactly as `inspect` writes them: rustfmt leaves them alone.
+#[rustfmt::skip]
 #[path = "inspected/chinook_mysql.rs"]
 mod chinook_mysql;
+// Exactly as `inspect` writes them: rustfmt leaves them alone.
+#[rustfmt::skip]
 #[path = "inspected/chinook_postgres.rs"]
 mod chinook_postgres;
+// Exactly as `inspect` writes them: rustfmt leaves them alone.
+#[rustfmt::skip]
 #[path = "inspected/chinook_sqlite.rs"]
 mod chinook_sqlite;
 

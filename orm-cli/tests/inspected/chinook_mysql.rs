@@ -13,13 +13,7 @@ pub struct Album {
     pub album_id: i32,
     #[orm(column = "Title", max_length = 160)]
     pub title: String,
-    #[orm(
-        column = "ArtistId",
-        references(Artist),
-        fk_name = "FK_AlbumArtistId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "ArtistId", references(Artist), fk_name = "FK_AlbumArtistId", on_delete = "no action", on_update = "no action")]
     pub artist_id: i32,
 }
 
@@ -60,13 +54,7 @@ pub struct Customer {
     pub fax: Option<String>,
     #[orm(column = "Email", max_length = 60)]
     pub email: String,
-    #[orm(
-        column = "SupportRepId",
-        references(Employee),
-        fk_name = "FK_CustomerSupportRepId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "SupportRepId", references(Employee), fk_name = "FK_CustomerSupportRepId", on_delete = "no action", on_update = "no action")]
     pub support_rep_id: Option<i32>,
 }
 
@@ -82,13 +70,7 @@ pub struct Employee {
     pub first_name: String,
     #[orm(column = "Title", max_length = 30)]
     pub title: Option<String>,
-    #[orm(
-        column = "ReportsTo",
-        references(Employee),
-        fk_name = "FK_EmployeeReportsTo",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "ReportsTo", references(Employee), fk_name = "FK_EmployeeReportsTo", on_delete = "no action", on_update = "no action")]
     pub reports_to: Option<i32>,
     #[orm(column = "BirthDate", sql_type(mysql = "datetime"))]
     pub birth_date: Option<chrono::NaiveDateTime>,
@@ -127,13 +109,7 @@ pub struct Genre {
 pub struct Invoice {
     #[orm(primary_key, column = "InvoiceId", auto_increment = false)]
     pub invoice_id: i32,
-    #[orm(
-        column = "CustomerId",
-        references(Customer),
-        fk_name = "FK_InvoiceCustomerId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "CustomerId", references(Customer), fk_name = "FK_InvoiceCustomerId", on_delete = "no action", on_update = "no action")]
     pub customer_id: i32,
     #[orm(column = "InvoiceDate", sql_type(mysql = "datetime"))]
     pub invoice_date: chrono::NaiveDateTime,
@@ -158,21 +134,9 @@ pub struct Invoice {
 pub struct InvoiceLine {
     #[orm(primary_key, column = "InvoiceLineId", auto_increment = false)]
     pub invoice_line_id: i32,
-    #[orm(
-        column = "InvoiceId",
-        references(Invoice),
-        fk_name = "FK_InvoiceLineInvoiceId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "InvoiceId", references(Invoice), fk_name = "FK_InvoiceLineInvoiceId", on_delete = "no action", on_update = "no action")]
     pub invoice_id: i32,
-    #[orm(
-        column = "TrackId",
-        references(Track),
-        fk_name = "FK_InvoiceLineTrackId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "TrackId", references(Track), fk_name = "FK_InvoiceLineTrackId", on_delete = "no action", on_update = "no action")]
     pub track_id: i32,
     #[orm(column = "UnitPrice", sql_type(mysql = "decimal(10,2)"))]
     pub unit_price: rust_decimal::Decimal,
@@ -203,23 +167,9 @@ pub struct Playlist {
 #[orm(index(columns("playlist_id"), name = "IFK_PlaylistTrackPlaylistId"))]
 #[orm(index(columns("track_id"), name = "IFK_PlaylistTrackTrackId"))]
 pub struct PlaylistTrack {
-    #[orm(
-        primary_key,
-        column = "PlaylistId",
-        references(Playlist),
-        fk_name = "FK_PlaylistTrackPlaylistId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(primary_key, column = "PlaylistId", references(Playlist), fk_name = "FK_PlaylistTrackPlaylistId", on_delete = "no action", on_update = "no action")]
     pub playlist_id: i32,
-    #[orm(
-        primary_key,
-        column = "TrackId",
-        references(Track),
-        fk_name = "FK_PlaylistTrackTrackId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(primary_key, column = "TrackId", references(Track), fk_name = "FK_PlaylistTrackTrackId", on_delete = "no action", on_update = "no action")]
     pub track_id: i32,
 }
 
@@ -233,29 +183,11 @@ pub struct Track {
     pub track_id: i32,
     #[orm(column = "Name", max_length = 200)]
     pub name: String,
-    #[orm(
-        column = "AlbumId",
-        references(Album),
-        fk_name = "FK_TrackAlbumId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "AlbumId", references(Album), fk_name = "FK_TrackAlbumId", on_delete = "no action", on_update = "no action")]
     pub album_id: Option<i32>,
-    #[orm(
-        column = "MediaTypeId",
-        references(MediaType),
-        fk_name = "FK_TrackMediaTypeId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "MediaTypeId", references(MediaType), fk_name = "FK_TrackMediaTypeId", on_delete = "no action", on_update = "no action")]
     pub media_type_id: i32,
-    #[orm(
-        column = "GenreId",
-        references(Genre),
-        fk_name = "FK_TrackGenreId",
-        on_delete = "no action",
-        on_update = "no action"
-    )]
+    #[orm(column = "GenreId", references(Genre), fk_name = "FK_TrackGenreId", on_delete = "no action", on_update = "no action")]
     pub genre_id: Option<i32>,
     #[orm(column = "Composer", max_length = 220)]
     pub composer: Option<String>,

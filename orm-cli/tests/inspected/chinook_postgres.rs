@@ -153,17 +153,9 @@ pub struct Playlist {
 #[orm(index(columns("playlist_id"), name = "playlist_track_playlist_id_idx"))]
 #[orm(index(columns("track_id"), name = "playlist_track_track_id_idx"))]
 pub struct PlaylistTrack {
-    #[orm(
-        primary_key,
-        references(Playlist),
-        fk_name = "playlist_track_playlist_id_fkey"
-    )]
+    #[orm(primary_key, references(Playlist), fk_name = "playlist_track_playlist_id_fkey")]
     pub playlist_id: i32,
-    #[orm(
-        primary_key,
-        references(Track),
-        fk_name = "playlist_track_track_id_fkey"
-    )]
+    #[orm(primary_key, references(Track), fk_name = "playlist_track_track_id_fkey")]
     pub track_id: i32,
 }
 

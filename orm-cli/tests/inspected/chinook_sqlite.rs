@@ -32,17 +32,9 @@ pub struct Artist {
 pub struct Customer {
     #[orm(primary_key, column = "CustomerId")]
     pub customer_id: i32,
-    #[orm(
-        column = "FirstName",
-        max_length = 40,
-        sql_type(sqlite = "NVARCHAR(40)")
-    )]
+    #[orm(column = "FirstName", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub first_name: String,
-    #[orm(
-        column = "LastName",
-        max_length = 20,
-        sql_type(sqlite = "NVARCHAR(20)")
-    )]
+    #[orm(column = "LastName", max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))]
     pub last_name: String,
     #[orm(column = "Company", max_length = 80, sql_type(sqlite = "NVARCHAR(80)"))]
     pub company: Option<String>,
@@ -54,11 +46,7 @@ pub struct Customer {
     pub state: Option<String>,
     #[orm(column = "Country", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub country: Option<String>,
-    #[orm(
-        column = "PostalCode",
-        max_length = 10,
-        sql_type(sqlite = "NVARCHAR(10)")
-    )]
+    #[orm(column = "PostalCode", max_length = 10, sql_type(sqlite = "NVARCHAR(10)"))]
     pub postal_code: Option<String>,
     #[orm(column = "Phone", max_length = 24, sql_type(sqlite = "NVARCHAR(24)"))]
     pub phone: Option<String>,
@@ -76,17 +64,9 @@ pub struct Customer {
 pub struct Employee {
     #[orm(primary_key, column = "EmployeeId")]
     pub employee_id: i32,
-    #[orm(
-        column = "LastName",
-        max_length = 20,
-        sql_type(sqlite = "NVARCHAR(20)")
-    )]
+    #[orm(column = "LastName", max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))]
     pub last_name: String,
-    #[orm(
-        column = "FirstName",
-        max_length = 20,
-        sql_type(sqlite = "NVARCHAR(20)")
-    )]
+    #[orm(column = "FirstName", max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))]
     pub first_name: String,
     #[orm(column = "Title", max_length = 30, sql_type(sqlite = "NVARCHAR(30)"))]
     pub title: Option<String>,
@@ -104,11 +84,7 @@ pub struct Employee {
     pub state: Option<String>,
     #[orm(column = "Country", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub country: Option<String>,
-    #[orm(
-        column = "PostalCode",
-        max_length = 10,
-        sql_type(sqlite = "NVARCHAR(10)")
-    )]
+    #[orm(column = "PostalCode", max_length = 10, sql_type(sqlite = "NVARCHAR(10)"))]
     pub postal_code: Option<String>,
     #[orm(column = "Phone", max_length = 24, sql_type(sqlite = "NVARCHAR(24)"))]
     pub phone: Option<String>,
@@ -137,35 +113,15 @@ pub struct Invoice {
     pub customer_id: i32,
     #[orm(column = "InvoiceDate")]
     pub invoice_date: chrono::NaiveDateTime,
-    #[orm(
-        column = "BillingAddress",
-        max_length = 70,
-        sql_type(sqlite = "NVARCHAR(70)")
-    )]
+    #[orm(column = "BillingAddress", max_length = 70, sql_type(sqlite = "NVARCHAR(70)"))]
     pub billing_address: Option<String>,
-    #[orm(
-        column = "BillingCity",
-        max_length = 40,
-        sql_type(sqlite = "NVARCHAR(40)")
-    )]
+    #[orm(column = "BillingCity", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub billing_city: Option<String>,
-    #[orm(
-        column = "BillingState",
-        max_length = 40,
-        sql_type(sqlite = "NVARCHAR(40)")
-    )]
+    #[orm(column = "BillingState", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub billing_state: Option<String>,
-    #[orm(
-        column = "BillingCountry",
-        max_length = 40,
-        sql_type(sqlite = "NVARCHAR(40)")
-    )]
+    #[orm(column = "BillingCountry", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub billing_country: Option<String>,
-    #[orm(
-        column = "BillingPostalCode",
-        max_length = 10,
-        sql_type(sqlite = "NVARCHAR(10)")
-    )]
+    #[orm(column = "BillingPostalCode", max_length = 10, sql_type(sqlite = "NVARCHAR(10)"))]
     pub billing_postal_code: Option<String>,
     #[orm(column = "Total", sql_type(sqlite = "NUMERIC(10,2)"))]
     pub total: rust_decimal::Decimal,
@@ -233,11 +189,7 @@ pub struct Track {
     pub media_type_id: i32,
     #[orm(column = "GenreId", references(Genre))]
     pub genre_id: Option<i32>,
-    #[orm(
-        column = "Composer",
-        max_length = 220,
-        sql_type(sqlite = "NVARCHAR(220)")
-    )]
+    #[orm(column = "Composer", max_length = 220, sql_type(sqlite = "NVARCHAR(220)"))]
     pub composer: Option<String>,
     #[orm(column = "Milliseconds")]
     pub milliseconds: i32,
