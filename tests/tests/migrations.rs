@@ -384,7 +384,73 @@ async fn a_broken_foreign_key_fails_the_migration(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A table of every column type, with defaults of every kind, reads back from the
+/// catalog as the table it was created as: no difference, and a second plan is empty.
+async fn every_type_and_default_reads_back_as_created(db: Database) -> TestResult {
+    use orm_core::schema::{ColumnDef, IndexDef, SqlType};
+    let types = [
+        SqlType::Boolean,
+        SqlType::TinyInt,
+        SqlType::SmallInt,
+        SqlType::Integer,
+        SqlType::BigInt,
+        SqlType::UnsignedTinyInt,
+        SqlType::UnsignedSmallInt,
+        SqlType::UnsignedInteger,
+        SqlType::Real,
+        SqlType::Double,
+        SqlType::Text,
+        SqlType::Varchar(30),
+        SqlType::Blob,
+        SqlType::Date,
+        SqlType::Time,
+        SqlType::Timestamp,
+        SqlType::TimestampTz,
+        SqlType::Uuid,
+        SqlType::Json,
+        SqlType::Decimal,
+    ];
+    let mut table = TableDef::new("mig_types").column(
+        ColumnDef::new("id", SqlType::BigInt)
+            .primary_key()
+            .auto_increment(),
+    );
+    for (i, t) in types.iter().enumerate() {
+        table = table
+            .column(ColumnDef::new(format!("c{i}"), t.clone()))
+            .column(ColumnDef::new(format!("n{i}"), t.clone()).nullable());
+    }
+    table = table
+        .column(ColumnDef::new("status", SqlType::Varchar(20)).default_sql("'draft'"))
+        .column(ColumnDef::new("active", SqlType::Boolean).default_sql("TRUE"))
+        .column(ColumnDef::new("score", SqlType::Integer).default_sql("0"))
+        .column(ColumnDef::new("ratio", SqlType::Double).default_sql("1.5"))
+        .column(ColumnDef::new("created", SqlType::Timestamp).default_sql("CURRENT_TIMESTAMP"))
+        .column(ColumnDef::new("label", SqlType::Text).nullable())
+        .index(IndexDef::new(
+            "mig_types",
+            vec!["label".into(), "c11".into()],
+        ))
+        .unique(vec!["c4".into(), "c11".into()]);
+    // A date-time key (SQLite indexes it by value as well).
+    let events = TableDef::new("mig_events")
+        .column(ColumnDef::new("at", SqlType::Timestamp).primary_key())
+        .column(ColumnDef::new("what", SqlType::Text));
+    db.create_tables(&[&table, &events]).await?;
+    assert_eq!(
+        differences(&db, &[&table, &events]).await?,
+        Vec::<String>::new()
+    );
+    assert!(
+        db.plan_migration(&[&table, &events], &Renames::default())
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
 backend_tests!(
+    every_type_and_default_reads_back_as_created,
     a_broken_foreign_key_fails_the_migration,
     v1_to_v2_and_back_keeps_rows,
     renames_are_hinted_not_guessed,

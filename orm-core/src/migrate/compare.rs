@@ -96,8 +96,11 @@ pub(crate) fn canonical_type(dialect: Dialect, name: &str) -> String {
         Dialect::MySql => {
             let unsigned = s.contains(" UNSIGNED");
             let zerofill = s.contains(" ZEROFILL");
-            let base = base.trim().to_owned();
-            let args = rest.split(' ').next().unwrap_or_default().to_owned();
+            let plain = s.replace(" UNSIGNED", "").replace(" ZEROFILL", "");
+            let (base, args) = match plain.find('(') {
+                Some(i) => (plain[..i].trim().to_owned(), plain[i..].to_owned()),
+                None => (plain.trim().to_owned(), String::new()),
+            };
             let (base, args) = match (base.as_str(), args.as_str()) {
                 ("BOOLEAN" | "BOOL", _) | ("TINYINT", "(1)") => {
                     ("BOOLEAN".to_owned(), String::new())
@@ -198,10 +201,20 @@ pub(crate) fn canonical_default(dialect: Dialect, expr: &str) -> String {
         }
         out.push(if in_string { c } else { c.to_ascii_uppercase() });
     }
+    // The clock at any precision: `now()`, `current_timestamp(6)` (MySQL's for DATETIME(6)).
+    let clock = ["NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP"]
+        .iter()
+        .any(|f| {
+            out.strip_prefix(f).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix('(')
+                        .and_then(|r| r.strip_suffix(')'))
+                        .is_some_and(|digits| digits.chars().all(|c| c.is_ascii_digit()))
+            })
+        });
     let out = match out.as_str() {
-        "NOW()" | "CURRENT_TIMESTAMP()" | "LOCALTIMESTAMP" | "LOCALTIMESTAMP()" => {
-            "CURRENT_TIMESTAMP".to_owned()
-        }
+        _ if clock => "CURRENT_TIMESTAMP".to_owned(),
         "TRUE" if dialect == Dialect::MySql => "1".to_owned(),
         "FALSE" if dialect == Dialect::MySql => "0".to_owned(),
         _ => out,
@@ -323,6 +336,8 @@ mod tests {
         assert_ne!(pg("'Draft'"), pg("'draft'"));
         let my = |s| canonical_default(Dialect::MySql, s);
         assert_eq!(my("current_timestamp()"), my("CURRENT_TIMESTAMP"));
+        assert_eq!(my("current_timestamp(6)"), my("CURRENT_TIMESTAMP"));
+        assert_ne!(my("current_timestamp_x"), my("CURRENT_TIMESTAMP"));
         assert_eq!(my("1"), my("TRUE"));
         assert_eq!(my("'5'"), my("5"));
     }

@@ -114,6 +114,22 @@ pub fn diff(
 ) -> Result<Vec<Step>> {
     let mut current: Vec<TableDef> = current.to_vec();
     let mut steps = Vec::new();
+    // The indexes `create_table` adds of its own accord (SQLite's on a date-time key) are
+    // part of the target.
+    let with_own: Vec<TableDef> = target
+        .iter()
+        .map(|t| {
+            let mut t = (*t).clone();
+            if let Some(index) = crate::sql::ddl::key_value_index(dialect, &t)
+                && !t.indexes.iter().any(|i| i.name == index.name)
+            {
+                t.indexes.push(index);
+            }
+            t
+        })
+        .collect();
+    let target: Vec<&TableDef> = with_own.iter().collect();
+    let target = target.as_slice();
 
     for (from, to) in &renames.tables {
         let exists = target.iter().any(|t| &t.name == to);

@@ -119,7 +119,10 @@ pub(crate) fn create_table_without(
                 .map(|i| create_index(dialect, table, i)),
         );
     }
-    if let Some(key) = key_value_index(dialect, table) {
+    // (Once: a table read back from the database lists it among its indexes already.)
+    if let Some(key) = key_value_index(dialect, table)
+        && !table.indexes.iter().any(|i| i.name == key.name)
+    {
         statements.push(create_index(dialect, table, &key));
     }
     statements
@@ -128,7 +131,7 @@ pub(crate) fn create_table_without(
 /// Where key lookups compare a date-time key column by what its text means (SQLite, see
 /// `sql::normalize`), the primary key's own index cannot serve `get`, `update` and
 /// `delete`: an index over the key as they read it can. `None` where none is needed.
-fn key_value_index(dialect: Dialect, table: &TableDef) -> Option<IndexDef> {
+pub(crate) fn key_value_index(dialect: Dialect, table: &TableDef) -> Option<IndexDef> {
     use crate::value::StoredAs;
     let read_as_value = |name: &String| {
         table.columns.iter().any(|c| {
