@@ -293,6 +293,22 @@ async fn failures_are_typed(db: Database) -> TestResult {
 /// DDL is transactional: on SQLite the rebuilt table is checked before its COMMIT, and
 /// the connection it ran on (foreign keys off) is not reused.
 async fn a_broken_foreign_key_fails_the_migration(db: Database) -> TestResult {
+    broken_foreign_key(&db).await
+}
+
+/// The same on an in-memory SQLite database, which lives on its one connection: the
+/// failed rebuild is rolled back on it, and foreign keys are on again.
+#[tokio::test]
+async fn a_failed_rebuild_keeps_an_in_memory_database() -> TestResult {
+    let db = Database::connect("sqlite::memory:").await?;
+    broken_foreign_key(&db).await?;
+    let on: Vec<(i64,)> = raw("PRAGMA foreign_keys").fetch_as(&db).await?;
+    assert_eq!(on, [(1,)]);
+    Ok(())
+}
+
+async fn broken_foreign_key(db: &Database) -> TestResult {
+    let db = db.clone();
     use orm_core::schema::{ColumnDef, ForeignKeyDef, SqlType};
     let parents =
         TableDef::new("mig_parents").column(ColumnDef::new("id", SqlType::BigInt).primary_key());

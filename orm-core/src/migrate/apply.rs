@@ -65,7 +65,7 @@ enum Op {
 type Ledger = (Vec<(i64, Vec<u8>)>, Option<i64>);
 
 macro_rules! on_connection {
-    ($pool:expr, $migrator:expr, $op:expr) => {{
+    ($pool:expr, $migrator:expr, $op:expr, $recover:expr) => {{
         let mut conn = $pool.acquire().await.map_err(Error::from)?;
         let result = match $op {
             Some(Op::Up(None)) => $migrator.run(&mut *conn).await.map(|()| None),
@@ -74,12 +74,33 @@ macro_rules! on_connection {
             None => ledger(&mut *conn).await.map(Some),
         };
         if result.is_err() {
-            // A migration that runs its own transaction (SQLite's rebuilds) may leave it
-            // open, with foreign keys off: the connection is not reused.
-            conn.close_on_drop();
+            ($recover)(&mut conn).await;
         }
         result
     }};
+}
+
+/// After a failed migration on a server: a migration that ran its own transaction may
+/// have left it open, so the connection is not reused.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn close<DB: sqlx::Database>(conn: &mut sqlx::pool::PoolConnection<DB>) {
+    conn.close_on_drop();
+}
+
+/// After a failed migration on SQLite: a rebuild runs its own transaction with foreign
+/// keys off, and may have stopped half-way. Rolled back and switched back on, the
+/// connection is as it was (an in-memory database lives on it); if it cannot be, it is
+/// closed rather than reused.
+#[cfg(feature = "sqlite")]
+async fn recover_sqlite(conn: &mut sqlx::pool::PoolConnection<sqlx::Sqlite>) {
+    use sqlx::Connection as _;
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await;
+    let on = sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&mut **conn)
+        .await;
+    if on.is_err() || conn.ping().await.is_err() {
+        conn.close_on_drop();
+    }
 }
 
 async fn ledger<C: Migrate>(conn: &mut C) -> std::result::Result<Ledger, MigrateError> {
@@ -207,15 +228,15 @@ impl Database {
     async fn run_migrator(&self, migrator: &Migrator, op: Option<Op>) -> Result<Option<Ledger>> {
         #[cfg(feature = "sqlite")]
         if let Some(pool) = self.sqlite_pool() {
-            return on_connection!(pool, migrator, op).map_err(migrate_error);
+            return on_connection!(pool, migrator, op, recover_sqlite).map_err(migrate_error);
         }
         #[cfg(feature = "postgres")]
         if let Some(pool) = self.postgres_pool() {
-            return on_connection!(pool, migrator, op).map_err(migrate_error);
+            return on_connection!(pool, migrator, op, close).map_err(migrate_error);
         }
         #[cfg(feature = "mysql")]
         if let Some(pool) = self.mysql_pool() {
-            return on_connection!(pool, migrator, op).map_err(migrate_error);
+            return on_connection!(pool, migrator, op, close).map_err(migrate_error);
         }
         let _ = (migrator, op);
         Err(Error::Unsupported {
