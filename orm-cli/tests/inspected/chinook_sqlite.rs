@@ -10,18 +10,18 @@ use orm_core::Model;
 #[orm(index(columns("artist_id"), name = "IFK_AlbumArtistId"))]
 pub struct Album {
     #[orm(primary_key, column = "AlbumId")]
-    pub album_id: i32,
+    pub album_id: i64,
     #[orm(column = "Title", max_length = 160, sql_type(sqlite = "NVARCHAR(160)"))]
     pub title: String,
-    #[orm(column = "ArtistId", references(Artist))]
-    pub artist_id: i32,
+    #[orm(column = "ArtistId", sql_type(sqlite = "INTEGER"), references(Artist))]
+    pub artist_id: i64,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "Artist")]
 pub struct Artist {
     #[orm(primary_key, column = "ArtistId")]
-    pub artist_id: i32,
+    pub artist_id: i64,
     #[orm(column = "Name", max_length = 120, sql_type(sqlite = "NVARCHAR(120)"))]
     pub name: Option<String>,
 }
@@ -31,7 +31,7 @@ pub struct Artist {
 #[orm(index(columns("support_rep_id"), name = "IFK_CustomerSupportRepId"))]
 pub struct Customer {
     #[orm(primary_key, column = "CustomerId")]
-    pub customer_id: i32,
+    pub customer_id: i64,
     #[orm(column = "FirstName", max_length = 40, sql_type(sqlite = "NVARCHAR(40)"))]
     pub first_name: String,
     #[orm(column = "LastName", max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))]
@@ -54,8 +54,8 @@ pub struct Customer {
     pub fax: Option<String>,
     #[orm(column = "Email", max_length = 60, sql_type(sqlite = "NVARCHAR(60)"))]
     pub email: String,
-    #[orm(column = "SupportRepId", references(Employee))]
-    pub support_rep_id: Option<i32>,
+    #[orm(column = "SupportRepId", sql_type(sqlite = "INTEGER"), references(Employee))]
+    pub support_rep_id: Option<i64>,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -63,15 +63,15 @@ pub struct Customer {
 #[orm(index(columns("reports_to"), name = "IFK_EmployeeReportsTo"))]
 pub struct Employee {
     #[orm(primary_key, column = "EmployeeId")]
-    pub employee_id: i32,
+    pub employee_id: i64,
     #[orm(column = "LastName", max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))]
     pub last_name: String,
     #[orm(column = "FirstName", max_length = 20, sql_type(sqlite = "NVARCHAR(20)"))]
     pub first_name: String,
     #[orm(column = "Title", max_length = 30, sql_type(sqlite = "NVARCHAR(30)"))]
     pub title: Option<String>,
-    #[orm(column = "ReportsTo", references(Employee))]
-    pub reports_to: Option<i32>,
+    #[orm(column = "ReportsTo", sql_type(sqlite = "INTEGER"), references(Employee))]
+    pub reports_to: Option<i64>,
     #[orm(column = "BirthDate")]
     pub birth_date: Option<chrono::NaiveDateTime>,
     #[orm(column = "HireDate")]
@@ -98,7 +98,7 @@ pub struct Employee {
 #[orm(table = "Genre")]
 pub struct Genre {
     #[orm(primary_key, column = "GenreId")]
-    pub genre_id: i32,
+    pub genre_id: i64,
     #[orm(column = "Name", max_length = 120, sql_type(sqlite = "NVARCHAR(120)"))]
     pub name: Option<String>,
 }
@@ -108,9 +108,9 @@ pub struct Genre {
 #[orm(index(columns("customer_id"), name = "IFK_InvoiceCustomerId"))]
 pub struct Invoice {
     #[orm(primary_key, column = "InvoiceId")]
-    pub invoice_id: i32,
-    #[orm(column = "CustomerId", references(Customer))]
-    pub customer_id: i32,
+    pub invoice_id: i64,
+    #[orm(column = "CustomerId", sql_type(sqlite = "INTEGER"), references(Customer))]
+    pub customer_id: i64,
     #[orm(column = "InvoiceDate")]
     pub invoice_date: chrono::NaiveDateTime,
     #[orm(column = "BillingAddress", max_length = 70, sql_type(sqlite = "NVARCHAR(70)"))]
@@ -133,22 +133,22 @@ pub struct Invoice {
 #[orm(index(columns("track_id"), name = "IFK_InvoiceLineTrackId"))]
 pub struct InvoiceLine {
     #[orm(primary_key, column = "InvoiceLineId")]
-    pub invoice_line_id: i32,
-    #[orm(column = "InvoiceId", references(Invoice))]
-    pub invoice_id: i32,
-    #[orm(column = "TrackId", references(Track))]
-    pub track_id: i32,
+    pub invoice_line_id: i64,
+    #[orm(column = "InvoiceId", sql_type(sqlite = "INTEGER"), references(Invoice))]
+    pub invoice_id: i64,
+    #[orm(column = "TrackId", sql_type(sqlite = "INTEGER"), references(Track))]
+    pub track_id: i64,
     #[orm(column = "UnitPrice", sql_type(sqlite = "NUMERIC(10,2)"))]
     pub unit_price: rust_decimal::Decimal,
-    #[orm(column = "Quantity")]
-    pub quantity: i32,
+    #[orm(column = "Quantity", sql_type(sqlite = "INTEGER"))]
+    pub quantity: i64,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "MediaType")]
 pub struct MediaType {
     #[orm(primary_key, column = "MediaTypeId")]
-    pub media_type_id: i32,
+    pub media_type_id: i64,
     #[orm(column = "Name", max_length = 120, sql_type(sqlite = "NVARCHAR(120)"))]
     pub name: Option<String>,
 }
@@ -157,7 +157,7 @@ pub struct MediaType {
 #[orm(table = "Playlist")]
 pub struct Playlist {
     #[orm(primary_key, column = "PlaylistId")]
-    pub playlist_id: i32,
+    pub playlist_id: i64,
     #[orm(column = "Name", max_length = 120, sql_type(sqlite = "NVARCHAR(120)"))]
     pub name: Option<String>,
 }
@@ -167,10 +167,10 @@ pub struct Playlist {
 #[orm(index(columns("playlist_id"), name = "IFK_PlaylistTrackPlaylistId"))]
 #[orm(index(columns("track_id"), name = "IFK_PlaylistTrackTrackId"))]
 pub struct PlaylistTrack {
-    #[orm(primary_key, column = "PlaylistId", references(Playlist))]
-    pub playlist_id: i32,
-    #[orm(primary_key, column = "TrackId", references(Track))]
-    pub track_id: i32,
+    #[orm(primary_key, column = "PlaylistId", sql_type(sqlite = "INTEGER"), references(Playlist))]
+    pub playlist_id: i64,
+    #[orm(primary_key, column = "TrackId", sql_type(sqlite = "INTEGER"), references(Track))]
+    pub track_id: i64,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -180,21 +180,21 @@ pub struct PlaylistTrack {
 #[orm(index(columns("media_type_id"), name = "IFK_TrackMediaTypeId"))]
 pub struct Track {
     #[orm(primary_key, column = "TrackId")]
-    pub track_id: i32,
+    pub track_id: i64,
     #[orm(column = "Name", max_length = 200, sql_type(sqlite = "NVARCHAR(200)"))]
     pub name: String,
-    #[orm(column = "AlbumId", references(Album))]
-    pub album_id: Option<i32>,
-    #[orm(column = "MediaTypeId", references(MediaType))]
-    pub media_type_id: i32,
-    #[orm(column = "GenreId", references(Genre))]
-    pub genre_id: Option<i32>,
+    #[orm(column = "AlbumId", sql_type(sqlite = "INTEGER"), references(Album))]
+    pub album_id: Option<i64>,
+    #[orm(column = "MediaTypeId", sql_type(sqlite = "INTEGER"), references(MediaType))]
+    pub media_type_id: i64,
+    #[orm(column = "GenreId", sql_type(sqlite = "INTEGER"), references(Genre))]
+    pub genre_id: Option<i64>,
     #[orm(column = "Composer", max_length = 220, sql_type(sqlite = "NVARCHAR(220)"))]
     pub composer: Option<String>,
-    #[orm(column = "Milliseconds")]
-    pub milliseconds: i32,
-    #[orm(column = "Bytes")]
-    pub bytes: Option<i32>,
+    #[orm(column = "Milliseconds", sql_type(sqlite = "INTEGER"))]
+    pub milliseconds: i64,
+    #[orm(column = "Bytes", sql_type(sqlite = "INTEGER"))]
+    pub bytes: Option<i64>,
     #[orm(column = "UnitPrice", sql_type(sqlite = "NUMERIC(10,2)"))]
     pub unit_price: rust_decimal::Decimal,
 }

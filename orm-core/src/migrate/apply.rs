@@ -95,6 +95,9 @@ async fn close<DB: sqlx::Database>(conn: &mut sqlx::pool::PoolConnection<DB>) {
 async fn recover_sqlite(conn: &mut sqlx::pool::PoolConnection<sqlx::Sqlite>) {
     use sqlx::Connection as _;
     let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await;
+    let _ = sqlx::raw_sql("PRAGMA legacy_alter_table = OFF")
+        .execute(&mut **conn)
+        .await;
     let on = sqlx::raw_sql("PRAGMA foreign_keys = ON")
         .execute(&mut **conn)
         .await;

@@ -38,10 +38,14 @@ pub fn model_source(dialect: Dialect, tables: &[TableDef]) -> String {
          //! types; `orm-cli create-all --models` reads them as they are.\n\n\
          #![allow(dead_code)]\n\nuse orm_core::Model;\n",
     );
-    let names: Vec<(String, String)> = tables
-        .iter()
-        .map(|t| (t.name.clone(), struct_name(&t.name)))
-        .collect();
+    // Struct names for the tables that get a struct, two alike told apart.
+    let mut names: Vec<(String, String)> = Vec::new();
+    for t in tables.iter().filter(|t| !t.primary_key.is_empty()) {
+        let name = unique_name(struct_name(&t.name), "", |n| {
+            names.iter().any(|(_, m)| m == n)
+        });
+        names.push((t.name.clone(), name));
+    }
     let mut keyless = Vec::new();
     for table in tables {
         if table.primary_key.is_empty() {
@@ -75,7 +79,11 @@ fn write_model(
             .map(|(_, m)| m.clone())
     };
     let struct_name = model_of(&table.name).unwrap_or_else(|| struct_name(&table.name));
-    let fields: Vec<String> = table.columns.iter().map(|c| field_name(&c.name)).collect();
+    let mut fields: Vec<String> = Vec::new();
+    for c in &table.columns {
+        let name = unique_name(field_name(&c.name), "_", |n| fields.iter().any(|f| f == n));
+        fields.push(name);
+    }
     let field_of = |column: &str| {
         table
             .columns
@@ -305,9 +313,13 @@ fn rust_type(dialect: Dialect, c: &ColumnDef) -> Mapped {
         ("TINYINT", true) => m("u8", SqlType::UnsignedTinyInt),
         ("SMALLINT" | "INT2", false) => m("i16", SqlType::SmallInt),
         ("SMALLINT", true) => m("u16", SqlType::UnsignedSmallInt),
+        // SQLite's integers are 8 bytes, its rowid keys too: an `i32` would refuse some.
+        ("INTEGER" | "INT", false) if dialect == Dialect::Sqlite => m("i64", SqlType::BigInt),
         ("INTEGER" | "INT" | "INT4" | "MEDIUMINT", false) => m("i32", SqlType::Integer),
         ("INTEGER" | "INT" | "MEDIUMINT", true) => m("u32", SqlType::UnsignedInteger),
         ("BIGINT" | "INT8", false) => m("i64", SqlType::BigInt),
+        // No Rust type of the mapping holds all of it; an `i64` reads what fits.
+        ("BIGINT", true) => m("i64", SqlType::BigInt),
         // SQLite's REAL holds 8 bytes.
         ("REAL", _) if dialect == Dialect::Sqlite => m("f64", SqlType::Double),
         ("REAL" | "FLOAT" | "FLOAT4", _) => m("f32", SqlType::Real),
@@ -380,6 +392,18 @@ fn field_name(column: &str) -> String {
         }
     }
     name
+}
+
+/// `name`, or `name2`, `name3`… (with `separator` before the number) where `taken` says
+/// it is taken.
+fn unique_name(name: String, separator: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
+    }
+    (2..)
+        .map(|i| format!("{name}{separator}{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or(name)
 }
 
 /// snake_case as the derive names a table after its struct.
@@ -458,5 +482,38 @@ mod tests {
         assert_eq!(field_name("HTTPStatus"), "http_status");
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("self"), "self_");
+        assert_eq!(unique_name("Line".into(), "", |n| n == "Line"), "Line2");
+    }
+
+    #[test]
+    fn tables_alike_and_keyless_tables() {
+        use orm_schema::ColumnDef;
+        let key = || ColumnDef::new("id", SqlType::Custom("INTEGER".into())).primary_key();
+        let tables = [
+            TableDef::new("invoice_line").column(key()),
+            TableDef::new("InvoiceLine")
+                .column(key())
+                .column(ColumnDef::new("Id", SqlType::Custom("BIGINT".into())))
+                .column(ColumnDef::new("code_id", SqlType::Custom("INTEGER".into())))
+                .foreign_key(ForeignKeyDef {
+                    columns: vec!["code_id".into()],
+                    ref_table: "codes".into(),
+                    ref_columns: vec!["id".into()],
+                    name: None,
+                    on_delete: None,
+                    on_update: None,
+                }),
+            TableDef::new("codes").column(ColumnDef::new("id", SqlType::Custom("INTEGER".into()))),
+        ];
+        let source = model_source(Dialect::Sqlite, &tables);
+        assert!(source.contains("pub struct InvoiceLine {"), "{source}");
+        assert!(source.contains("pub struct InvoiceLine2 {"), "{source}");
+        assert!(source.contains("pub id_2: i64,"), "{source}");
+        assert!(!source.contains("references(Codes)"), "{source}");
+        assert!(source.contains("left out"), "{source}");
+        assert!(
+            source.contains("without a primary key, which a model needs: codes"),
+            "{source}"
+        );
     }
 }

@@ -138,15 +138,15 @@ pub(crate) fn canonical_type(dialect: Dialect, name: &str) -> String {
 /// Whether changing a column from type `from` to `to` (canonical names) can lose or refuse
 /// values: anything but a widening within one family (a longer text, a wider integer or
 /// float).
-pub(crate) fn narrows(from: &str, to: &str) -> bool {
-    match (capacity(from), capacity(to)) {
+pub(crate) fn narrows(dialect: Dialect, from: &str, to: &str) -> bool {
+    match (capacity(dialect, from), capacity(dialect, to)) {
         (Some((a, x)), Some((b, y))) => a != b || y < x,
         _ => true,
     }
 }
 
 /// A type's family and how much it holds, for [`narrows`].
-fn capacity(t: &str) -> Option<(&'static str, u64)> {
+fn capacity(dialect: Dialect, t: &str) -> Option<(&'static str, u64)> {
     let (base, args) = t.split_once('(').unwrap_or((t, ""));
     let length = args
         .trim_end_matches(')')
@@ -169,6 +169,7 @@ fn capacity(t: &str) -> Option<(&'static str, u64)> {
         "DOUBLE" | "DOUBLE PRECISION" => ("float", 8),
         "CHAR" | "VARCHAR" | "NVARCHAR" | "NCHAR" => ("text", length.unwrap_or(1)),
         "TINYTEXT" => ("text", 255),
+        "TEXT" if dialect == Dialect::MySql => ("text", 65_535),
         "MEDIUMTEXT" => ("text", 16_777_215),
         "TEXT" | "LONGTEXT" | "CLOB" => ("text", u64::MAX),
         _ => return None,
@@ -315,14 +316,16 @@ mod tests {
 
     #[test]
     fn widening_is_not_narrowing() {
-        assert!(!narrows("VARCHAR(255)", "LONGTEXT"));
-        assert!(!narrows("VARCHAR(20)", "VARCHAR(80)"));
-        assert!(!narrows("INTEGER", "BIGINT"));
-        assert!(narrows("VARCHAR(80)", "VARCHAR(20)"));
-        assert!(narrows("TEXT", "VARCHAR(255)"));
-        assert!(narrows("BIGINT", "INTEGER"));
-        assert!(narrows("TEXT", "INTEGER"));
-        assert!(narrows("JSONB", "JSONB(1)"));
+        assert!(!narrows(Dialect::Postgres, "VARCHAR(255)", "LONGTEXT"));
+        assert!(!narrows(Dialect::Postgres, "VARCHAR(20)", "VARCHAR(80)"));
+        assert!(!narrows(Dialect::Postgres, "INTEGER", "BIGINT"));
+        assert!(narrows(Dialect::Postgres, "VARCHAR(80)", "VARCHAR(20)"));
+        assert!(narrows(Dialect::Postgres, "TEXT", "VARCHAR(255)"));
+        assert!(narrows(Dialect::Postgres, "BIGINT", "INTEGER"));
+        assert!(narrows(Dialect::Postgres, "TEXT", "INTEGER"));
+        assert!(narrows(Dialect::Postgres, "JSONB", "JSONB(1)"));
+        assert!(narrows(Dialect::MySql, "LONGTEXT", "TEXT"));
+        assert!(!narrows(Dialect::Postgres, "LONGTEXT", "TEXT"));
     }
 
     #[test]

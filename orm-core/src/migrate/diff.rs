@@ -191,6 +191,9 @@ pub fn diff(
             per_table.push(changes);
         }
     }
+    if dialect == Dialect::MySql {
+        guard_foreign_keys(&pairs, &mut per_table);
+    }
 
     // Foreign keys and indexes that go, before the columns they name change.
     for tc in &per_table {
@@ -237,8 +240,20 @@ pub fn diff(
             ),
         ));
     }
-    // Tables that go, referencing ones first.
-    let (ordered, _) = crate::schema::creation_order(&gone)?;
+    // Tables that go, referencing ones first; the keys of a cycle among them before.
+    let (ordered, cycle) = crate::schema::creation_order(&gone)?;
+    if dialect.alters_constraints() {
+        for (table, fk) in cycle {
+            let name = fk.constraint_name(&table.name);
+            steps.push(Step::new(
+                SchemaChange::DropForeignKey {
+                    table: table.name.clone(),
+                    name: name.clone(),
+                },
+                format!("drop foreign key {name} of {} (closes a cycle)", table.name),
+            ));
+        }
+    }
     for t in ordered.into_iter().rev() {
         steps.push(Step::destructive(
             SchemaChange::DropTable {
@@ -261,11 +276,132 @@ pub fn diff(
 /// The changes of one table present on both sides, by kind.
 #[derive(Default)]
 struct TableChanges {
+    /// The table's name.
+    table: String,
+    /// Columns whose type changes.
+    retyped: Vec<String>,
+    /// Indexes (plain or unique) that go, by their columns.
+    dropped_index_columns: Vec<Vec<String>>,
     drop_foreign_keys: Vec<Step>,
     drop_indexes: Vec<Step>,
     columns: Vec<Step>,
     add_indexes: Vec<Step>,
     add_foreign_keys: Vec<Step>,
+}
+
+/// MySQL refuses to change the type of a column a foreign key joins (error 3780), and to
+/// drop the last index a foreign key can use (error 1553): such a key is dropped before
+/// and added again after. A key that goes for good takes the index InnoDB made for it
+/// along (else the next diff would find an index no model has).
+fn guard_foreign_keys(pairs: &[(&TableDef, &TableDef)], per_table: &mut Vec<TableChanges>) {
+    let retyped = |per_table: &[TableChanges], table: &str, columns: &[String]| {
+        per_table
+            .iter()
+            .any(|tc| tc.table == table && columns.iter().any(|c| tc.retyped.contains(c)))
+    };
+    let mut guarded: Vec<(String, ForeignKeyDef)> = Vec::new();
+    for (target, current) in pairs {
+        for fk in &target.foreign_keys {
+            let kept = current.foreign_keys.iter().any(|c| {
+                c.columns == fk.columns
+                    && c.ref_table == fk.ref_table
+                    && c.ref_columns == fk.ref_columns
+            });
+            if !kept {
+                continue;
+            }
+            let type_change = retyped(per_table, &target.name, &fk.columns)
+                || retyped(per_table, &fk.ref_table, &fk.ref_columns);
+            let serves = |cols: &[String]| {
+                cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
+            };
+            let loses_one = per_table.iter().any(|tc| {
+                tc.table == target.name && tc.dropped_index_columns.iter().any(|c| serves(c))
+            });
+            // An index on both sides (or the primary key) still serves it.
+            let on_both = |cols: &[String]| {
+                serves(cols)
+                    && (current.indexes.iter().any(|i| i.columns == cols)
+                        || current.uniques.iter().any(|u| u.columns == cols)
+                        || current.primary_key == cols)
+            };
+            let still_served = target.indexes.iter().any(|i| on_both(&i.columns))
+                || target.uniques.iter().any(|u| on_both(&u.columns))
+                || on_both(&target.primary_key);
+            if type_change || (loses_one && !still_served) {
+                guarded.push((target.name.clone(), fk.clone()));
+            }
+        }
+    }
+    for (table, fk) in guarded {
+        let name = fk.constraint_name(&table);
+        let position = match per_table.iter().position(|tc| tc.table == table) {
+            Some(p) => p,
+            None => {
+                per_table.push(TableChanges {
+                    table: table.clone(),
+                    ..TableChanges::default()
+                });
+                per_table.len() - 1
+            }
+        };
+        let tc = &mut per_table[position];
+        let dropped = tc.drop_foreign_keys.iter().any(
+            |s| matches!(&s.change, SchemaChange::DropForeignKey { name: n, .. } if *n == name),
+        );
+        if dropped {
+            continue;
+        }
+        tc.drop_foreign_keys.push(Step::new(
+            SchemaChange::DropForeignKey {
+                table: table.clone(),
+                name: name.clone(),
+            },
+            format!("drop foreign key {name} of {table} (MySQL: added again below)"),
+        ));
+        tc.add_foreign_keys.push(Step::new(
+            SchemaChange::AddForeignKey {
+                table: table.clone(),
+                foreign_key: fk,
+            },
+            format!("add foreign key {name} of {table} again"),
+        ));
+    }
+    for tc in per_table.iter_mut() {
+        let added: Vec<String> = tc
+            .add_foreign_keys
+            .iter()
+            .filter_map(|s| match &s.change {
+                SchemaChange::AddForeignKey { table, foreign_key } => {
+                    Some(foreign_key.constraint_name(table))
+                }
+                _ => None,
+            })
+            .collect();
+        let modelled = |name: &str| {
+            pairs.iter().any(|(t, _)| {
+                t.name == tc.table
+                    && (t.indexes.iter().any(|i| i.name == name)
+                        || t.uniques.iter().any(|u| u.name == name))
+            })
+        };
+        let mut implicit = Vec::new();
+        for step in &tc.drop_foreign_keys {
+            if let SchemaChange::DropForeignKey { table, name } = &step.change
+                && !added.contains(name)
+                && !modelled(name)
+            {
+                implicit.push(Step::new(
+                    SchemaChange::DropIndex {
+                        table: table.clone(),
+                        name: name.clone(),
+                    },
+                    format!("drop the index MySQL made for foreign key {name}, if it made one"),
+                ));
+            }
+        }
+        tc.drop_indexes.splice(0..0, implicit);
+    }
 }
 
 impl TableChanges {
@@ -280,7 +416,10 @@ impl TableChanges {
 
 fn table_changes(dialect: Dialect, target: &TableDef, current: &TableDef) -> TableChanges {
     let name = &target.name;
-    let mut out = TableChanges::default();
+    let mut out = TableChanges {
+        table: name.clone(),
+        ..TableChanges::default()
+    };
 
     // Columns: added, altered, then dropped.
     let mut added = Vec::new();
@@ -298,6 +437,9 @@ fn table_changes(dialect: Dialect, target: &TableDef, current: &TableDef) -> Tab
             }
             Some(cc) => {
                 if let Some(step) = column_change(dialect, target, tc, current, cc) {
+                    if column_type(dialect, target, tc) != column_type(dialect, current, cc) {
+                        out.retyped.push(tc.name.clone());
+                    }
                     out.columns.push(step);
                 }
             }
@@ -349,6 +491,7 @@ fn table_changes(dialect: Dialect, target: &TableDef, current: &TableDef) -> Tab
     let (tu, cu) = (uniques(target), uniques(current));
     for (cols, kind) in &cu {
         if !tu.iter().any(|(c, _)| c == cols) {
+            out.dropped_index_columns.push(cols.clone());
             let change = match kind {
                 UniqueKind::Constraint(u) => SchemaChange::DropUnique {
                     table: name.clone(),
@@ -394,6 +537,7 @@ fn table_changes(dialect: Dialect, target: &TableDef, current: &TableDef) -> Tab
             .iter()
             .any(|t| t.name == i.name && t.columns == i.columns)
         {
+            out.dropped_index_columns.push(i.columns.clone());
             out.drop_indexes.push(Step::new(
                 SchemaChange::DropIndex {
                     table: name.clone(),
@@ -519,14 +663,16 @@ fn column_change(
         tc.name,
         what.join(", ")
     );
-    Some(if type_changed && super::compare::narrows(&ct, &tt) {
-        Step::destructive(
-            change,
-            format!("{comment} (DESTRUCTIVE where values do not fit the new type)"),
-        )
-    } else {
-        Step::new(change, comment)
-    })
+    Some(
+        if type_changed && super::compare::narrows(dialect, &ct, &tt) {
+            Step::destructive(
+                change,
+                format!("{comment} (DESTRUCTIVE where values do not fit the new type)"),
+            )
+        } else {
+            Step::new(change, comment)
+        },
+    )
 }
 
 fn rename_table(t: &mut TableDef, to: &str) {
@@ -567,8 +713,11 @@ fn rebuild_where_needed(steps: Vec<Step>, target: &[&TableDef], current: &[Table
                 table
             }
             SchemaChange::AddColumn { table, column } => {
-                // SQLite adds neither a NOT NULL column without a default nor a keyed one.
+                // SQLite adds neither a NOT NULL column without a default, nor a keyed
+                // one, nor one whose default is not a constant.
+                let constant = column.default.as_deref().is_none_or(constant_default);
                 let plain = (column.nullable || column.default.is_some())
+                    && constant
                     && !column.primary_key
                     && !column.unique;
                 if plain {
@@ -638,7 +787,8 @@ fn rebuild_where_needed(steps: Vec<Step>, target: &[&TableDef], current: &[Table
             .map(|tc| (tc.name.clone(), tc.name.clone()))
             .collect();
         let mut comment = format!(
-            "{}rebuild table {table} (SQLite alters it no other way), keeping its rows:",
+            "{}rebuild table {table} (SQLite alters it no other way), keeping its rows \
+             (triggers on it are dropped with it: re-create them below if it has any):",
             if destructive { "DESTRUCTIVE: " } else { "" }
         );
         for line in comments {
@@ -655,4 +805,15 @@ fn rebuild_where_needed(steps: Vec<Step>, target: &[&TableDef], current: &[Table
         });
     }
     out
+}
+
+/// Whether SQLite's `ALTER TABLE ADD COLUMN` takes `default`: a literal, not the clock
+/// nor an expression.
+fn constant_default(default: &str) -> bool {
+    let d = default.trim().to_ascii_uppercase();
+    !d.contains('(')
+        && !matches!(
+            d.as_str(),
+            "CURRENT_TIME" | "CURRENT_DATE" | "CURRENT_TIMESTAMP"
+        )
 }

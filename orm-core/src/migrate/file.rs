@@ -102,10 +102,18 @@ fn render(
             "-- WARNING: this migration has DESTRUCTIVE steps (marked below): they lose data.\n",
         );
     }
+    let drops_tables = steps
+        .iter()
+        .any(|s| matches!(s.change, SchemaChange::DropTable { .. }));
+    if dialect == Dialect::Sqlite && drops_tables && !own_transaction {
+        // Dropping a table deletes its rows first: with keys checked at COMMIT, tables
+        // that reference each other go in any order.
+        out.push_str("PRAGMA defer_foreign_keys = ON;\n");
+    }
     if own_transaction {
         out.push_str(
             "-- SQLite rebuilds tables here: foreign keys are off while it does, and checked before COMMIT.\n\
-             PRAGMA foreign_keys = OFF;\nBEGIN;\n",
+             PRAGMA foreign_keys = OFF;\nPRAGMA legacy_alter_table = ON;\nBEGIN;\n",
         );
     }
     for step in steps {
@@ -122,7 +130,7 @@ fn render(
     }
     if own_transaction {
         out.push_str(FOREIGN_KEY_CHECK);
-        out.push_str("COMMIT;\nPRAGMA foreign_keys = ON;\n");
+        out.push_str("COMMIT;\nPRAGMA legacy_alter_table = OFF;\nPRAGMA foreign_keys = ON;\n");
     }
     Ok(out)
 }

@@ -317,22 +317,29 @@ impl SchemaChange {
                 }
                 ColumnAlteration::Clauses => {
                     let name = q(&c.name);
+                    let ty = dialect.column_type(c, false);
                     let nullability = if c.nullable {
                         "DROP NOT NULL"
                     } else {
                         "SET NOT NULL"
                     };
-                    // An identity column's default is its sequence: left alone.
-                    let default = match &c.default {
-                        _ if c.auto_increment => String::new(),
-                        Some(d) => format!(", ALTER COLUMN {name} SET DEFAULT {d}"),
-                        None => format!(", ALTER COLUMN {name} DROP DEFAULT"),
+                    // The old default goes first (it may not cast to the new type), the
+                    // values are cast explicitly (text to integer has no implicit cast),
+                    // the new default comes last. An identity column's default is its
+                    // sequence: left alone.
+                    let (drop_default, set_default) = match &c.default {
+                        _ if c.auto_increment => (String::new(), String::new()),
+                        Some(d) => (
+                            format!("ALTER COLUMN {name} DROP DEFAULT, "),
+                            format!(", ALTER COLUMN {name} SET DEFAULT {d}"),
+                        ),
+                        None => (format!("ALTER COLUMN {name} DROP DEFAULT, "), String::new()),
                     };
                     vec![alter(
                         table,
                         format!(
-                            "ALTER COLUMN {name} TYPE {}, ALTER COLUMN {name} {nullability}{default}",
-                            dialect.column_type(c, false)
+                            "{drop_default}ALTER COLUMN {name} TYPE {ty} USING {name}::{ty}, \
+                             ALTER COLUMN {name} {nullability}{set_default}"
                         ),
                     )]
                 }
@@ -340,7 +347,8 @@ impl SchemaChange {
             },
             SchemaChange::CreateIndex { table, index } => vec![create_index(dialect, table, index)],
             SchemaChange::DropIndex { table, name } => vec![match dialect.drops_index_on_table() {
-                true => format!("DROP INDEX {} ON {}", q(name), q(table)),
+                // (IF EXISTS: MariaDB; the index InnoDB made for a foreign key may not be.)
+                true => format!("DROP INDEX IF EXISTS {} ON {}", q(name), q(table)),
                 false => format!("DROP INDEX IF EXISTS {}", q(name)),
             }],
             SchemaChange::AddUnique { table, unique } if !dialect.alters_constraints() => {
@@ -418,6 +426,22 @@ fn rebuild_table(dialect: Dialect, table: &TableDef, columns: &[(String, String)
             q(&table.name)
         ));
     }
+    let auto_key = table
+        .columns
+        .iter()
+        .any(|c| c.auto_increment && c.primary_key);
+    if dialect == Dialect::Sqlite && auto_key {
+        // AUTOINCREMENT's high-water mark, so that keys of deleted rows stay unused.
+        let (old, new) = (literal(&table.name), literal(&staging));
+        out.push(format!(
+            "UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence \
+             WHERE name IN ({old}, {new})) WHERE name = {new}"
+        ));
+        out.push(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {new}, seq FROM sqlite_sequence \
+             WHERE name = {old} AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new})"
+        ));
+    }
     out.push(format!("DROP TABLE {}", q(&table.name)));
     out.push(format!(
         "ALTER TABLE {} RENAME TO {}",
@@ -426,6 +450,11 @@ fn rebuild_table(dialect: Dialect, table: &TableDef, columns: &[(String, String)
     ));
     out.extend(create_table(dialect, table).into_iter().skip(1));
     out
+}
+
+/// `s` as an SQL string literal.
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bool) -> String {

@@ -185,7 +185,16 @@ fn default_sql(listed: &str, mariadb: bool, extra: &str, data_type: &str) -> Opt
             | "double"
             | "bit"
     );
-    if extra.contains("default_generated") || numeric {
+    if extra.contains("default_generated") {
+        // `_utf8mb4\'draft\'`: a literal written as an expression, `DEFAULT ('draft')`.
+        if let Some(rest) = listed.strip_prefix('_')
+            && let Some((_, quoted)) = rest.split_once("\\'")
+            && let Some(inner) = quoted.strip_suffix("\\'")
+        {
+            return Some(format!("('{}')", inner.replace("\\'", "''")));
+        }
+        Some(listed.to_owned())
+    } else if numeric {
         Some(listed.to_owned())
     } else {
         Some(format!("'{}'", listed.replace('\'', "''")))

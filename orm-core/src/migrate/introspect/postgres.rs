@@ -6,10 +6,14 @@ use orm_schema::{ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef
 use super::{Catalog, action, column, finish, opt_text, split_names, text};
 use crate::{Database, Raw, Result};
 
-/// The tables of the current schema, `r`egular and `p`artitioned.
+/// The tables of the current schema, `r`egular and `p`artitioned, without partitions (of
+/// a table listed already) and tables an extension installed (PostGIS's
+/// `spatial_ref_sys`).
 const TABLES: &str = "SELECT c.relname::text FROM pg_class c \
     JOIN pg_namespace n ON n.oid = c.relnamespace \
-    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1";
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
+      AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1";
 
 const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
     a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text \

@@ -52,12 +52,23 @@ async fn table(db: &Database, name: &str) -> Result<Gathered> {
         // A key column is NOT NULL whatever the pragma says (SQLite lets a non-integer
         // key hold NULL, a bug kept for compatibility; the ORM never writes one).
         let nullable = !row.get::<bool>(2)? && pk == 0;
-        g.columns.push(column(
+        let mut c = column(
             column_name.clone(),
             &text(row, 1)?,
             nullable,
             opt_text(row, 3)?,
-        ));
+        );
+        // The date-time types the ORM declares are read as such: what they hold is text
+        // that conditions and indexes compare by value (`sql::normalize`).
+        if let SqlType::Custom(declared) = &c.sql_type {
+            c.sql_type = match declared.to_ascii_uppercase().as_str() {
+                "DATETIME" => SqlType::Timestamp,
+                "DATE" => SqlType::Date,
+                "TIME" => SqlType::Time,
+                _ => c.sql_type.clone(),
+            };
+        }
+        g.columns.push(c);
         if pk > 0 {
             key.push((pk, column_name));
         }
@@ -87,13 +98,23 @@ async fn table(db: &Database, name: &str) -> Result<Gathered> {
         if origin == "pk" {
             continue;
         }
-        let columns = index_columns(db, &index_name, opt_text(row, 3)?.as_deref()).await?;
+        let sql = opt_text(row, 3)?;
+        let columns = index_columns(db, &index_name, sql.as_deref()).await?;
+        // An index on a text column's value as a number is the ORM's on a decimal.
+        for part in sql.as_deref().map(key_expressions).unwrap_or_default() {
+            let by_number = part.trim_start_matches(['(', ' ']).starts_with("CAST(")
+                && part.contains(" AS REAL)");
+            if let Some(name) = first_identifier(&part).filter(|_| by_number)
+                && let Some(c) = g.columns.iter_mut().find(|c| c.name == name)
+                && matches!(&c.sql_type, SqlType::Custom(t) if t.eq_ignore_ascii_case("TEXT"))
+            {
+                c.sql_type = SqlType::Decimal;
+            }
+        }
         if origin == "u" {
-            // Written inside CREATE TABLE: SQLite names its index itself.
-            g.uniques.push(UniqueDef {
-                name: index_name,
-                columns,
-            });
+            // Written inside CREATE TABLE, where only the table's SQL keeps its name: the
+            // conventional one (SQLite's own, `sqlite_autoindex_…`, cannot be created).
+            g.uniques.push(UniqueDef::new(name, columns));
         } else {
             g.indexes.push(IndexDef {
                 name: index_name,
