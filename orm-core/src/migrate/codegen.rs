@@ -138,6 +138,24 @@ fn write_model(
         }
     }
     let single_key = table.primary_key.len() == 1;
+    // A key column takes the Rust type of the column it references (the derive checks
+    // that they agree), reading its own width with `sql_type` where the two differ.
+    let mapped_types: Vec<Mapped> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let own = rust_type(dialect, c);
+            let referenced = table.foreign_keys.iter().find_map(|fk| {
+                let i = fk.columns.iter().position(|k| *k == c.name)?;
+                let t = tables.iter().find(|t| t.name == fk.ref_table)?;
+                t.column_named(&fk.ref_columns[i])
+            });
+            match referenced.map(|r| rust_type(dialect, r)) {
+                Some(r) if r.integer_key && own.integer_key && r.rust != own.rust => r,
+                _ => own,
+            }
+        })
+        .collect();
     for (i, c) in table.columns.iter().enumerate() {
         let field = &fields[i];
         let mut attrs = Vec::new();
@@ -147,7 +165,7 @@ fn write_model(
         if field.trim_start_matches("r#") != c.name {
             attrs.push(format!("column = {:?}", c.name));
         }
-        let mapped = rust_type(dialect, c);
+        let mapped = &mapped_types[i];
         if let Some(n) = mapped.max_length {
             attrs.push(format!("max_length = {n}"));
         }
@@ -261,7 +279,7 @@ fn write_model(
         if !field_attrs[i].is_empty() {
             let _ = writeln!(out, "    #[orm({})]", field_attrs[i].join(", "));
         }
-        let ty = rust_type(dialect, c).rust;
+        let ty = mapped_types[i].rust.clone();
         let ty = if c.nullable && !c.primary_key {
             format!("Option<{ty}>")
         } else {
@@ -515,5 +533,32 @@ mod tests {
             source.contains("without a primary key, which a model needs: codes"),
             "{source}"
         );
+    }
+
+    #[test]
+    fn a_key_column_takes_the_type_it_references() {
+        use orm_schema::ColumnDef;
+        let tables = [
+            TableDef::new("authors")
+                .column(ColumnDef::new("id", SqlType::Custom("integer".into())).primary_key()),
+            TableDef::new("books")
+                .column(ColumnDef::new("id", SqlType::Custom("integer".into())).primary_key())
+                .column(ColumnDef::new(
+                    "author_id",
+                    SqlType::Custom("bigint".into()),
+                ))
+                .foreign_key(ForeignKeyDef {
+                    columns: vec!["author_id".into()],
+                    ref_table: "authors".into(),
+                    ref_columns: vec!["id".into()],
+                    name: None,
+                    on_delete: None,
+                    on_update: None,
+                }),
+        ];
+        let source = model_source(Dialect::Postgres, &tables);
+        let expected =
+            "#[orm(sql_type(postgres = \"bigint\"), references(Authors))]\n    pub author_id: i32,";
+        assert!(source.contains(expected), "{source}");
     }
 }
