@@ -175,3 +175,105 @@ async fn inspect_chinook_on_postgres() {
 async fn inspect_chinook_on_mysql() {
     inspect_round_trip(Backend::MySql).await;
 }
+
+/// What `inspect` writes, read back by the parser the derive and `create-all` use, is the
+/// schema it was written from: names, keys, named indexes and uniques, foreign keys
+/// (composite, to a non-key column, with actions), keyword columns, per-dialect types.
+#[test]
+fn written_models_parse_back_to_their_schema() {
+    use orm_core::Dialect;
+    use orm_core::schema::{
+        ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, SqlType, TableDef, UniqueDef,
+    };
+    let custom = |t: &str| SqlType::Custom(t.into());
+    let teams = TableDef::new("teams")
+        .column(
+            ColumnDef::new("id", custom("bigint"))
+                .primary_key()
+                .auto_increment(),
+        )
+        .column(ColumnDef::new("code", custom("character varying(8)")))
+        .column(ColumnDef::new("type", custom("text")).nullable())
+        .unique(vec!["code".into()]);
+    let mut players = TableDef::new("Players")
+        .column(ColumnDef::new("TeamCode", custom("character varying(8)")))
+        .column(ColumnDef::new("Number", custom("integer")))
+        .column(ColumnDef::new("team_id", custom("bigint")).nullable())
+        .column(ColumnDef::new("Rating", custom("numeric(4,1)")).default_sql("0"))
+        .column(ColumnDef::new("Mood", custom("mood")).nullable());
+    players.primary_key = vec!["TeamCode".into(), "Number".into()];
+    for c in &mut players.columns[..2] {
+        c.primary_key = true;
+    }
+    players.uniques.push(UniqueDef {
+        name: "players_number_rating".into(),
+        columns: vec!["Number".into(), "Rating".into()],
+    });
+    players.indexes.push(IndexDef {
+        name: "players_by_team".into(),
+        columns: vec!["team_id".into(), "Number".into()],
+        unique: false,
+    });
+    players.foreign_keys = vec![
+        ForeignKeyDef {
+            columns: vec!["team_id".into()],
+            ref_table: "teams".into(),
+            ref_columns: vec!["id".into()],
+            name: Some("players_team".into()),
+            on_delete: Some(ReferentialAction::SetNull),
+            on_update: Some(ReferentialAction::Cascade),
+        },
+        ForeignKeyDef {
+            columns: vec!["TeamCode".into()],
+            ref_table: "teams".into(),
+            ref_columns: vec!["code".into()],
+            name: None,
+            on_delete: Some(ReferentialAction::Cascade),
+            on_update: None,
+        },
+    ];
+    let tables = [teams, players];
+    let source = orm_core::migrate::model_source(Dialect::Postgres, &tables);
+    let models = orm_schema::parse::parse_file(&source).unwrap_or_else(|e| panic!("{e}\n{source}"));
+    let parsed = orm_schema::parse::resolve_tables(&models).unwrap();
+    assert_eq!(parsed.len(), 2, "{source}");
+    for (original, read) in tables.iter().zip(&parsed) {
+        assert_eq!(read.name, original.name, "{source}");
+        let columns = |t: &TableDef| -> Vec<(String, bool, Option<String>)> {
+            t.columns
+                .iter()
+                .map(|c| (c.name.clone(), c.nullable, c.default.clone()))
+                .collect()
+        };
+        assert_eq!(columns(read), columns(original), "{source}");
+        assert_eq!(read.primary_key, original.primary_key, "{source}");
+        let mut uniques: Vec<_> = read.uniques.iter().map(|u| &u.columns).collect();
+        uniques.sort();
+        let mut expected: Vec<_> = original.uniques.iter().map(|u| &u.columns).collect();
+        expected.sort();
+        assert_eq!(uniques, expected, "{source}");
+        assert_eq!(read.indexes, original.indexes, "{source}");
+        for fk in &original.foreign_keys {
+            let found = read.foreign_keys.iter().find(|f| f.columns == fk.columns);
+            let found = found.unwrap_or_else(|| panic!("{fk:?} missing:\n{source}"));
+            assert_eq!(found.ref_table, fk.ref_table);
+            assert_eq!(found.ref_columns, fk.ref_columns);
+            assert_eq!(
+                found.constraint_name(&read.name),
+                fk.constraint_name(&original.name)
+            );
+            assert_eq!(
+                (found.on_delete, found.on_update),
+                (fk.on_delete, fk.on_update)
+            );
+        }
+        // Each column's type on PostgreSQL is the table's.
+        for (r, o) in read.columns.iter().zip(&original.columns) {
+            let canonical = |c: &ColumnDef| Dialect::Postgres.column_type(c, false).to_lowercase();
+            let written = canonical(r).replace("varchar", "character varying");
+            assert_eq!(written, canonical(o), "{}: {source}", o.name);
+        }
+    }
+    assert!(source.contains("pub r#type: Option<String>,"), "{source}");
+    assert!(source.contains("has no Rust mapping"), "{source}");
+}
