@@ -648,7 +648,61 @@ async fn rebuilds_keep_rows_and_keys(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A read prepared before a migration changed a column's type reads after it: on
+/// PostgreSQL the connection's statement cache goes and the read runs again.
+async fn reads_go_on_across_a_type_change(db: Database) -> TestResult {
+    use orm_core::schema::{ColumnDef, SqlType};
+    #[derive(orm_core::Model, Debug, PartialEq)]
+    #[orm(table = "mt_counts")]
+    struct Count {
+        #[orm(primary_key)]
+        id: i64,
+        n: i64,
+    }
+    let narrow = TableDef::new("mt_counts")
+        .column(key("id", SqlType::BigInt))
+        .column(ColumnDef::new("n", SqlType::Integer));
+    db.create_tables(&[&narrow]).await?;
+    raw("INSERT INTO mt_counts (id, n) VALUES (1, 5)")
+        .execute(&db)
+        .await?;
+    // Prepared on every pooled connection it may meet.
+    for _ in 0..8 {
+        assert_eq!(Count::query().all(&db).await?, [Count { id: 1, n: 5 }]);
+    }
+    let mut wide = narrow.clone();
+    wide.columns[1].sql_type = SqlType::BigInt;
+    let plan = db.plan_migration(&[&wide], &Renames::default()).await?;
+    let dir = tempfile::tempdir()?;
+    plan.write(dir.path(), "widen")?;
+    db.migrate(dir.path()).await?;
+    for _ in 0..8 {
+        assert_eq!(Count::query().all(&db).await?, [Count { id: 1, n: 5 }]);
+    }
+    if db.dialect() != orm_core::Dialect::Postgres {
+        return Ok(());
+    }
+    // Changed by another client while every pooled connection holds the statement: each
+    // connection forgets it when refused, and the read runs again.
+    let reads = || async { Count::query().all(&db).await };
+    let warm = futures_util::future::join_all((0..5).map(|_| reads())).await;
+    assert!(warm.iter().all(|r| r.is_ok()), "{warm:?}");
+    raw("ALTER TABLE mt_counts ALTER COLUMN n TYPE INTEGER")
+        .execute(&db)
+        .await?;
+    let after = futures_util::future::join_all((0..5).map(|_| reads())).await;
+    assert!(after.iter().all(|r| r.is_ok()), "{after:?}");
+    raw("ALTER TABLE mt_counts ALTER COLUMN n TYPE BIGINT")
+        .execute(&db)
+        .await?;
+    for _ in 0..5 {
+        assert_eq!(reads().await?, [Count { id: 1, n: 5 }]);
+    }
+    Ok(())
+}
+
 backend_tests!(
+    reads_go_on_across_a_type_change,
     foreign_key_columns_change_under_their_key,
     a_cycle_of_tables_is_dropped,
     rebuilds_keep_rows_and_keys,

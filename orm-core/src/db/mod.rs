@@ -96,6 +96,21 @@ async fn probe_count(pool: &Pool, probe: &'static str) -> Result<bool> {
 }
 
 impl Inner {
+    /// How many more tries a read of the query builder gets: one after a broken
+    /// connection; after a plan the schema changed under, one per connection the pool may
+    /// hold (each may have prepared the statement before the change, and forgets it
+    /// when refused).
+    fn retries(&self) -> usize {
+        match &self.pool {
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(pool) => usize::try_from(pool.options().get_max_connections())
+                .unwrap_or(usize::MAX)
+                .max(1),
+            #[allow(unreachable_patterns)] // reachable when other backends are compiled in
+            _ => 1,
+        }
+    }
+
     /// On SQLite, this process's turn to write (see [`writer_queue`]), for a write outside
     /// a transaction: it queues with the write transactions instead of polling in
     /// SQLite's busy handler while they pass the lock from one to the next.
@@ -128,7 +143,13 @@ macro_rules! on_pool {
                 Box::pin(async {
                     let mut conn = acquire::acquire(pool, &$inner.settings.health).await?;
                     let $x = &mut *conn;
-                    $body
+                    let result = $body;
+                    if matches!(&result, Err(e) if retry::is_stale_plan(e)) {
+                        // The schema changed under the connection's prepared statements
+                        // (a migration): they go, so that the next statement prepares anew.
+                        let _ = sqlx::Connection::clear_cached_statements(&mut *conn).await;
+                    }
+                    result
                 })
                 .await
             }
@@ -396,11 +417,21 @@ impl Executor for Database {
         let inner = &*self.inner;
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let first = on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
-            match retry::when_broken(first, again, &inner.settings) {
-                Ok(done) => done,
-                Err(values) => on_pool!(inner, x => run::fetch_all(x, sql, values).await),
+            let mut result =
+                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
+            for _ in 0..inner.retries() {
+                match retry::when_broken(result, again.clone(), &inner.settings) {
+                    Ok(done) => return done,
+                    Err(values) => {
+                        result =
+                            on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
+                    }
+                }
+                if !matches!(&result, Err(e) if retry::is_stale_plan(e)) {
+                    break;
+                }
             }
+            result
         })
         .await
     }
@@ -409,12 +440,23 @@ impl Executor for Database {
         let inner = &*self.inner;
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let first =
+            let mut result =
                 on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await);
-            match retry::when_broken(first, again, &inner.settings) {
-                Ok(done) => done,
-                Err(values) => on_pool!(inner, x => run::fetch_optional(x, sql, values).await),
+            for _ in 0..inner.retries() {
+                match retry::when_broken(result, again.clone(), &inner.settings) {
+                    Ok(done) => return done,
+                    Err(values) => {
+                        result = on_pool!(
+                            inner,
+                            x => run::fetch_optional(x, Arc::clone(&sql), values).await
+                        );
+                    }
+                }
+                if !matches!(&result, Err(e) if retry::is_stale_plan(e)) {
+                    break;
+                }
             }
+            result
         })
         .await
     }

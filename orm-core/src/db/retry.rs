@@ -45,15 +45,29 @@ pub(super) fn read_values(
     })
 }
 
-/// `first`, unless it failed on a broken connection and `again` holds the values for
-/// one more try: then `Err(values)`, after telling the pool to check its older
-/// connections before handing one out.
+/// Whether PostgreSQL refused a statement prepared before the schema changed under it
+/// ("cached plan must not change result type", after a migration changed a column's
+/// type): refused before it ran, so running it again prepared anew is safe.
+pub(crate) fn is_stale_plan(e: &Error) -> bool {
+    matches!(e, Error::Database { code: Some(code), message }
+        if code == "0A000" && message.contains("cached plan"))
+}
+
+/// `first`, unless it failed on a broken connection (or on a plan the schema changed
+/// under) and `again` holds the values for one more try: then `Err(values)`, after
+/// telling the pool to check its older connections before handing one out.
 pub(super) fn when_broken<T>(
     first: Result<T>,
     again: Option<Vec<Value>>,
     settings: &StatementSettings,
 ) -> std::result::Result<Result<T>, Vec<Value>> {
     match (first, again) {
+        (Err(e), Some(values)) if is_stale_plan(&e) => {
+            tracing::info!(
+                "a read met a plan prepared before the schema changed: running it again"
+            );
+            Err(values)
+        }
         (Err(Error::Connection { message, .. }), Some(values)) => {
             settings.health.broke();
             tracing::info!(%message, "a read met a broken connection: running it again on a fresh one");

@@ -201,7 +201,9 @@ impl Database {
     async fn migrate_with(&self, dir: &Path, op: Op) -> Result<Vec<i64>> {
         let migrator = migrator(dir).await?;
         let (before, _) = self.ledger(&migrator).await?;
-        self.run_migrator(&migrator, Some(op)).await?;
+        let run = self.run_migrator(&migrator, Some(op)).await;
+        self.forget_prepared_statements().await;
+        run?;
         let (after, _) = self.ledger(&migrator).await?;
         let changed = |a: &[(i64, Vec<u8>)], b: &[(i64, Vec<u8>)]| -> Vec<i64> {
             a.iter()
@@ -246,6 +248,24 @@ impl Database {
             backend: self.dialect().name(),
             what: "run migrations without its driver compiled in".into(),
         })
+    }
+}
+
+impl Database {
+    /// After the schema changed: PostgreSQL refuses a statement prepared before a column
+    /// it reads changed type, so the idle connections forget theirs. (One busy meanwhile
+    /// forgets them when it meets the refusal; a read of the query builder then runs
+    /// again, see `db::retry`.)
+    async fn forget_prepared_statements(&self) {
+        #[cfg(feature = "postgres")]
+        if let Some(pool) = self.postgres_pool() {
+            use sqlx::Connection as _;
+            let mut idle = Vec::new();
+            while let Some(mut conn) = pool.try_acquire() {
+                let _ = conn.clear_cached_statements().await;
+                idle.push(conn);
+            }
+        }
     }
 }
 
