@@ -2,7 +2,8 @@
 //! other: the models against the live database for a migration's `up`, and the live
 //! database against the models for its `down`.
 
-use std::collections::HashSet;
+mod mysql_keys;
+mod sqlite_rebuild;
 
 use orm_schema::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 
@@ -79,7 +80,7 @@ pub struct Step {
 }
 
 impl Step {
-    fn new(change: SchemaChange, comment: String) -> Step {
+    pub(super) fn new(change: SchemaChange, comment: String) -> Step {
         Step {
             change,
             destructive: false,
@@ -192,7 +193,7 @@ pub fn diff(
         }
     }
     if dialect == Dialect::MySql {
-        guard_foreign_keys(&pairs, &mut per_table);
+        mysql_keys::guard_foreign_keys(&pairs, &mut per_table);
     }
 
     // Foreign keys and indexes that go, before the columns they name change.
@@ -268,140 +269,25 @@ pub fn diff(
     }
 
     if !dialect.alters_constraints() {
-        steps = rebuild_where_needed(steps, target, &current);
+        steps = sqlite_rebuild::rebuild_where_needed(steps, target, &current);
     }
     Ok(steps)
 }
 
 /// The changes of one table present on both sides, by kind.
 #[derive(Default)]
-struct TableChanges {
+pub(super) struct TableChanges {
     /// The table's name.
-    table: String,
+    pub(super) table: String,
     /// Columns whose type changes.
-    retyped: Vec<String>,
+    pub(super) retyped: Vec<String>,
     /// Indexes (plain or unique) that go, by their columns.
-    dropped_index_columns: Vec<Vec<String>>,
-    drop_foreign_keys: Vec<Step>,
-    drop_indexes: Vec<Step>,
-    columns: Vec<Step>,
-    add_indexes: Vec<Step>,
-    add_foreign_keys: Vec<Step>,
-}
-
-/// MySQL refuses to change the type of a column a foreign key joins (error 3780), and to
-/// drop the last index a foreign key can use (error 1553): such a key is dropped before
-/// and added again after. A key that goes for good takes the index InnoDB made for it
-/// along (else the next diff would find an index no model has).
-fn guard_foreign_keys(pairs: &[(&TableDef, &TableDef)], per_table: &mut Vec<TableChanges>) {
-    let retyped = |per_table: &[TableChanges], table: &str, columns: &[String]| {
-        per_table
-            .iter()
-            .any(|tc| tc.table == table && columns.iter().any(|c| tc.retyped.contains(c)))
-    };
-    let mut guarded: Vec<(String, ForeignKeyDef)> = Vec::new();
-    for (target, current) in pairs {
-        for fk in &target.foreign_keys {
-            let kept = current.foreign_keys.iter().any(|c| {
-                c.columns == fk.columns
-                    && c.ref_table == fk.ref_table
-                    && c.ref_columns == fk.ref_columns
-            });
-            if !kept {
-                continue;
-            }
-            let type_change = retyped(per_table, &target.name, &fk.columns)
-                || retyped(per_table, &fk.ref_table, &fk.ref_columns);
-            let serves = |cols: &[String]| {
-                cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
-            };
-            let loses_one = per_table.iter().any(|tc| {
-                tc.table == target.name && tc.dropped_index_columns.iter().any(|c| serves(c))
-            });
-            // An index on both sides (or the primary key) still serves it.
-            let on_both = |cols: &[String]| {
-                serves(cols)
-                    && (current.indexes.iter().any(|i| i.columns == cols)
-                        || current.uniques.iter().any(|u| u.columns == cols)
-                        || current.primary_key == cols)
-            };
-            let still_served = target.indexes.iter().any(|i| on_both(&i.columns))
-                || target.uniques.iter().any(|u| on_both(&u.columns))
-                || on_both(&target.primary_key);
-            if type_change || (loses_one && !still_served) {
-                guarded.push((target.name.clone(), fk.clone()));
-            }
-        }
-    }
-    for (table, fk) in guarded {
-        let name = fk.constraint_name(&table);
-        let position = match per_table.iter().position(|tc| tc.table == table) {
-            Some(p) => p,
-            None => {
-                per_table.push(TableChanges {
-                    table: table.clone(),
-                    ..TableChanges::default()
-                });
-                per_table.len() - 1
-            }
-        };
-        let tc = &mut per_table[position];
-        let dropped = tc.drop_foreign_keys.iter().any(
-            |s| matches!(&s.change, SchemaChange::DropForeignKey { name: n, .. } if *n == name),
-        );
-        if dropped {
-            continue;
-        }
-        tc.drop_foreign_keys.push(Step::new(
-            SchemaChange::DropForeignKey {
-                table: table.clone(),
-                name: name.clone(),
-            },
-            format!("drop foreign key {name} of {table} (MySQL: added again below)"),
-        ));
-        tc.add_foreign_keys.push(Step::new(
-            SchemaChange::AddForeignKey {
-                table: table.clone(),
-                foreign_key: fk,
-            },
-            format!("add foreign key {name} of {table} again"),
-        ));
-    }
-    for tc in per_table.iter_mut() {
-        let added: Vec<String> = tc
-            .add_foreign_keys
-            .iter()
-            .filter_map(|s| match &s.change {
-                SchemaChange::AddForeignKey { table, foreign_key } => {
-                    Some(foreign_key.constraint_name(table))
-                }
-                _ => None,
-            })
-            .collect();
-        let modelled = |name: &str| {
-            pairs.iter().any(|(t, _)| {
-                t.name == tc.table
-                    && (t.indexes.iter().any(|i| i.name == name)
-                        || t.uniques.iter().any(|u| u.name == name))
-            })
-        };
-        let mut implicit = Vec::new();
-        for step in &tc.drop_foreign_keys {
-            if let SchemaChange::DropForeignKey { table, name } = &step.change
-                && !added.contains(name)
-                && !modelled(name)
-            {
-                implicit.push(Step::new(
-                    SchemaChange::DropIndex {
-                        table: table.clone(),
-                        name: name.clone(),
-                    },
-                    format!("drop the index MySQL made for foreign key {name}, if it made one"),
-                ));
-            }
-        }
-        tc.drop_indexes.splice(0..0, implicit);
-    }
+    pub(super) dropped_index_columns: Vec<Vec<String>>,
+    pub(super) drop_foreign_keys: Vec<Step>,
+    pub(super) drop_indexes: Vec<Step>,
+    pub(super) columns: Vec<Step>,
+    pub(super) add_indexes: Vec<Step>,
+    pub(super) add_foreign_keys: Vec<Step>,
 }
 
 impl TableChanges {
@@ -692,128 +578,4 @@ fn rename_column(t: &mut TableDef, from: &str, to: &str) {
     t.uniques.iter_mut().for_each(|u| swap(&mut u.columns));
     t.indexes.iter_mut().for_each(|i| swap(&mut i.columns));
     t.foreign_keys.iter_mut().for_each(|f| swap(&mut f.columns));
-}
-
-/// SQLite alters little in place: the changes of a table that it cannot make (a column's
-/// type, nullability or default, a foreign key, a unique constraint written in its
-/// `CREATE TABLE`, a column that is keyed or indexed) become one rebuild of that table
-/// as the target has it.
-fn rebuild_where_needed(steps: Vec<Step>, target: &[&TableDef], current: &[TableDef]) -> Vec<Step> {
-    let needs_rebuild = |step: &Step| -> Option<String> {
-        let table = match &step.change {
-            SchemaChange::AlterColumn { table, .. }
-            | SchemaChange::AddForeignKey { table, .. }
-            | SchemaChange::DropForeignKey { table, .. }
-            | SchemaChange::DropUnique { table, .. } => table,
-            SchemaChange::DropColumn { table, column } => {
-                let c = current.iter().find(|t| &t.name == table)?;
-                if !super::compare::is_indexed(c, column) {
-                    return None;
-                }
-                table
-            }
-            SchemaChange::AddColumn { table, column } => {
-                // SQLite adds neither a NOT NULL column without a default, nor a keyed
-                // one, nor one whose default is not a constant.
-                let constant = column.default.as_deref().is_none_or(constant_default);
-                let plain = (column.nullable || column.default.is_some())
-                    && constant
-                    && !column.primary_key
-                    && !column.unique;
-                if plain {
-                    return None;
-                }
-                table
-            }
-            _ => return None,
-        };
-        current
-            .iter()
-            .any(|t| &t.name == table)
-            .then(|| table.clone())
-    };
-    let rebuilt: HashSet<String> = steps.iter().filter_map(needs_rebuild).collect();
-    if rebuilt.is_empty() {
-        return steps;
-    }
-    let table_of = |step: &Step| -> Option<String> {
-        let table = match &step.change {
-            SchemaChange::AddColumn { table, .. }
-            | SchemaChange::DropColumn { table, .. }
-            | SchemaChange::AlterColumn { table, .. }
-            | SchemaChange::DropIndex { table, .. }
-            | SchemaChange::AddUnique { table, .. }
-            | SchemaChange::DropUnique { table, .. }
-            | SchemaChange::AddForeignKey { table, .. }
-            | SchemaChange::DropForeignKey { table, .. } => table.clone(),
-            SchemaChange::CreateIndex { table, .. } => table.name.clone(),
-            _ => return None,
-        };
-        rebuilt.contains(&table).then_some(table)
-    };
-    // What each rebuild does, in the words of the changes it stands for.
-    let mut what: Vec<(String, Vec<String>, bool)> = Vec::new();
-    for step in &steps {
-        if let Some(table) = table_of(step) {
-            match what.iter_mut().find(|(t, _, _)| *t == table) {
-                Some((_, comments, destructive)) => {
-                    comments.push(step.comment.clone());
-                    *destructive |= step.destructive;
-                }
-                None => what.push((table, vec![step.comment.clone()], step.destructive)),
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for step in steps {
-        let Some(table) = table_of(&step) else {
-            out.push(step);
-            continue;
-        };
-        let Some(pos) = what.iter().position(|(t, _, _)| *t == table) else {
-            continue; // placed already
-        };
-        let (_, comments, destructive) = what.remove(pos);
-        let (Some(t), Some(c)) = (
-            target.iter().find(|t| t.name == table),
-            current.iter().find(|t| t.name == table),
-        ) else {
-            continue;
-        };
-        let columns: Vec<(String, String)> = t
-            .columns
-            .iter()
-            .filter(|tc| c.column_named(&tc.name).is_some())
-            .map(|tc| (tc.name.clone(), tc.name.clone()))
-            .collect();
-        let mut comment = format!(
-            "{}rebuild table {table} (SQLite alters it no other way), keeping its rows \
-             (triggers on it are dropped with it: re-create them below if it has any):",
-            if destructive { "DESTRUCTIVE: " } else { "" }
-        );
-        for line in comments {
-            comment.push_str("\n  ");
-            comment.push_str(&line);
-        }
-        out.push(Step {
-            destructive,
-            change: SchemaChange::RebuildTable {
-                table: (*t).clone(),
-                columns,
-            },
-            comment,
-        });
-    }
-    out
-}
-
-/// Whether SQLite's `ALTER TABLE ADD COLUMN` takes `default`: a literal, not the clock
-/// nor an expression.
-fn constant_default(default: &str) -> bool {
-    let d = default.trim().to_ascii_uppercase();
-    !d.contains('(')
-        && !matches!(
-            d.as_str(),
-            "CURRENT_TIME" | "CURRENT_DATE" | "CURRENT_TIMESTAMP"
-        )
 }
