@@ -398,6 +398,18 @@ pub struct Tag {
 }
 "#;
 
+/// `orm-cli ARGS --models MODELS --database-url URL` in `dir`: success, stdout, stderr.
+fn run_with(dir: &Path, url: &str, args: &[&str], models: &Path) -> (bool, String, String) {
+    let out = cli(dir)
+        .args(args)
+        .arg("--models")
+        .arg(models)
+        .args(["--database-url", url])
+        .output()
+        .unwrap();
+    (out.status.success(), stdout(&out), stderr(&out))
+}
+
 /// The whole cycle through the binary, on every backend: `create-all` of v1 with a row,
 /// `migrate generate` of v2, `migrate up`, nothing more to generate, `migrate down`
 /// back to v1 with the row; then from an empty database, `migrate check` failing until a
@@ -414,16 +426,7 @@ async fn migrate_cycle_on_every_backend() {
         let (v1, v2) = (dir.path().join("v1.rs"), dir.path().join("v2.rs"));
         std::fs::write(&v1, MODELS_V1).unwrap();
         std::fs::write(&v2, MODELS_V2).unwrap();
-        let run = |args: &[&str], models: &Path| {
-            let out = cli(dir.path())
-                .args(args)
-                .arg("--models")
-                .arg(models)
-                .args(["--database-url", &url])
-                .output()
-                .unwrap();
-            (out.status.success(), stdout(&out), stderr(&out))
-        };
+        let run = |args: &[&str], models: &Path| run_with(dir.path(), &url, args, models);
         let ok = |args: &[&str], models: &Path| {
             let (success, out, err) = run(args, models);
             assert!(success, "{backend:?} {args:?}: {err}");
@@ -498,16 +501,7 @@ async fn migrate_cycle_on_every_backend() {
         std::fs::write(dir.path().join("v1.rs"), MODELS_V1).unwrap();
         std::fs::write(dir.path().join("v2.rs"), MODELS_V2).unwrap();
         let (v1, v2) = (dir.path().join("v1.rs"), dir.path().join("v2.rs"));
-        let run = |args: &[&str], models: &Path| {
-            let out = cli(dir.path())
-                .args(args)
-                .arg("--models")
-                .arg(models)
-                .args(["--database-url", &url])
-                .output()
-                .unwrap();
-            (out.status.success(), stdout(&out), stderr(&out))
-        };
+        let run = |args: &[&str], models: &Path| run_with(dir.path(), &url, args, models);
         let (success, _, err) = run(&["migrate", "generate", "init"], &v1);
         assert!(success, "{backend:?}: {err}");
         let (success, out, err) = run(&["migrate", "check"], &v1);

@@ -212,14 +212,9 @@ fn two_models_on_one_table_are_refused() {
 fn a_foreign_key_cycle_is_refused_with_its_tables() {
     // teams -> members -> teams
     let mut teams = Team::table_def().clone();
-    teams.foreign_keys.push(ForeignKeyDef {
-        columns: vec!["captain_id".into()],
-        ref_table: "members".into(),
-        ref_columns: vec!["id".into()],
-        name: None,
-        on_delete: None,
-        on_update: None,
-    });
+    teams
+        .foreign_keys
+        .push(ForeignKeyDef::new(["captain_id"], "members", ["id"]));
     let members = Member::table_def();
     let err = dependency_order(&[&teams, members, Membership::table_def()]).unwrap_err();
     assert!(matches!(err, Error::Schema(_)), "{err:?}");
@@ -239,14 +234,9 @@ fn a_foreign_key_cycle_is_created_then_closed() {
         orm_core::schema::ColumnDef::new("captain_id", orm_core::schema::SqlType::BigInt)
             .nullable(),
     );
-    teams.foreign_keys.push(ForeignKeyDef {
-        columns: vec!["captain_id".into()],
-        ref_table: "members".into(),
-        ref_columns: vec!["id".into()],
-        name: None,
-        on_delete: None,
-        on_update: None,
-    });
+    teams
+        .foreign_keys
+        .push(ForeignKeyDef::new(["captain_id"], "members", ["id"]));
     let tables = [&teams, Member::table_def()];
     let (order, deferred) = orm_core::schema::creation_order(&tables).unwrap();
     // Broken at the NULL-able key, whose row a session can write first.
@@ -320,12 +310,8 @@ fn schema_changes() {
         SchemaChange::AddForeignKey {
             table: t(),
             foreign_key: ForeignKeyDef {
-                columns: vec!["team_id".into()],
-                ref_table: "teams".into(),
-                ref_columns: vec!["id".into()],
-                name: None,
                 on_delete: Some(ReferentialAction::SetNull),
-                on_update: None,
+                ..ForeignKeyDef::new(["team_id"], "teams", ["id"])
             },
         },
         SchemaChange::DropForeignKey {
@@ -353,12 +339,8 @@ fn schema_changes() {
                 .column(ColumnDef::new("score", SqlType::Decimal).nullable())
                 .index(IndexDef::new("people", vec!["score".into()]))
                 .foreign_key(ForeignKeyDef {
-                    columns: vec!["id".into()],
-                    ref_table: "persons".into(),
-                    ref_columns: vec!["id".into()],
-                    name: None,
                     on_delete: Some(ReferentialAction::Cascade),
-                    on_update: None,
+                    ..ForeignKeyDef::new(["id"], "persons", ["id"])
                 }),
             columns: vec![
                 ("id".into(), "id".into()),
@@ -405,14 +387,7 @@ fn migration_files() {
             .column(ColumnDef::new("team_id", SqlType::BigInt))
             .column(ColumnDef::new("nick", SqlType::Varchar(20)))
             .column(ColumnDef::new("legacy", SqlType::Text).nullable())
-            .foreign_key(ForeignKeyDef {
-                columns: vec!["team_id".into()],
-                ref_table: "teams".into(),
-                ref_columns: vec!["id".into()],
-                name: None,
-                on_delete: None,
-                on_update: None,
-            }),
+            .foreign_key(ForeignKeyDef::new(["team_id"], "teams", ["id"])),
     ];
     let mut v2 = v1.clone();
     v2[0].indexes.clear();

@@ -224,6 +224,33 @@ pub struct ForeignKeyDef {
 }
 
 impl ForeignKeyDef {
+    /// A foreign key from `columns` to `ref_columns` of `ref_table`, with the conventional
+    /// name and no actions.
+    ///
+    /// ```
+    /// use orm_schema::{ForeignKeyDef, ReferentialAction};
+    ///
+    /// let fk = ForeignKeyDef {
+    ///     on_delete: Some(ReferentialAction::Cascade),
+    ///     ..ForeignKeyDef::new(["author_id"], "users", ["id"])
+    /// };
+    /// assert_eq!(fk.constraint_name("posts"), "fk_posts_author_id");
+    /// ```
+    pub fn new<C: Into<String>>(
+        columns: impl IntoIterator<Item = C>,
+        ref_table: impl Into<String>,
+        ref_columns: impl IntoIterator<Item = C>,
+    ) -> Self {
+        ForeignKeyDef {
+            columns: columns.into_iter().map(Into::into).collect(),
+            ref_table: ref_table.into(),
+            ref_columns: ref_columns.into_iter().map(Into::into).collect(),
+            name: None,
+            on_delete: None,
+            on_update: None,
+        }
+    }
+
     /// The constraint's name in `table`: its own, or `fk_<table>_<columns>`.
     pub fn constraint_name(&self, table: &str) -> String {
         match &self.name {

@@ -2,7 +2,7 @@
 //! models v2 by a generated migration applied with sqlx's migrator, and back.
 
 use orm_core::Model;
-use orm_core::migrate::{MigrationState, Renames, diff};
+use orm_core::migrate::{MigrationFiles, MigrationState, Renames, diff};
 use orm_core::prelude::*;
 use orm_core::schema::TableDef;
 use orm_tests::{TestResult, backend_tests};
@@ -81,6 +81,13 @@ mod v2 {
     }
 }
 
+/// `plan`'s files, written into a directory of their own.
+fn written(plan: &MigrationFiles, name: &str) -> std::io::Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()?;
+    plan.write(dir.path(), name)?;
+    Ok(dir)
+}
+
 /// The differences between the database and `models`, as a diff sees them.
 async fn differences(db: &Database, models: &[&TableDef]) -> orm_core::Result<Vec<String>> {
     let live = db.inspect_schema().await?;
@@ -121,8 +128,7 @@ async fn v1_to_v2_and_back_keeps_rows(db: Database) -> TestResult {
         "{}",
         plan.down
     );
-    let dir = tempfile::tempdir()?;
-    plan.write(dir.path(), "v2")?;
+    let dir = written(&plan, "v2")?;
     let applied = db.migrate(dir.path()).await?;
     assert_eq!(applied.len(), 1);
 
@@ -213,8 +219,7 @@ async fn renames_are_hinted_not_guessed(db: Database) -> TestResult {
         )
         .await?;
     assert!(!hinted.is_destructive(), "{}", hinted.up);
-    let dir = tempfile::tempdir()?;
-    hinted.write(dir.path(), "rename")?;
+    let dir = written(&hinted, "rename")?;
     db.migrate(dir.path()).await?;
     let rows: Vec<(String,)> = raw("SELECT email FROM mig_people").fetch_as(&db).await?;
     assert_eq!(rows, [("a@example.com".to_string(),)]);
@@ -315,12 +320,8 @@ async fn broken_foreign_key(db: &Database) -> TestResult {
     let others =
         TableDef::new("mig_others").column(ColumnDef::new("id", SqlType::BigInt).primary_key());
     let fk = |to: &str| ForeignKeyDef {
-        columns: vec!["parent_id".into()],
-        ref_table: to.into(),
-        ref_columns: vec!["id".into()],
-        name: None,
         on_delete: Some(orm_core::schema::ReferentialAction::Cascade),
-        on_update: None,
+        ..ForeignKeyDef::new(["parent_id"], to, ["id"])
     };
     let children = TableDef::new("mig_children")
         .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
@@ -340,8 +341,7 @@ async fn broken_foreign_key(db: &Database) -> TestResult {
     let plan = db
         .plan_migration(&[&parents, &others, &moved], &Renames::default())
         .await?;
-    let dir = tempfile::tempdir()?;
-    plan.write(dir.path(), "move_children")?;
+    let dir = written(&plan, "move_children")?;
     let err = db.migrate(dir.path()).await.unwrap_err();
     assert!(
         matches!(
@@ -475,8 +475,7 @@ async fn up_and_down(
 ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     let plan = db.plan_migration(to, &Renames::default()).await?;
     assert!(!plan.is_empty());
-    let dir = tempfile::tempdir()?;
-    plan.write(dir.path(), "step")?;
+    let dir = written(&plan, "step")?;
     db.migrate(dir.path()).await?;
     assert_eq!(
         differences(db, to).await?,
@@ -503,14 +502,7 @@ fn key(name: &str, t: orm_core::schema::SqlType) -> orm_core::schema::ColumnDef 
 }
 
 fn fk(columns: &str, to: &str) -> orm_core::schema::ForeignKeyDef {
-    orm_core::schema::ForeignKeyDef {
-        columns: vec![columns.into()],
-        ref_table: to.into(),
-        ref_columns: vec!["id".into()],
-        name: None,
-        on_delete: None,
-        on_update: None,
-    }
+    orm_core::schema::ForeignKeyDef::new([columns], to, ["id"])
 }
 
 /// The index of a foreign key's column goes (MySQL needs one: the key is dropped and
@@ -604,8 +596,7 @@ async fn rebuilds_keep_rows_and_keys(db: Database) -> TestResult {
         "text to integer may not fit:\n{}",
         plan.up
     );
-    let dir = tempfile::tempdir()?;
-    plan.write(dir.path(), "v2")?;
+    let dir = written(&plan, "v2")?;
     db.migrate(dir.path()).await?;
     assert_eq!(differences(&db, &[&v2]).await?, Vec::<String>::new());
     let rows: Vec<(String, i64)> = raw("SELECT code, qty FROM mr_items ORDER BY id")
@@ -673,8 +664,7 @@ async fn reads_go_on_across_a_type_change(db: Database) -> TestResult {
     let mut wide = narrow.clone();
     wide.columns[1].sql_type = SqlType::BigInt;
     let plan = db.plan_migration(&[&wide], &Renames::default()).await?;
-    let dir = tempfile::tempdir()?;
-    plan.write(dir.path(), "widen")?;
+    let dir = written(&plan, "widen")?;
     db.migrate(dir.path()).await?;
     for _ in 0..8 {
         assert_eq!(Count::query().all(&db).await?, [Count { id: 1, n: 5 }]);

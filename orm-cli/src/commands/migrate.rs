@@ -228,7 +228,7 @@ impl Scratch {
             }
             return Ok(Scratch { db, created: None });
         }
-        if config.dialect == Dialect::Sqlite {
+        if !config.dialect.has_server() {
             let db = connect_url("sqlite::memory:", config).await?;
             return Ok(Scratch { db, created: None });
         }

@@ -96,16 +96,14 @@ async fn probe_count(pool: &Pool, probe: &'static str) -> Result<bool> {
 }
 
 impl Inner {
-    /// How many more tries a read of the query builder gets: one after a broken
-    /// connection; after a plan the schema changed under, one per connection the pool may
-    /// hold (each may have prepared the statement before the change, and forgets it
-    /// when refused).
-    fn retries(&self) -> usize {
+    /// How many times a read of the query builder may run again (see `read_again!`):
+    /// after a plan the schema changed under, once per connection the pool may hold (each
+    /// may have prepared the statement before the change, and forgets it when refused);
+    /// once elsewhere.
+    fn read_tries(&self) -> u32 {
         match &self.pool {
             #[cfg(feature = "postgres")]
-            Pool::Postgres(pool) => usize::try_from(pool.options().get_max_connections())
-                .unwrap_or(usize::MAX)
-                .max(1),
+            Pool::Postgres(pool) => pool.options().get_max_connections().max(1),
             #[allow(unreachable_patterns)] // reachable when other backends are compiled in
             _ => 1,
         }
@@ -168,6 +166,25 @@ macro_rules! on_pool {
             }
         }
     };
+}
+
+/// `$first`, or `$rerun` with the values of `$again` bound to `$values` when a read of
+/// the query builder may run again (`retry::when_broken`): once after a broken
+/// connection, up to [`Inner::read_tries`] times after a plan the schema changed under.
+/// Nothing is cloned unless `$first` failed. (A macro: an async closure's future could not
+/// be shown `Send` through a generic function.)
+macro_rules! read_again {
+    ($inner:expr, $first:expr, $again:expr, $values:ident => $rerun:expr) => {{
+        let mut again = $again;
+        let mut result = $first;
+        for _ in 0..$inner.read_tries() {
+            match retry::when_broken(result, &mut again, &$inner.settings) {
+                Ok(done) => return done,
+                Err($values) => result = $rerun,
+            }
+        }
+        result
+    }};
 }
 
 impl Database {
@@ -417,21 +434,9 @@ impl Executor for Database {
         let inner = &*self.inner;
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let mut result =
-                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
-            for _ in 0..inner.retries() {
-                match retry::when_broken(result, again.clone(), &inner.settings) {
-                    Ok(done) => return done,
-                    Err(values) => {
-                        result =
-                            on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
-                    }
-                }
-                if !matches!(&result, Err(e) if retry::is_stale_plan(e)) {
-                    break;
-                }
-            }
-            result
+            let first = on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
+            read_again!(inner, first, again, values =>
+                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await))
         })
         .await
     }
@@ -440,23 +445,10 @@ impl Executor for Database {
         let inner = &*self.inner;
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let mut result =
+            let first =
                 on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await);
-            for _ in 0..inner.retries() {
-                match retry::when_broken(result, again.clone(), &inner.settings) {
-                    Ok(done) => return done,
-                    Err(values) => {
-                        result = on_pool!(
-                            inner,
-                            x => run::fetch_optional(x, Arc::clone(&sql), values).await
-                        );
-                    }
-                }
-                if !matches!(&result, Err(e) if retry::is_stale_plan(e)) {
-                    break;
-                }
-            }
-            result
+            read_again!(inner, first, again, values =>
+                on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await))
         })
         .await
     }

@@ -53,25 +53,26 @@ pub(crate) fn is_stale_plan(e: &Error) -> bool {
         if code == "0A000" && message.contains("cached plan"))
 }
 
-/// `first`, unless it failed on a broken connection (or on a plan the schema changed
-/// under) and `again` holds the values for one more try: then `Err(values)`, after
-/// telling the pool to check its older connections before handing one out.
+/// `first`, unless it failed where one more try is safe and `again` holds the values
+/// for one: then `Err(values)`. After a broken connection (the pool is told to check its
+/// older ones) that is the last try; after a plan the schema changed under, `again` keeps
+/// its values for the next connection, which may hold the same plan.
 pub(super) fn when_broken<T>(
     first: Result<T>,
-    again: Option<Vec<Value>>,
+    again: &mut Option<Vec<Value>>,
     settings: &StatementSettings,
 ) -> std::result::Result<Result<T>, Vec<Value>> {
-    match (first, again) {
+    match (first, again.as_ref()) {
         (Err(e), Some(values)) if is_stale_plan(&e) => {
             tracing::info!(
                 "a read met a plan prepared before the schema changed: running it again"
             );
-            Err(values)
+            Err(values.clone())
         }
-        (Err(Error::Connection { message, .. }), Some(values)) => {
+        (Err(Error::Connection { message, .. }), Some(_)) => {
             settings.health.broke();
             tracing::info!(%message, "a read met a broken connection: running it again on a fresh one");
-            Err(values)
+            Err(again.take().unwrap_or_default())
         }
         (first, _) => Ok(first),
     }

@@ -4,6 +4,7 @@
 //! compiled (they are small and need no driver), so SQL for any backend can be rendered,
 //! printed and snapshot-tested whichever driver features are on.
 
+mod catalog;
 mod mysql;
 mod postgres;
 pub(crate) mod sqlite;
@@ -247,6 +248,46 @@ impl Dialect {
         match column.dialect_type(self.name()) {
             Some(t) => Cow::Owned(t.to_owned()),
             None => self.type_name(&column.sql_type, indexed),
+        }
+    }
+
+    /// The type of an auto-increment primary key of `sql_type` as `CREATE TABLE` writes it
+    /// (SQLite's is its rowid, `INTEGER`, whatever the key's type).
+    pub(crate) fn auto_increment_type(self, sql_type: &SqlType) -> Cow<'static, str> {
+        match self {
+            Dialect::Sqlite => Cow::Borrowed(sqlite::ROWID_TYPE),
+            Dialect::Postgres | Dialect::MySql => self.type_name(sql_type, true),
+        }
+    }
+
+    /// Whether a foreign key pins its columns while it exists: neither side's type may
+    /// change (MySQL's error 3780) nor its last usable index go (error 1553), so a
+    /// migration drops the key and adds it again around such a change.
+    pub(crate) fn keys_pin_their_columns(self) -> bool {
+        matches!(self, Dialect::MySql)
+    }
+
+    /// Where a migration must rebuild tables (see [`Dialect::alters_constraints`]): the
+    /// statements that run it in a transaction of its own with foreign keys off and
+    /// checked before `COMMIT`. `None` where tables are not rebuilt.
+    pub(crate) fn rebuild_transaction(self) -> Option<RebuildTransaction> {
+        match self {
+            Dialect::Sqlite => Some(RebuildTransaction {
+                begin: sqlite::REBUILD_BEGIN,
+                commit: sqlite::REBUILD_COMMIT,
+                restore: sqlite::REBUILD_RESTORE,
+            }),
+            Dialect::Postgres | Dialect::MySql => None,
+        }
+    }
+
+    /// The statements that carry an auto-increment key's high-water mark from table `from`
+    /// to table `to` when one replaces the other in a rebuild (SQLite's `sqlite_sequence`,
+    /// so that keys of deleted rows stay unused); none where keys are not tracked apart.
+    pub(crate) fn carry_key_sequence(self, from: &str, to: &str) -> Vec<String> {
+        match self {
+            Dialect::Sqlite => sqlite::carry_key_sequence(from, to),
+            Dialect::Postgres | Dialect::MySql => Vec::new(),
         }
     }
 
@@ -547,6 +588,17 @@ impl Dialect {
             Dialect::Sqlite | Dialect::Postgres => " DEFAULT VALUES",
         }
     }
+}
+
+/// See [`Dialect::rebuild_transaction`]: SQL text, statements ended by `;`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RebuildTransaction {
+    /// Before the migration's statements.
+    pub(crate) begin: &'static str,
+    /// After them: the checks, then `COMMIT`.
+    pub(crate) commit: &'static str,
+    /// After `COMMIT`, or after a failure and its `ROLLBACK`: the connection as it was.
+    pub(crate) restore: &'static str,
 }
 
 /// The most rows one multi-row `INSERT` takes.

@@ -95,13 +95,14 @@ async fn close<DB: sqlx::Database>(conn: &mut sqlx::pool::PoolConnection<DB>) {
 async fn recover_sqlite(conn: &mut sqlx::pool::PoolConnection<sqlx::Sqlite>) {
     use sqlx::Connection as _;
     let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await;
-    let _ = sqlx::raw_sql("PRAGMA legacy_alter_table = OFF")
-        .execute(&mut **conn)
-        .await;
-    let on = sqlx::raw_sql("PRAGMA foreign_keys = ON")
-        .execute(&mut **conn)
-        .await;
-    if on.is_err() || conn.ping().await.is_err() {
+    let restored = match crate::Dialect::Sqlite.rebuild_transaction() {
+        Some(rebuild) => sqlx::raw_sql(sqlx::AssertSqlSafe(rebuild.restore))
+            .execute(&mut **conn)
+            .await
+            .is_ok(),
+        None => true,
+    };
+    if !restored || conn.ping().await.is_err() {
         conn.close_on_drop();
     }
 }
@@ -221,7 +222,7 @@ impl Database {
         })
     }
 
-    async fn ledger(&self, migrator: &Migrator) -> Result<(Vec<(i64, Vec<u8>)>, Option<i64>)> {
+    async fn ledger(&self, migrator: &Migrator) -> Result<Ledger> {
         self.run_migrator(migrator, None)
             .await?
             .ok_or_else(|| Error::Migration {

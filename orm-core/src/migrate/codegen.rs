@@ -11,7 +11,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use orm_schema::{ColumnDef, ForeignKeyDef, IndexDef, SqlType, TableDef, UniqueDef};
 
-use super::compare::{canonical_type, column_type};
+use super::compare::column_type;
 use crate::Dialect;
 
 /// The Rust source of a model struct for each of `tables`, as read from a `dialect`
@@ -176,7 +176,7 @@ fn write_model(
         in_model.columns[i] = as_model.clone();
         in_model.columns[i].auto_increment =
             c.auto_increment && c.primary_key && single_key && mapped.integer_key;
-        let wanted = canonical_type(dialect, &dialect.type_name(&c.sql_type, false));
+        let wanted = dialect.canonical_type(&dialect.type_name(&c.sql_type, false));
         if column_type(dialect, &in_model, &in_model.columns[i]) != wanted || mapped.unmapped {
             let native = match &c.sql_type {
                 SqlType::Custom(t) => t.clone(),
@@ -306,71 +306,53 @@ fn rust_type(dialect: Dialect, c: &ColumnDef) -> Mapped {
         SqlType::Custom(t) => t.clone(),
         other => dialect.type_name(other, false).into_owned(),
     };
-    let canonical = canonical_type(dialect, &native);
-    let (base, args) = match canonical.find('(') {
-        Some(i) => (&canonical[..i], &canonical[i..]),
-        None => (canonical.as_str(), ""),
-    };
-    let unsigned = canonical.ends_with(" UNSIGNED");
-    let base = base.trim_end_matches(" UNSIGNED").trim();
-    let length = args
-        .trim_matches(|c| c == '(' || c == ')')
-        .split(',')
-        .next()
-        .and_then(|n| n.trim().parse::<u32>().ok());
-    let m = |rust: &str, sql_type: SqlType| Mapped {
-        rust: rust.to_owned(),
-        sql_type,
-        max_length: None,
-        unmapped: false,
-        integer_key: matches!(rust, "i16" | "i32" | "i64"),
-    };
-    match (base, unsigned) {
-        ("BOOLEAN" | "BOOL", _) => m("bool", SqlType::Boolean),
-        ("TINYINT", false) => m("i8", SqlType::TinyInt),
-        ("TINYINT", true) => m("u8", SqlType::UnsignedTinyInt),
-        ("SMALLINT" | "INT2", false) => m("i16", SqlType::SmallInt),
-        ("SMALLINT", true) => m("u16", SqlType::UnsignedSmallInt),
-        // SQLite's integers are 8 bytes, its rowid keys too: an `i32` would refuse some.
-        ("INTEGER" | "INT", false) if dialect == Dialect::Sqlite => m("i64", SqlType::BigInt),
-        ("INTEGER" | "INT" | "INT4" | "MEDIUMINT", false) => m("i32", SqlType::Integer),
-        ("INTEGER" | "INT" | "MEDIUMINT", true) => m("u32", SqlType::UnsignedInteger),
-        ("BIGINT" | "INT8", false) => m("i64", SqlType::BigInt),
-        // No Rust type of the mapping holds all of it; an `i64` reads what fits.
-        ("BIGINT", true) => m("i64", SqlType::BigInt),
-        // SQLite's REAL holds 8 bytes.
-        ("REAL", _) if dialect == Dialect::Sqlite => m("f64", SqlType::Double),
-        ("REAL" | "FLOAT" | "FLOAT4", _) => m("f32", SqlType::Real),
-        ("DOUBLE" | "DOUBLE PRECISION" | "FLOAT8", _) => m("f64", SqlType::Double),
-        (
-            "VARCHAR" | "NVARCHAR" | "CHARACTER VARYING" | "VARYING CHARACTER" | "NATIONAL VARCHAR",
-            _,
-        ) if length.is_some() => Mapped {
-            max_length: length,
-            ..m("String", length.map_or(SqlType::Text, SqlType::Varchar))
-        },
-        (
-            "TEXT" | "VARCHAR" | "NVARCHAR" | "CHAR" | "NCHAR" | "CHARACTER" | "CLOB" | "TINYTEXT"
-            | "MEDIUMTEXT" | "LONGTEXT" | "CITEXT" | "NATIVE CHARACTER",
-            _,
-        ) => m("String", SqlType::Text),
-        ("BLOB" | "BYTEA" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB" | "BINARY" | "VARBINARY", _) => {
-            m("Vec<u8>", SqlType::Blob)
-        }
-        ("DATE", _) => m("chrono::NaiveDate", SqlType::Date),
-        ("TIME", _) => m("chrono::NaiveTime", SqlType::Time),
-        ("TIMESTAMP", _) if dialect == Dialect::MySql => {
-            m("chrono::DateTime<chrono::Utc>", SqlType::TimestampTz)
-        }
-        ("TIMESTAMP" | "DATETIME", _) => m("chrono::NaiveDateTime", SqlType::Timestamp),
-        ("TIMESTAMPTZ", _) => m("chrono::DateTime<chrono::Utc>", SqlType::TimestampTz),
-        ("UUID", _) => m("uuid::Uuid", SqlType::Uuid),
-        ("JSON" | "JSONB", _) => m("serde_json::Value", SqlType::Json),
-        ("NUMERIC" | "DECIMAL", _) => m("rust_decimal::Decimal", SqlType::Decimal),
-        _ => Mapped {
+    let Some(sql_type) = dialect.sql_type_of(&native) else {
+        return Mapped {
+            rust: "String".to_owned(),
+            sql_type: SqlType::Text,
+            max_length: None,
             unmapped: true,
-            ..m("String", SqlType::Text)
+            integer_key: false,
+        };
+    };
+    Mapped {
+        rust: rust_name(&sql_type).to_owned(),
+        max_length: match sql_type {
+            SqlType::Varchar(n) => Some(n),
+            _ => None,
         },
+        integer_key: matches!(
+            sql_type,
+            SqlType::SmallInt | SqlType::Integer | SqlType::BigInt
+        ),
+        unmapped: false,
+        sql_type,
+    }
+}
+
+/// The Rust type a field of column type `t` has: the inverse of the derive's mapping
+/// (`RustType::sql_type`), chrono for dates and times.
+fn rust_name(t: &SqlType) -> &'static str {
+    match t {
+        SqlType::Boolean => "bool",
+        SqlType::TinyInt => "i8",
+        SqlType::SmallInt => "i16",
+        SqlType::Integer => "i32",
+        SqlType::BigInt => "i64",
+        SqlType::UnsignedTinyInt => "u8",
+        SqlType::UnsignedSmallInt => "u16",
+        SqlType::UnsignedInteger => "u32",
+        SqlType::Real => "f32",
+        SqlType::Double => "f64",
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Custom(_) => "String",
+        SqlType::Blob => "Vec<u8>",
+        SqlType::Date => "chrono::NaiveDate",
+        SqlType::Time => "chrono::NaiveTime",
+        SqlType::Timestamp => "chrono::NaiveDateTime",
+        SqlType::TimestampTz => "chrono::DateTime<chrono::Utc>",
+        SqlType::Uuid => "uuid::Uuid",
+        SqlType::Json => "serde_json::Value",
+        SqlType::Decimal => "rust_decimal::Decimal",
     }
 }
 
@@ -513,14 +495,7 @@ mod tests {
                 .column(key())
                 .column(ColumnDef::new("Id", SqlType::Custom("BIGINT".into())))
                 .column(ColumnDef::new("code_id", SqlType::Custom("INTEGER".into())))
-                .foreign_key(ForeignKeyDef {
-                    columns: vec!["code_id".into()],
-                    ref_table: "codes".into(),
-                    ref_columns: vec!["id".into()],
-                    name: None,
-                    on_delete: None,
-                    on_update: None,
-                }),
+                .foreign_key(ForeignKeyDef::new(["code_id"], "codes", ["id"])),
             TableDef::new("codes").column(ColumnDef::new("id", SqlType::Custom("INTEGER".into()))),
         ];
         let source = model_source(Dialect::Sqlite, &tables);
@@ -547,14 +522,7 @@ mod tests {
                     "author_id",
                     SqlType::Custom("bigint".into()),
                 ))
-                .foreign_key(ForeignKeyDef {
-                    columns: vec!["author_id".into()],
-                    ref_table: "authors".into(),
-                    ref_columns: vec!["id".into()],
-                    name: None,
-                    on_delete: None,
-                    on_update: None,
-                }),
+                .foreign_key(ForeignKeyDef::new(["author_id"], "authors", ["id"])),
         ];
         let source = model_source(Dialect::Postgres, &tables);
         let expected =

@@ -260,6 +260,27 @@ pub enum SchemaChange {
 }
 
 impl SchemaChange {
+    /// The existing table whose columns, indexes or constraints this change alters;
+    /// `None` for a change of a whole table (create, drop, rename, rebuild).
+    pub fn altered_table(&self) -> Option<&str> {
+        match self {
+            SchemaChange::AddColumn { table, .. }
+            | SchemaChange::DropColumn { table, .. }
+            | SchemaChange::RenameColumn { table, .. }
+            | SchemaChange::AlterColumn { table, .. }
+            | SchemaChange::DropIndex { table, .. }
+            | SchemaChange::AddUnique { table, .. }
+            | SchemaChange::DropUnique { table, .. }
+            | SchemaChange::AddForeignKey { table, .. }
+            | SchemaChange::DropForeignKey { table, .. } => Some(table),
+            SchemaChange::CreateIndex { table, .. } => Some(&table.name),
+            SchemaChange::CreateTable(_)
+            | SchemaChange::DropTable { .. }
+            | SchemaChange::RenameTable { .. }
+            | SchemaChange::RebuildTable { .. } => None,
+        }
+    }
+
     /// The statements that make this change on `dialect`, in order. A change the backend
     /// cannot make in place (SQLite's altered columns and foreign keys) is
     /// [`Error::Unsupported`](crate::Error::Unsupported).
@@ -426,21 +447,13 @@ fn rebuild_table(dialect: Dialect, table: &TableDef, columns: &[(String, String)
             q(&table.name)
         ));
     }
-    let auto_key = table
+    // AUTOINCREMENT's high-water mark, so that keys of deleted rows stay unused.
+    if table
         .columns
         .iter()
-        .any(|c| c.auto_increment && c.primary_key);
-    if dialect == Dialect::Sqlite && auto_key {
-        // AUTOINCREMENT's high-water mark, so that keys of deleted rows stay unused.
-        let (old, new) = (literal(&table.name), literal(&staging));
-        out.push(format!(
-            "UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence \
-             WHERE name IN ({old}, {new})) WHERE name = {new}"
-        ));
-        out.push(format!(
-            "INSERT INTO sqlite_sequence (name, seq) SELECT {new}, seq FROM sqlite_sequence \
-             WHERE name = {old} AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new})"
-        ));
+        .any(|c| c.auto_increment && c.primary_key)
+    {
+        out.extend(dialect.carry_key_sequence(&table.name, &staging));
     }
     out.push(format!("DROP TABLE {}", q(&table.name)));
     out.push(format!(
@@ -450,11 +463,6 @@ fn rebuild_table(dialect: Dialect, table: &TableDef, columns: &[(String, String)
     ));
     out.extend(create_table(dialect, table).into_iter().skip(1));
     out
-}
-
-/// `s` as an SQL string literal.
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 fn column(dialect: Dialect, c: &ColumnDef, indexed: bool, table_has_auto_key: bool) -> String {

@@ -7,7 +7,7 @@ mod sqlite_rebuild;
 
 use orm_schema::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 
-use super::compare::{as_written, canonical_action, canonical_default, column_type};
+use super::compare::{as_written, column_type};
 use crate::schema::SchemaChange;
 use crate::{Dialect, Result};
 
@@ -192,7 +192,7 @@ pub fn diff(
             per_table.push(changes);
         }
     }
-    if dialect == Dialect::MySql {
+    if dialect.keys_pin_their_columns() {
         mysql_keys::guard_foreign_keys(&pairs, &mut per_table);
     }
 
@@ -457,8 +457,8 @@ fn table_changes(dialect: Dialect, target: &TableDef, current: &TableDef) -> Tab
         a.columns == b.columns
             && a.ref_table == b.ref_table
             && a.ref_columns == b.ref_columns
-            && canonical_action(dialect, a.on_delete) == canonical_action(dialect, b.on_delete)
-            && canonical_action(dialect, a.on_update) == canonical_action(dialect, b.on_update)
+            && dialect.canonical_action(a.on_delete) == dialect.canonical_action(b.on_delete)
+            && dialect.canonical_action(a.on_update) == dialect.canonical_action(b.on_update)
     };
     for fk in &current.foreign_keys {
         if !target.foreign_keys.iter().any(|t| same(t, fk)) {
@@ -513,7 +513,7 @@ fn column_change(
     let nullable_changed = !key && tc.nullable != cc.nullable;
     // A generated key's default is its sequence: not compared.
     let generated = tc.auto_increment || cc.auto_increment;
-    let default = |c: &ColumnDef| c.default.as_deref().map(|d| canonical_default(dialect, d));
+    let default = |c: &ColumnDef| c.default.as_deref().map(|d| dialect.canonical_default(d));
     let default_changed = !generated && default(tc) != default(cc);
     if !(type_changed || nullable_changed || default_changed) {
         return None;

@@ -16,57 +16,42 @@ pub(super) fn rebuild_where_needed(
     target: &[&TableDef],
     current: &[TableDef],
 ) -> Vec<Step> {
-    let needs_rebuild = |step: &Step| -> Option<String> {
-        let table = match &step.change {
-            SchemaChange::AlterColumn { table, .. }
-            | SchemaChange::AddForeignKey { table, .. }
-            | SchemaChange::DropForeignKey { table, .. }
-            | SchemaChange::DropUnique { table, .. } => table,
-            SchemaChange::DropColumn { table, column } => {
-                let c = current.iter().find(|t| &t.name == table)?;
-                if !crate::migrate::compare::is_indexed(c, column) {
-                    return None;
-                }
-                table
-            }
-            SchemaChange::AddColumn { table, column } => {
-                // SQLite adds neither a NOT NULL column without a default, nor a keyed
-                // one, nor one whose default is not a constant.
-                let constant = column.default.as_deref().is_none_or(constant_default);
-                let plain = (column.nullable || column.default.is_some())
-                    && constant
-                    && !column.primary_key
-                    && !column.unique;
-                if plain {
-                    return None;
-                }
-                table
-            }
-            _ => return None,
-        };
-        current
+    let needs_rebuild = |change: &SchemaChange| match change {
+        SchemaChange::AlterColumn { .. }
+        | SchemaChange::AddForeignKey { .. }
+        | SchemaChange::DropForeignKey { .. }
+        | SchemaChange::DropUnique { .. } => true,
+        SchemaChange::DropColumn { table, column } => current
             .iter()
-            .any(|t| &t.name == table)
-            .then(|| table.clone())
+            .any(|t| &t.name == table && crate::migrate::compare::is_indexed(t, column)),
+        // SQLite adds neither a NOT NULL column without a default, nor a keyed one, nor
+        // one whose default is not a constant.
+        SchemaChange::AddColumn { column, .. } => {
+            let constant = column.default.as_deref().is_none_or(constant_default);
+            !((column.nullable || column.default.is_some())
+                && constant
+                && !column.primary_key
+                && !column.unique)
+        }
+        _ => false,
     };
-    let rebuilt: HashSet<String> = steps.iter().filter_map(needs_rebuild).collect();
+    let rebuilt: HashSet<String> = steps
+        .iter()
+        .filter(|s| needs_rebuild(&s.change))
+        .filter_map(|s| s.change.altered_table())
+        .filter(|table| current.iter().any(|t| t.name == *table))
+        .map(str::to_owned)
+        .collect();
     if rebuilt.is_empty() {
         return steps;
     }
+    // The changes a rebuild stands for (a renamed column is renamed before it, in place).
     let table_of = |step: &Step| -> Option<String> {
-        let table = match &step.change {
-            SchemaChange::AddColumn { table, .. }
-            | SchemaChange::DropColumn { table, .. }
-            | SchemaChange::AlterColumn { table, .. }
-            | SchemaChange::DropIndex { table, .. }
-            | SchemaChange::AddUnique { table, .. }
-            | SchemaChange::DropUnique { table, .. }
-            | SchemaChange::AddForeignKey { table, .. }
-            | SchemaChange::DropForeignKey { table, .. } => table.clone(),
-            SchemaChange::CreateIndex { table, .. } => table.name.clone(),
-            _ => return None,
-        };
-        rebuilt.contains(&table).then_some(table)
+        if matches!(step.change, SchemaChange::RenameColumn { .. }) {
+            return None;
+        }
+        let table = step.change.altered_table()?;
+        rebuilt.contains(table).then(|| table.to_owned())
     };
     // What each rebuild does, in the words of the changes it stands for.
     let mut what: Vec<(String, Vec<String>, bool)> = Vec::new();

@@ -97,11 +97,10 @@ fn column(name: String, native_type: &str, nullable: bool, default: Option<Strin
     c
 }
 
-/// `ON DELETE` / `ON UPDATE` as a catalog spells it; the backend's default
-/// (`NO ACTION`, and MySQL's `RESTRICT`, which InnoDB treats alike) is `None`, as a model
-/// that says nothing has it.
-fn action(spelled: &str, default: ReferentialAction) -> Option<ReferentialAction> {
-    ReferentialAction::parse(spelled).filter(|a| *a != default)
+/// `ON DELETE` / `ON UPDATE` as `dialect`'s catalog spells it; its default
+/// ([`Dialect::default_action`]) is `None`, as a model that says nothing has it.
+fn action(dialect: Dialect, spelled: &str) -> Option<ReferentialAction> {
+    ReferentialAction::parse(spelled).filter(|a| *a != dialect.default_action())
 }
 
 /// The columns of a multi-valued catalog cell, joined with the unit separator (which no

@@ -5,10 +5,10 @@
 //! `LONGTEXT` with a `json_valid` check) is `JSON` again, and a default is SQL again (MySQL
 //! 8 lists a string default without its quotes).
 
-use orm_schema::{ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef};
+use orm_schema::{ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 
 use super::{Catalog, action, column, finish, opt_text, text};
-use crate::{Database, Raw, Result};
+use crate::{Database, Dialect, Raw, Result};
 
 const TABLES: &str = "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1";
@@ -99,8 +99,8 @@ pub(super) async fn tables(db: &Database) -> Result<Vec<TableDef>> {
                 ref_table: text(&row, 3)?,
                 ref_columns: Vec::new(),
                 name: Some(name),
-                on_delete: action(&text(&row, 5)?, ReferentialAction::Restrict),
-                on_update: action(&text(&row, 6)?, ReferentialAction::Restrict),
+                on_delete: action(Dialect::MySql, &text(&row, 5)?),
+                on_update: action(Dialect::MySql, &text(&row, 6)?),
             });
         }
         if let Some(fk) = g.foreign_keys.last_mut() {

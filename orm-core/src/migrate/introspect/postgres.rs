@@ -1,10 +1,10 @@
 //! PostgreSQL's catalog (`pg_catalog`), in the connection's current schema: a few queries
 //! over every table at once.
 
-use orm_schema::{ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef};
+use orm_schema::{ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 
 use super::{Catalog, action, column, finish, opt_text, split_names, text};
-use crate::{Database, Raw, Result};
+use crate::{Database, Dialect, Raw, Result};
 
 /// The tables of the current schema, `r`egular and `p`artitioned, without partitions (of
 /// a table listed already) and tables an extension installed (PostGIS's
@@ -90,8 +90,8 @@ pub(super) async fn tables(db: &Database) -> Result<Vec<TableDef>> {
                 ref_table: opt_text(&row, 4)?.unwrap_or_default(),
                 ref_columns: split_names(&opt_text(&row, 5)?.unwrap_or_default()),
                 name: Some(name),
-                on_delete: action(fk_action(&text(&row, 6)?), ReferentialAction::NoAction),
-                on_update: action(fk_action(&text(&row, 7)?), ReferentialAction::NoAction),
+                on_delete: action(Dialect::Postgres, fk_action(&text(&row, 6)?)),
+                on_update: action(Dialect::Postgres, fk_action(&text(&row, 7)?)),
             }),
         }
     }

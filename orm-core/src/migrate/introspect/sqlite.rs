@@ -1,9 +1,9 @@
 //! SQLite's catalog: `sqlite_master` and the table-valued pragmas.
 
-use orm_schema::{ForeignKeyDef, IndexDef, ReferentialAction, SqlType, TableDef, UniqueDef};
+use orm_schema::{ForeignKeyDef, IndexDef, SqlType, TableDef, UniqueDef};
 
 use super::{Catalog, Gathered, action, column, finish, opt_text, text};
-use crate::{Database, Raw, Result};
+use crate::{Database, Dialect, Raw, Result};
 
 pub(super) async fn tables(db: &Database) -> Result<Vec<TableDef>> {
     let names = Raw::dynamic(
@@ -142,8 +142,8 @@ async fn table(db: &Database, name: &str) -> Result<Gathered> {
                 ref_columns: Vec::new(),
                 // SQLite keeps a constraint's name only in the table's SQL text.
                 name: None,
-                on_delete: action(&text(row, 5)?, ReferentialAction::NoAction),
-                on_update: action(&text(row, 4)?, ReferentialAction::NoAction),
+                on_delete: action(Dialect::Sqlite, &text(row, 5)?),
+                on_update: action(Dialect::Sqlite, &text(row, 4)?),
             });
         }
         if let Some(fk) = g.foreign_keys.last_mut() {
