@@ -173,18 +173,23 @@ pub(crate) enum Function {
     /// Rounded half away from zero to the digits of its second argument.
     Round,
     /// The current date and time, in UTC: `naive` for a `TIMESTAMP` without time zone.
+    /// (The date functions are built with the `chrono` feature's types.)
+    #[cfg_attr(not(feature = "chrono"), allow(dead_code))]
     Now {
         naive: bool,
     },
     /// A part of a date or time, as an integer.
+    #[cfg_attr(not(feature = "chrono"), allow(dead_code))]
     Extract(DatePart),
     /// A date and time with a time zone, seen in UTC (PostgreSQL reads parts of a
     /// `TIMESTAMPTZ` in the session's zone).
+    #[cfg_attr(not(feature = "chrono"), allow(dead_code))]
     InUtc,
 }
 
 /// The parts of a date or time that `Function::Extract` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "chrono"), allow(dead_code))]
 pub(crate) enum DatePart {
     Year,
     Month,

@@ -1,0 +1,63 @@
+//! The contenders: each one runs the workloads it can, on its own pool, with the library's
+//! idiomatic code. `run` answers `None` for a workload the library has no way to do.
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub mod orm;
+pub mod raw;
+
+use crate::workload::Workload;
+
+/// A workload's run: its checksum.
+pub type Run<'a> = Pin<Box<dyn Future<Output = anyhow::Result<u64>> + Send + 'a>>;
+
+/// One library (or one way of using it) in the race.
+pub trait Contender: Send + Sync {
+    /// The column heading.
+    fn name(&self) -> String;
+
+    /// `workload` run once, or `None` when this contender does not run it.
+    fn run(&self, workload: Workload) -> Option<Run<'_>>;
+}
+
+/// Which backend a run is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, a file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    MySql,
+}
+
+impl Backend {
+    /// The backend `url` names.
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::MySql
+        }
+    }
+}
+
+/// How many connections each contender's pool may open: the same for all.
+pub const POOL_SIZE: u32 = 4;
+
+/// Every contender for the backend of `url`, the reference (raw sqlx) first and its
+/// calibration twin last.
+pub async fn all(url: &str) -> anyhow::Result<Vec<Box<dyn Contender>>> {
+    let mut contenders: Vec<Box<dyn Contender>> = vec![
+        Box::new(raw::RawSqlx::connect(url, raw::Form::QueryAs, "raw sqlx").await?),
+        Box::new(orm::Orm::connect(url).await?),
+        Box::new(raw::RawSqlx::connect(url, raw::Form::ByPosition, "raw sqlx by position").await?),
+    ];
+    contenders.push(Box::new(
+        raw::RawSqlx::connect(url, raw::Form::QueryAs, "raw sqlx again").await?,
+    ));
+    Ok(contenders)
+}
