@@ -133,6 +133,34 @@ impl Row {
         })
     }
 
+    /// [`try_get_integer`](Row::try_get_integer), NULL as `None`: on PostgreSQL one
+    /// lookup of the column for both.
+    pub(crate) fn try_get_integer_option<T>(&self, index: usize) -> Result<Option<T>, sqlx::Error>
+    where
+        T: Native + TryFrom<i64> + TryFrom<u64>,
+        <T as TryFrom<i64>>::Error: std::error::Error + Send + Sync + 'static,
+        <T as TryFrom<u64>>::Error: std::error::Error + Send + Sync + 'static,
+    {
+        #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
+        if let RowInner::Postgres(r) = &self.inner {
+            return match pg_integer_option(r, index)? {
+                None => Ok(None),
+                Some(wide) => T::try_from(wide)
+                    .map(Some)
+                    .map_err(|e| sqlx::Error::ColumnDecode {
+                        index: index.to_string(),
+                        source: Box::new(e),
+                    }),
+            };
+        }
+        if self.is_null_raw(index)? {
+            Ok(None)
+        } else {
+            self.try_get_integer(index).map(Some)
+        }
+    }
+
     /// An integer type PostgreSQL lacks (`i8`, unsigned), read from whichever integer
     /// column holds it there, with a range check instead of a cast.
     pub(crate) fn try_get_widened<T>(&self, index: usize) -> Result<T, sqlx::Error>
@@ -160,20 +188,34 @@ impl Row {
 /// A PostgreSQL integer column of any width (`SMALLINT`, `INTEGER`, `BIGINT`) as `i64`.
 #[cfg(feature = "postgres")]
 fn pg_integer(r: &sqlx::postgres::PgRow, index: usize) -> Result<i64, sqlx::Error> {
+    pg_integer_option(r, index)?.ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: index.to_string(),
+        source: Box::new(sqlx::error::UnexpectedNullError),
+    })
+}
+
+/// [`pg_integer`], NULL as `None`.
+#[cfg(feature = "postgres")]
+fn pg_integer_option(r: &sqlx::postgres::PgRow, index: usize) -> Result<Option<i64>, sqlx::Error> {
     use sqlx::{Decode, Postgres};
     // One lookup of the value, its width known from the type's OID (a number, not the
     // type's name): this runs for every integer of every row.
     let value = r.try_get_raw(index)?;
+    if value.is_null() {
+        return Ok(None);
+    }
     let decoded = match value.type_info().oid().map(|oid| oid.0) {
         Some(20) => <i64 as Decode<Postgres>>::decode(value),
         Some(23) => <i32 as Decode<Postgres>>::decode(value).map(i64::from),
         Some(21) => <i16 as Decode<Postgres>>::decode(value).map(i64::from),
-        _ => return r.try_get::<i64, _>(index),
+        _ => return r.try_get::<Option<i64>, _>(index),
     };
-    decoded.map_err(|source| sqlx::Error::ColumnDecode {
-        index: index.to_string(),
-        source,
-    })
+    decoded
+        .map(Some)
+        .map_err(|source| sqlx::Error::ColumnDecode {
+            index: index.to_string(),
+            source,
+        })
 }
 
 impl std::fmt::Debug for Row {

@@ -28,7 +28,17 @@ pub trait Executor: Send + Sync + sealed::Sealed {
 
     /// Runs `statement`, returning every row.
     #[doc(hidden)]
-    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<Vec<Row>>> + Send;
+    fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<Vec<Row>>> + Send {
+        self.fetch_all_with(statement, Ok)
+    }
+
+    /// Runs `statement`, decoding each row with `decode` as it arrives.
+    #[doc(hidden)]
+    fn fetch_all_with<T: Send, F: FnMut(Row) -> Result<T> + Send>(
+        &self,
+        statement: Statement,
+        decode: F,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send;
 
     /// Runs `statement`, returning its first row.
     #[doc(hidden)]

@@ -239,6 +239,7 @@ impl Database {
                 url: crate::redact_url(&options.url),
                 settings: StatementSettings {
                     slow_threshold: options.slow_statement_threshold,
+                    trace: options.trace_statements,
                     log_values: options.log_values,
                     url: crate::redact_url(&options.url).into(),
                     health,
@@ -430,13 +431,19 @@ impl Executor for Database {
         self.inner.settings.inserts_return
     }
 
-    async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
+    async fn fetch_all_with<T: Send, F: FnMut(Row) -> Result<T> + Send>(
+        &self,
+        st: Statement,
+        mut decode: F,
+    ) -> Result<Vec<T>> {
         let inner = &*self.inner;
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
+        let decode = &mut decode;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let first = on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await);
+            let first =
+                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values, decode).await);
             read_again!(inner, first, again, values =>
-                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values).await))
+                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values, decode).await))
         })
         .await
     }
@@ -475,24 +482,27 @@ impl Executor for Database {
         let inner = &*self.inner;
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
             let _turn = inner.write_turn().await?;
-            on_pool!(inner, x => run::fetch_all(x, sql, values).await)
+            on_pool!(inner, x => run::fetch_all(x, sql, values, &mut Ok).await)
         })
         .await
     }
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
         let inner = &*self.inner;
-        trace::traced_stream(inner.dialect, &inner.settings, st, |st, _| {
-            match &inner.pool {
+        trace::traced_stream(
+            inner.dialect,
+            &inner.settings,
+            st,
+            |st, trace| match &inner.pool {
                 #[cfg(feature = "sqlite")]
-                Pool::Sqlite(p) => run::fetch_stream(p, st),
+                Pool::Sqlite(p) => trace.wrap(run::fetch_stream(p, st)),
                 #[cfg(feature = "postgres")]
-                Pool::Postgres(p) => run::fetch_stream(p, st),
+                Pool::Postgres(p) => trace.wrap(run::fetch_stream(p, st)),
                 #[cfg(feature = "mysql")]
-                Pool::MySql(p) => {
-                    Box::pin(interrupt::FinishRowOnDrop::new(run::fetch_stream(p, st)))
-                }
-            }
-        })
+                Pool::MySql(p) => trace.wrap(interrupt::FinishRowOnDrop::new(Box::pin(
+                    run::fetch_stream(p, st),
+                ))),
+            },
+        )
     }
 }

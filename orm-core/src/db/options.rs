@@ -33,6 +33,7 @@ pub struct DatabaseOptions {
     pub(crate) test_before_acquire: bool,
     pub(crate) slow_statement_threshold: Duration,
     pub(crate) sqlite_busy_timeout: Duration,
+    pub(crate) trace_statements: bool,
     pub(crate) log_values: bool,
 }
 
@@ -62,6 +63,7 @@ impl DatabaseOptions {
             test_before_acquire: false,
             slow_statement_threshold: Duration::from_secs(1),
             sqlite_busy_timeout: Duration::from_secs(5),
+            trace_statements: true,
             log_values: false,
         }
     }
@@ -114,6 +116,28 @@ impl DatabaseOptions {
     /// Statements slower than this are logged at WARN (default: 1 s).
     pub fn slow_statement_threshold(mut self, threshold: Duration) -> Self {
         self.slow_statement_threshold = threshold;
+        self
+    }
+
+    /// Whether each statement gets its `tracing` span (`orm.statement`, with its SQL,
+    /// duration and outcome) and the slow-statement warning (default: on). Off, a
+    /// statement pays nothing for them, not even the clock: for hot paths whose
+    /// statements are traced elsewhere (or not at all). A subscriber that filters the
+    /// spans out (no DEBUG for `orm_core`) already makes them cheap, not free.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// let db = orm_core::Database::options("sqlite::memory:")
+    ///     .trace_statements(false)
+    ///     .connect()
+    ///     .await?;
+    /// # let _ = db;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn trace_statements(mut self, on: bool) -> Self {
+        self.trace_statements = on;
         self
     }
 

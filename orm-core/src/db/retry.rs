@@ -85,6 +85,7 @@ mod tests {
     fn settings(uuids_as_text: bool) -> StatementSettings {
         StatementSettings {
             slow_threshold: std::time::Duration::from_secs(1),
+            trace: true,
             log_values: false,
             url: "mysql://db".into(),
             health: std::sync::Arc::default(),

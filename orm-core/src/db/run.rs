@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::AssertSqlSafe;
 
@@ -35,16 +34,33 @@ where
     Ok(sqlx::query_with(AssertSqlSafe(sql), args).persistent(persistent))
 }
 
-pub(crate) async fn fetch_all<'c, DB: Backend>(
+/// Every row, each decoded by `decode` as it arrives: one pass, no vector of driver rows.
+/// A row that fails to decode fails the statement, after the remaining rows are read (a
+/// read cut half-way would leave a MySQL connection out of step with the server).
+pub(crate) async fn fetch_all<'c, DB: Backend, T>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
     values: Vec<Value>,
-) -> Result<Vec<Row>>
+    decode: &mut impl FnMut(Row) -> Result<T>,
+) -> Result<Vec<T>>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let rows = query::<DB>(sql, values)?.fetch_all(x).await?;
-    Ok(rows.into_iter().map(DB::wrap_row).collect())
+    let mut rows = query::<DB>(sql, values)?.fetch(x);
+    let mut decoded = Vec::new();
+    let mut failed = None;
+    while let Some(row) = rows.try_next().await? {
+        if failed.is_none() {
+            match decode(DB::wrap_row(row)) {
+                Ok(value) => decoded.push(value),
+                Err(e) => failed = Some(e),
+            }
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(decoded),
+    }
 }
 
 pub(crate) async fn fetch_optional<'c, DB: Backend>(
@@ -89,19 +105,22 @@ where
     })
 }
 
+/// The rows of `st` as the driver reads them (unboxed: the caller boxes the stream once).
 pub(crate) fn fetch_stream<'e, DB: Backend>(
     x: impl sqlx::Executor<'e, Database = DB>,
     st: Statement,
-) -> BoxStream<'e, Result<Row>>
+) -> impl futures_core::Stream<Item = Result<Row>> + Send + 'e
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
     match query::<DB>(Arc::from(st.sql), st.values) {
         Ok(query) => query
             .fetch(x)
-            .map_ok(DB::wrap_row)
-            .map_err(Error::from)
-            .boxed(),
-        Err(e) => futures_util::stream::once(async { Err(e) }).boxed(),
+            .map(|row| match row {
+                Ok(row) => Ok(DB::wrap_row(row)),
+                Err(e) => Err(Error::from(e)),
+            })
+            .left_stream(),
+        Err(e) => futures_util::stream::once(std::future::ready(Err(e))).right_stream(),
     }
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_core::stream::BoxStream;
-use futures_util::StreamExt;
 use tracing::Instrument;
 
 use crate::{Dialect, Error, Result, Row, Statement, Value};
@@ -16,6 +15,9 @@ use crate::{Dialect, Error, Result, Row, Statement, Value};
 pub(crate) struct StatementSettings {
     /// Statements slower than this are logged at WARN.
     pub(crate) slow_threshold: std::time::Duration,
+    /// Whether statements are traced at all: spans, durations, slow-statement warnings
+    /// (on by default; off, a statement costs nothing of this).
+    pub(crate) trace: bool,
     /// Whether spans record the bound values (off by default: they may be secrets).
     pub(crate) log_values: bool,
     /// The database's URL, password redacted, for connection errors.
@@ -62,15 +64,18 @@ pub(crate) async fn traced<T>(
     let mut st = st;
     for_server(settings, &mut st);
     let sql: Arc<str> = Arc::from(st.sql);
-    let mut trace = Trace::start(dialect, settings, Arc::clone(&sql), &st.values, false);
-    let result = run(sql, st.values)
-        .instrument(trace.span.clone())
-        .await
-        .map_err(|e| e.with_url(&settings.url));
+    let result = if settings.trace {
+        let mut trace = Trace::start(dialect, settings, Arc::clone(&sql), &st.values, false);
+        let result = run(sql, st.values).instrument(trace.span.clone()).await;
+        trace.finish(if result.is_ok() { "ok" } else { "error" });
+        result
+    } else {
+        run(sql, st.values).await
+    };
+    let result = result.map_err(|e| e.with_url(&settings.url));
     if let Err(Error::Connection { .. }) = &result {
         settings.health.broke();
     }
-    trace.finish(if result.is_ok() { "ok" } else { "error" });
     result
 }
 
@@ -180,62 +185,113 @@ fn saturating_u64(n: u128) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-/// `rows` in a `tracing` span carrying the statement's SQL, entered while each row is
-/// read; `rows` gets the span too, for work it starts elsewhere. The duration runs from
-/// here to the end of the rows, or to the stream being dropped (`"cancelled"` if rows
-/// were left), and is checked against the slow threshold as for any statement.
+/// A stream's statement, checked and traced: `rows` starts reading it and hands its rows
+/// to [`StreamTrace::wrap`]. The span carries the statement's SQL and is entered while
+/// the rows are polled until the first one arrives (the statement's run on the server);
+/// the duration runs from here to the end of the rows, or to the stream being dropped
+/// (`"cancelled"` if rows were left), and is checked against the slow threshold as for
+/// any statement. Per row, nothing but a check of the outcome.
 pub(crate) fn traced_stream<'a>(
     dialect: Dialect,
     settings: &StatementSettings,
     st: Statement,
-    rows: impl FnOnce(Statement, &tracing::Span) -> BoxStream<'a, Result<Row>>,
+    rows: impl FnOnce(Statement, StreamTrace) -> BoxStream<'a, Result<Row>>,
 ) -> BoxStream<'a, Result<Row>> {
     if let Err(e) = within_parameter_limit(dialect, &st) {
         return Box::pin(futures_util::stream::once(std::future::ready(Err(e))));
     }
     let mut st = st;
     for_server(settings, &mut st);
-    let sql: Arc<str> = Arc::from(st.sql.as_str());
-    let trace = Trace::start(dialect, settings, sql, &st.values, true);
-    let rows = rows(st, &trace.span);
-    Box::pin(TracedStream {
-        rows,
-        trace,
-        url: Arc::clone(&settings.url),
-        ok: true,
-    })
+    let trace = settings.trace.then(|| {
+        Trace::start(
+            dialect,
+            settings,
+            Arc::from(st.sql.as_str()),
+            &st.values,
+            true,
+        )
+    });
+    rows(
+        st,
+        StreamTrace {
+            trace,
+            url: Arc::clone(&settings.url),
+        },
+    )
 }
 
-struct TracedStream<'a> {
-    rows: BoxStream<'a, Result<Row>>,
-    trace: Trace,
+/// The trace of one stream's statement (none when tracing is off), until its rows are
+/// wrapped in it.
+pub(crate) struct StreamTrace {
+    trace: Option<Trace>,
+    url: Arc<str>,
+}
+
+impl StreamTrace {
+    /// The statement's span, for work done elsewhere on its behalf.
+    pub(crate) fn span(&self) -> tracing::Span {
+        self.trace
+            .as_ref()
+            .map_or_else(tracing::Span::none, |t| t.span.clone())
+    }
+
+    /// `rows`, traced: the one box between the driver's stream and the caller.
+    pub(crate) fn wrap<'a>(
+        self,
+        rows: impl futures_core::Stream<Item = Result<Row>> + Send + Unpin + 'a,
+    ) -> BoxStream<'a, Result<Row>> {
+        Box::pin(TracedStream {
+            rows,
+            trace: self.trace,
+            url: self.url,
+            ok: true,
+            started: false,
+        })
+    }
+}
+
+struct TracedStream<S> {
+    rows: S,
+    trace: Option<Trace>,
     url: Arc<str>,
     ok: bool,
+    /// A row has arrived: the statement ran, the span is no longer entered.
+    started: bool,
 }
 
-impl futures_core::Stream for TracedStream<'_> {
+impl<S: futures_core::Stream<Item = Result<Row>> + Unpin> futures_core::Stream for TracedStream<S> {
     type Item = Result<Row>;
 
     fn poll_next(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
+        use futures_util::StreamExt;
         use std::task::Poll;
         let this = &mut *self;
-        let polled = {
-            let _entered = this.trace.span.enter();
-            this.rows.poll_next_unpin(cx)
+        let polled = match &this.trace {
+            Some(trace) if !this.started => {
+                let _entered = trace.span.enter();
+                this.rows.poll_next_unpin(cx)
+            }
+            _ => this.rows.poll_next_unpin(cx),
         };
         match polled {
+            Poll::Ready(Some(Ok(row))) => {
+                this.started = true;
+                Poll::Ready(Some(Ok(row)))
+            }
             Poll::Ready(Some(Err(e))) => {
                 this.ok = false;
                 Poll::Ready(Some(Err(e.with_url(&this.url))))
             }
             Poll::Ready(None) => {
-                this.trace.finish(if this.ok { "ok" } else { "error" });
+                if let Some(trace) = &mut this.trace {
+                    trace.finish(if this.ok { "ok" } else { "error" });
+                }
                 Poll::Ready(None)
             }
-            other => other,
+            Poll::Pending => Poll::Pending,
         }
     }
 }

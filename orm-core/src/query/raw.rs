@@ -157,7 +157,6 @@ impl Raw {
     /// # }
     /// ```
     pub async fn fetch_as<T: FromRow, E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<T>> {
-        let rows = crate::db::never_retried(exec.fetch_all(self.statement)).await?;
-        rows.iter().map(T::from_row).collect()
+        crate::db::never_retried(exec.fetch_all_with(self.statement, |row| T::from_row(&row))).await
     }
 }

@@ -27,8 +27,8 @@ impl<M, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn all<E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<S::Output>> {
-        let rows = exec.fetch_all(self.checked_sql(exec.dialect())?).await?;
-        rows.iter().map(S::decode).collect()
+        exec.fetch_all_with(self.checked_sql(exec.dialect())?, |row| S::decode(&row))
+            .await
     }
 
     /// The first matching row, if any (adds `LIMIT 1`, or keeps a `limit(0)`).

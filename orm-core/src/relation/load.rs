@@ -121,14 +121,19 @@ impl<F: Model, T: Model> Relation<F, T> {
         let dialect = exec.dialect();
         for chunk in distinct.chunks(KEYS_PER_QUERY) {
             let (statement, key_at) = self.loading_statement(related_column, chunk)?;
-            for row in exec.fetch_all(render::select(&statement, dialect)).await? {
-                let related = <T as Selection<T>>::decode(&row)?;
-                // The parent's key: a column of the row just decoded, or the association
-                // table's, selected after them.
-                let key = match self.through {
-                    None => KeyId::of(&related.column_value(key_at)),
-                    Some(_) => key_of(&row, key_at, &example)?,
-                };
+            let decoded = exec
+                .fetch_all_with(render::select(&statement, dialect), |row| {
+                    let related = <T as Selection<T>>::decode(&row)?;
+                    // The parent's key: a column of the row just decoded, or the
+                    // association table's, selected after them.
+                    let key = match self.through {
+                        None => KeyId::of(&related.column_value(key_at)),
+                        Some(_) => key_of(&row, key_at, &example)?,
+                    };
+                    Ok((key, related))
+                })
+                .await?;
+            for (key, related) in decoded {
                 if let Some(slots) = slots_of.get(&key) {
                     found.push((slots.clone(), related));
                 }

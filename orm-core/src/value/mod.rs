@@ -160,6 +160,17 @@ pub trait SqlValue: Sized + Send + Sync + 'static {
     /// Decodes the column at `index` of `row`.
     fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error>;
 
+    /// Decodes the column at `index` of `row`, `None` for NULL (what `Option<Self>`
+    /// reads; the types sqlx decodes natively look the column up once, not twice).
+    #[doc(hidden)]
+    fn decode_option(row: &Row, index: usize) -> Result<Option<Self>, sqlx::Error> {
+        if row.is_null_raw(index)? {
+            Ok(None)
+        } else {
+            Self::decode(row, index).map(Some)
+        }
+    }
+
     /// How SQLite stores this type when it stores it as text, so that conditions and
     /// `ORDER BY` compare what the text means rather than the text.
     #[doc(hidden)]
@@ -182,11 +193,12 @@ pub enum StoredAs {
     TimeText,
 }
 
-/// Implements [`SqlValue`] for each `type => Variant [as StoredAs], decode`: the value is
-/// the variant, and `decode(row, index)` reads it (natively, or from what other clients
-/// store, see `foreign`).
+/// Implements [`SqlValue`] for each `type => Variant [as StoredAs], decode [| option]`:
+/// the value is the variant, `decode(row, index)` reads it (natively, or from what other
+/// clients store, see `foreign`), and `option(row, index)`, where given, reads it or NULL
+/// in one lookup.
 macro_rules! sql_value {
-    ($($t:ty => $variant:ident $(as $stored:ident)?, $decode:expr;)*) => {$(
+    ($($t:ty => $variant:ident $(as $stored:ident)?, $decode:expr $(=> $option:expr)?;)*) => {$(
         impl SqlValue for $t {
             $(const STORED_AS: StoredAs = StoredAs::$stored;)?
             fn to_value(&self) -> Value {
@@ -198,6 +210,11 @@ macro_rules! sql_value {
             fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
                 ($decode)(row, index)
             }
+            $(
+                fn decode_option(row: &Row, index: usize) -> Result<Option<Self>, sqlx::Error> {
+                    ($option)(row, index)
+                }
+            )?
         }
     )*};
 }
@@ -207,16 +224,24 @@ fn native<T: crate::row::Native>(row: &Row, index: usize) -> Result<T, sqlx::Err
     row.try_get_native(index)
 }
 
+/// Decoded by sqlx on every backend, NULL as `None`.
+fn native_option<T>(row: &Row, index: usize) -> Result<Option<T>, sqlx::Error>
+where
+    Option<T>: crate::row::Native,
+{
+    row.try_get_native(index)
+}
+
 sql_value! {
-    bool => Bool, native;
-    f32 => F32, native;
-    f64 => F64, native;
-    String => String, native;
-    Vec<u8> => Bytes, native;
+    bool => Bool, native => native_option;
+    f32 => F32, native => native_option;
+    f64 => F64, native => native_option;
+    String => String, native => native_option;
+    Vec<u8> => Bytes, native => native_option;
     // Signed integers: from an integer column of any width whose values fit.
-    i16 => I16, Row::try_get_integer;
-    i32 => I32, Row::try_get_integer;
-    i64 => I64, Row::try_get_integer;
+    i16 => I16, Row::try_get_integer => Row::try_get_integer_option;
+    i32 => I32, Row::try_get_integer => Row::try_get_integer_option;
+    i64 => I64, Row::try_get_integer => Row::try_get_integer_option;
     // `i8` and unsigned integers: native on MySQL and SQLite, from any integer column on
     // PostgreSQL (which has neither), with a range check instead of a cast.
     i8 => I8, Row::try_get_widened;
@@ -264,11 +289,7 @@ impl<T: SqlValue> SqlValue for Option<T> {
         T::null()
     }
     fn decode(row: &Row, index: usize) -> Result<Self, sqlx::Error> {
-        if row.is_null_raw(index)? {
-            Ok(None)
-        } else {
-            T::decode(row, index).map(Some)
-        }
+        T::decode_option(row, index)
     }
 }
 

@@ -366,9 +366,13 @@ impl Executor for Transaction {
         self.shared.settings.inserts_return
     }
 
-    async fn fetch_all(&self, st: Statement) -> Result<Vec<Row>> {
+    async fn fetch_all_with<T: Send, F: FnMut(Row) -> Result<T> + Send>(
+        &self,
+        st: Statement,
+        mut decode: F,
+    ) -> Result<Vec<T>> {
         self.on_connection(st, async |conn, sql, values| {
-            with_conn!(conn, c, DB => run::fetch_all::<DB>(c, sql, values).await)
+            with_conn!(conn, c, DB => run::fetch_all::<DB, T>(c, sql, values, &mut decode).await)
         })
         .await
     }

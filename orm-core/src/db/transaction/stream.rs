@@ -23,14 +23,15 @@ pub(super) fn fetch_stream(tx: &Transaction, st: Statement) -> BoxStream<'_, Res
         return futures_util::stream::once(async { Err(stream_open()) }).boxed();
     }
     let shared = &tx.shared;
-    traced_stream(shared.dialect, &shared.settings, st, |st, span| {
-        read_in_task(tx, st, span).boxed()
+    traced_stream(shared.dialect, &shared.settings, st, |st, trace| {
+        let rows = read_in_task(tx, st, trace.span());
+        trace.wrap(rows)
     })
 }
 
 /// Starts the task that reads the rows of `st` on the transaction's connection, in the
 /// statement's span.
-fn read_in_task(tx: &Transaction, st: Statement, span: &tracing::Span) -> RowReceiver {
+fn read_in_task(tx: &Transaction, st: Statement, span: tracing::Span) -> RowReceiver {
     let shared = Arc::clone(&tx.shared);
     let (id, depth) = (tx.id, tx.depth);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Row>>(ROWS_AHEAD);
@@ -44,7 +45,8 @@ fn read_in_task(tx: &Transaction, st: Statement, span: &tracing::Span) -> RowRec
             }
             let _ = state
                 .statement(async |conn| {
-                    let mut rows = with_conn!(conn, c, DB => run::fetch_stream::<DB>(c, st));
+                    let mut rows =
+                        with_conn!(conn, c, DB => run::fetch_stream::<DB>(c, st).boxed());
                     // Every row is read whole, even after the reader has gone: a read cut
                     // half-way would leave a MySQL connection out of step with the server.
                     // Rows left unread are skipped by the driver before the next statement.
@@ -57,7 +59,7 @@ fn read_in_task(tx: &Transaction, st: Statement, span: &tracing::Span) -> RowRec
                 })
                 .await;
         }
-        .instrument(span.clone()),
+        .instrument(span),
     );
     RowReceiver {
         receiver,
