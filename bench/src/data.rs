@@ -53,9 +53,9 @@ impl Server {
     pub async fn run(&self, sql: String) -> Result<()> {
         let sql = AssertSqlSafe(sql);
         match self {
-            Server::Sqlite(p) => drop(sqlx::raw_sql(sql).execute(p).await?),
-            Server::Postgres(p) => drop(sqlx::raw_sql(sql).execute(p).await?),
-            Server::MySql(p) => drop(sqlx::raw_sql(sql).execute(p).await?),
+            Server::Sqlite(p) => _ = sqlx::raw_sql(sql).execute(p).await?,
+            Server::Postgres(p) => _ = sqlx::raw_sql(sql).execute(p).await?,
+            Server::MySql(p) => _ = sqlx::raw_sql(sql).execute(p).await?,
         }
         Ok(())
     }

@@ -22,10 +22,10 @@ pub struct Cell {
 
 /// How many rounds: enough for about `budget` per contender, within bounds.
 fn rounds_for(slowest: Duration, budget: Duration, max: usize) -> usize {
-    let fit = budget.as_secs_f64() / slowest.as_secs_f64().max(1e-9);
+    let per_round = slowest.max(Duration::from_micros(1));
+    let fit = usize::try_from(budget.as_nanos() / per_round.as_nanos()).unwrap_or(usize::MAX);
     // Odd, so that the median is one measured value.
-    let rounds = (fit as usize).clamp(5, max.max(5));
-    rounds | 1
+    fit.clamp(5, max.max(5)) | 1
 }
 
 /// Measures `workload` for every contender (`None` where one does not run it).

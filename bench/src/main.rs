@@ -3,13 +3,15 @@
 //! process with alternating rounds, per backend.
 //!
 //! ```console
-//! $ cargo run --release -p orm-bench                     # SQLite, plus every server URL set
+//! $ cargo run --release -p orm-bench --features rivals    # SQLite, plus every server URL set
 //! $ ORM_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test \
 //!   ORM_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test cargo run --release -p orm-bench
 //! $ cargo run -p orm-bench -- --smoke                    # tiny sizes, one round: CI
 //! $ cargo run --release -p orm-bench -- --only "get by key" --rounds 41
+//! $ cargo run --release -p orm-bench -- --compile-time   # derive(Model) against FromRow
 //! ```
 
+mod compile_time;
 mod contenders;
 mod data;
 mod harness;
@@ -27,6 +29,7 @@ pub(crate) static PEAK: PeakAlloc = PeakAlloc;
 /// The command line.
 struct Args {
     smoke: bool,
+    compile_time: bool,
     only: Option<String>,
     max_rounds: usize,
 }
@@ -34,6 +37,7 @@ struct Args {
 fn args() -> Result<Args> {
     let mut args = Args {
         smoke: false,
+        compile_time: false,
         only: None,
         max_rounds: 41,
     };
@@ -41,11 +45,14 @@ fn args() -> Result<Args> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--smoke" => args.smoke = true,
+            "--compile-time" => args.compile_time = true,
             "--only" => args.only = it.next(),
             "--rounds" => {
                 args.max_rounds = it.next().unwrap_or_default().parse()?;
             }
-            other => anyhow::bail!("unknown argument `{other}` (--smoke, --only TEXT, --rounds N)"),
+            other => anyhow::bail!(
+                "unknown argument `{other}` (--smoke, --compile-time, --only TEXT, --rounds N)"
+            ),
         }
     }
     Ok(args)
@@ -100,6 +107,13 @@ fn urls() -> Vec<(&'static str, String)> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = args()?;
+    if args.compile_time {
+        return compile_time::run(if args.smoke {
+            1
+        } else {
+            args.max_rounds.min(9)
+        });
+    }
     for (backend, url) in urls() {
         let server = data::Server::connect(&url).await?;
         let contenders = contenders::all(&url).await?;

@@ -4,8 +4,14 @@
 use std::future::Future;
 use std::pin::Pin;
 
+#[cfg(feature = "rivals")]
+pub mod diesel;
+#[cfg(feature = "rivals")]
+pub mod floor;
 pub mod orm;
 pub mod raw;
+#[cfg(feature = "rivals")]
+pub mod seaorm;
 
 use crate::workload::Workload;
 
@@ -48,6 +54,15 @@ impl Backend {
 /// How many connections each contender's pool may open: the same for all.
 pub const POOL_SIZE: u32 = 4;
 
+/// The file an `sqlite:` URL names, for the libraries that open a path rather than a URL
+/// (`sqlite:///tmp/x.db?mode=rwc` -> `/tmp/x.db`).
+#[cfg(feature = "rivals")]
+pub fn sqlite_path(url: &str) -> String {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    rest.split('?').next().unwrap_or(rest).to_owned()
+}
+
 /// Every contender for the backend of `url`, the reference (raw sqlx) first and its
 /// calibration twin last.
 pub async fn all(url: &str) -> anyhow::Result<Vec<Box<dyn Contender>>> {
@@ -56,6 +71,12 @@ pub async fn all(url: &str) -> anyhow::Result<Vec<Box<dyn Contender>>> {
         Box::new(orm::Orm::connect(url).await?),
         Box::new(raw::RawSqlx::connect(url, raw::Form::ByPosition, "raw sqlx by position").await?),
     ];
+    #[cfg(feature = "rivals")]
+    {
+        contenders.push(Box::new(seaorm::SeaOrm::connect(url).await?));
+        contenders.push(Box::new(self::diesel::Diesel::connect(url).await?));
+        contenders.push(Box::new(floor::Floor::connect(url).await?));
+    }
     contenders.push(Box::new(
         raw::RawSqlx::connect(url, raw::Form::QueryAs, "raw sqlx again").await?,
     ));

@@ -1,0 +1,149 @@
+//! Compile time of `#[derive(Model)]` against `#[derive(sqlx::FromRow)]`: two generated
+//! crates of the same 50 structs (plus one with no derive at all), their dependencies built
+//! once, then each rebuilt after a touch in alternating rounds. The time of a no-op
+//! `cargo build` (cargo's own bookkeeping) is measured the same way and taken off.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// Models per crate, and fields per model.
+const MODELS: usize = 50;
+
+/// The three crates: their name, dependency line, and what goes before each struct.
+const CRATES: [(&str, &str, &str); 3] = [
+    ("plain", "", ""),
+    (
+        "fromrow",
+        r#"sqlx = { version = "0.9", default-features = false, features = ["sqlite", "derive"] }"#,
+        "#[derive(sqlx::FromRow)]",
+    ),
+    (
+        "model",
+        "orm-core = { path = \"ORM_CORE\" }",
+        "#[derive(orm_core::Model)]",
+    ),
+];
+
+fn lib_rs(attribute: &str, round: usize) -> String {
+    let mut out = format!("//! Generated for the compile-time benchmark (round {round}).\n");
+    for i in 0..MODELS {
+        out.push_str(&format!(
+            "\n/// Model {i}.\n{attribute}\npub struct Model{i} {{\n{key}    pub id: i64,\n    \
+             pub name: String,\n    pub count: i32,\n    pub note: Option<String>,\n    \
+             pub done: bool,\n}}\n",
+            key = if attribute.contains("orm_core") {
+                "    #[orm(primary_key)]\n"
+            } else {
+                ""
+            },
+        ));
+    }
+    out
+}
+
+/// The rustc of this toolchain, by path: a dependency's own `rust-toolchain` file must
+/// not pick another one.
+fn rustc() -> Result<PathBuf> {
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()?;
+    let sysroot = String::from_utf8(out.stdout)?;
+    Ok(PathBuf::from(sysroot.trim()).join("bin/rustc"))
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> Result<Duration> {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("RUSTC", rustc()?)
+        .env_remove("RUSTFLAGS");
+    let start = Instant::now();
+    let out = command.output().context("running cargo")?;
+    if !out.status.success() {
+        bail!(
+            "cargo {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(start.elapsed())
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Builds the crates under `target/compile-time` and prints the table.
+pub fn run(rounds: usize) -> Result<()> {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("the workspace")?
+        .to_path_buf();
+    let dir = workspace.join("target/compile-time");
+    std::fs::create_dir_all(&dir)?;
+    let members: Vec<String> = CRATES
+        .iter()
+        .map(|(name, ..)| format!("\"{name}\""))
+        .collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = \"line-tables-only\"\n",
+            members.join(", ")
+        ),
+    )?;
+    // The project's lock file, so that the dependencies are the versions it tests.
+    std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let orm_core = workspace.join("orm-core");
+    for (name, dependency, attribute) in CRATES {
+        std::fs::create_dir_all(dir.join(name).join("src"))?;
+        std::fs::write(
+            dir.join(name).join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n{}\n",
+                dependency.replace("ORM_CORE", &orm_core.display().to_string())
+            ),
+        )?;
+        std::fs::write(dir.join(name).join("src/lib.rs"), lib_rs(attribute, 0))?;
+    }
+    eprintln!("building the dependencies once…");
+    cargo(&dir, &["build", "--workspace"])?;
+
+    // Per crate: a build after the change, then a no-op build (cargo's bookkeeping alone).
+    let mut builds: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
+    let mut noops: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
+    for round in 1..=rounds {
+        for k in 0..CRATES.len() {
+            let i = (round + k) % CRATES.len();
+            let (name, _, attribute) = CRATES[i];
+            std::fs::write(dir.join(name).join("src/lib.rs"), lib_rs(attribute, round))?;
+            builds[i].push(cargo(&dir, &["build", "-p", name])?);
+            noops[i].push(cargo(&dir, &["build", "-p", name])?);
+        }
+    }
+    let noop = median(noops.concat());
+    let cost: Vec<Duration> = builds
+        .into_iter()
+        .map(|s| median(s).saturating_sub(noop))
+        .collect();
+    let reference = cost[1].as_secs_f64();
+    println!("\n### Compile time, {MODELS} structs of 5 fields (debug build of the crate alone)\n");
+    println!("| crate | rustc time | against `derive(FromRow)` |");
+    println!("|---|---|---|");
+    for ((name, ..), time) in CRATES.iter().zip(&cost) {
+        println!(
+            "| {name} | {} | {:.2}x |",
+            crate::harness::human(*time),
+            time.as_secs_f64() / reference
+        );
+    }
+    println!(
+        "\n(cargo's own no-op build, {}, taken off each)",
+        crate::harness::human(noop)
+    );
+    Ok(())
+}
