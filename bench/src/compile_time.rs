@@ -128,7 +128,8 @@ pub fn run(rounds: usize) -> Result<()> {
     let noop = median(noops.concat());
     let cost: Vec<Duration> = builds
         .into_iter()
-        .map(|s| median(s).saturating_sub(noop))
+        .zip(noops)
+        .map(|(b, n)| median(b).saturating_sub(median(n)))
         .collect();
     let reference = cost[1].as_secs_f64();
     println!("\n### Compile time, {MODELS} structs of 5 fields (debug build of the crate alone)\n");

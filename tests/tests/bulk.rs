@@ -166,7 +166,34 @@ async fn insert_many_without_generated_keys_and_errors(db: Database) -> TestResu
     Ok(())
 }
 
+/// On a `Database`, an `insert_many` of several statements is one transaction: a row
+/// refused in the last statement leaves none of the earlier statements' rows behind, and
+/// the keys of the models are as they were.
+async fn insert_many_is_all_or_nothing(db: Database) -> TestResult {
+    db.create_tables(&[Item::table_def()]).await?;
+    let mut rows = items(2_500);
+    rows[2_400].label = rows[3].label.clone();
+    let e = Item::insert_many(&mut rows, &db).await.unwrap_err();
+    assert!(matches!(e, Error::UniqueViolation { .. }), "{e:?}");
+    assert_eq!(
+        Item::query().count(&db).await?,
+        0,
+        "no row of a failed insert_many"
+    );
+    // The same rows, fixed, go in whole.
+    rows[2_400].label = "item 2400".into();
+    let mut rows: Vec<Item> = rows.into_iter().map(|r| Item { id: 0, ..r }).collect();
+    Item::insert_many(&mut rows, &db).await?;
+    assert_eq!(Item::query().count(&db).await?, 2_500);
+    assert_eq!(
+        Item::get(&db, rows[2_499].id).await?.as_ref(),
+        Some(&rows[2_499])
+    );
+    Ok(())
+}
+
 backend_tests!(
+    insert_many_is_all_or_nothing,
     insert_many_writes_every_key_back,
     insert_many_stays_within_the_bind_limit,
     insert_many_without_generated_keys_and_errors,

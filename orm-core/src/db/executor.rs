@@ -70,6 +70,14 @@ pub trait Executor: Send + Sync + sealed::Sealed {
         self.fetch_all(statement)
     }
 
+    /// A transaction for a write of several statements that must be all or nothing
+    /// (`insert_many`): a new one on a `Database`, none on a `Transaction` (the write is
+    /// already inside one).
+    #[doc(hidden)]
+    fn batch(&self) -> impl Future<Output = Result<Option<crate::Transaction>>> + Send {
+        std::future::ready(Ok(None))
+    }
+
     /// Runs `statement`, streaming its rows.
     #[doc(hidden)]
     fn fetch_stream(&self, statement: Statement) -> BoxStream<'_, Result<Row>>;

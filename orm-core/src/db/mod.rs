@@ -431,6 +431,10 @@ impl Executor for Database {
         self.inner.settings.inserts_return
     }
 
+    async fn batch(&self) -> Result<Option<Transaction>> {
+        self.begin().await.map(Some)
+    }
+
     async fn fetch_all_with<T: Send, F: FnMut(Row) -> Result<T> + Send>(
         &self,
         st: Statement,

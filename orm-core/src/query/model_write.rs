@@ -124,6 +124,33 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
             per_statement = 1;
         }
     }
+    if models.len() > per_statement
+        && let Some(tx) = exec.batch().await?
+    {
+        // Several statements on a `Database`: one transaction, so that the rows are all
+        // written or none (and committed once, not once per statement).
+        write_chunks(models, &tx, upsert, with_key, per_statement, step).await?;
+        return tx.commit().await;
+    }
+    write_chunks(models, exec, upsert, with_key, per_statement, step).await
+}
+
+/// The statements of [`write_models`], `per_statement` rows each, on `exec`.
+async fn write_chunks<M: Model, T: BorrowMut<M> + Send + Sync, E: Executor + ?Sized>(
+    models: &mut [T],
+    exec: &E,
+    upsert: Option<&Upsert<M>>,
+    with_key: bool,
+    per_statement: usize,
+    step: i64,
+) -> Result<()> {
+    let dialect = exec.dialect();
+    let returns = exec.inserts_return();
+    let plan = |rows: usize| match upsert {
+        Some(u) => Plan::upsert(u, returns, rows),
+        None => Ok(Plan::insert::<M>(dialect, returns, with_key, rows)),
+    };
+    let first = plan(models.len())?;
     let written = |e: Error| e.written_to(M::table_def());
     let explicit_key = M::AUTO_INCREMENT.filter(|_| first.with_key);
     for chunk in models.chunks_mut(per_statement) {
@@ -199,7 +226,7 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
             }
         }
         // Right after the statement: outside a transaction, the rows are there for good
-        // even if a later chunk fails.
+        // even if a later statement fails.
         if let Some(i) = explicit_key {
             advance_key_sequence::<M, T, E>(chunk, i, exec).await?;
         }
