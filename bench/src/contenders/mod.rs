@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+pub mod dedicated;
 #[cfg(feature = "rivals")]
 pub mod diesel;
 #[cfg(feature = "rivals")]
@@ -71,6 +72,7 @@ pub async fn all(url: &str) -> anyhow::Result<Vec<Box<dyn Contender>>> {
         Box::new(orm::Orm::connect(url).await?),
         Box::new(raw::RawSqlx::connect(url, raw::Form::ByPosition, "raw sqlx by position").await?),
     ];
+    contenders.push(Box::new(dedicated::Dedicated::connect(url).await?));
     #[cfg(feature = "rivals")]
     {
         contenders.push(Box::new(seaorm::SeaOrm::connect(url).await?));

@@ -25,32 +25,31 @@ use crate::{Result, Row};
 /// A pooled connection that is closed when dropped before [`completed`](Self::completed)
 /// is called.
 pub(crate) struct CloseIfInterrupted<DB: sqlx::Database> {
-    conn: sqlx::pool::PoolConnection<DB>,
-    completed: bool,
+    /// Always `Some` until [`completed`](Self::completed) hands it back.
+    conn: Option<sqlx::pool::PoolConnection<DB>>,
 }
 
 impl<DB: sqlx::Database> CloseIfInterrupted<DB> {
     pub(crate) fn new(conn: sqlx::pool::PoolConnection<DB>) -> Self {
-        CloseIfInterrupted {
-            conn,
-            completed: false,
-        }
+        CloseIfInterrupted { conn: Some(conn) }
     }
 
     pub(crate) fn connection(&mut self) -> &mut DB::Connection {
-        &mut self.conn
+        self.conn
+            .as_mut()
+            .expect("the connection until the statement completed")
     }
 
-    /// The statement ran to its end: the connection may go back to the pool.
-    pub(crate) fn completed(&mut self) {
-        self.completed = true;
+    /// The statement ran to its end: the connection, which may go back to the pool.
+    pub(crate) fn completed(mut self) -> sqlx::pool::PoolConnection<DB> {
+        self.conn.take().expect("completed once")
     }
 }
 
 impl<DB: sqlx::Database> Drop for CloseIfInterrupted<DB> {
     fn drop(&mut self) {
-        if !self.completed {
-            self.conn.close_on_drop();
+        if let Some(conn) = &mut self.conn {
+            conn.close_on_drop();
         }
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod run;
 mod sqlite_read_only;
 mod trace;
 mod transaction;
+mod warm;
 mod writer_queue;
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub(crate) use retry::never_retried;
 pub(crate) use trace::{StatementSettings, traced, traced_control};
 pub use transaction::Transaction;
 
+use crate::per_backend::PerBackend;
 use crate::{Dialect, Result, Row, Statement};
 
 /// A connection pool to one database, chosen at run time by the URL's scheme.
@@ -59,6 +61,8 @@ struct Inner {
     writers: Option<writer_queue::WriterQueue>,
     /// What the dialect's DDL names that this server lacks (see `ServerFeature`).
     lacked: Vec<crate::dialect::ServerFeature>,
+    /// The connection kept between statements (see [`warm`]).
+    warm: warm::Warm,
 }
 
 /// Which of the dialect's [`ServerFeature`]s the server lacks, asked once at connect.
@@ -123,23 +127,39 @@ impl Inner {
 /// The pool of whichever backend the URL named.
 pub(crate) type Pool = crate::per_backend::PerBackend<crate::per_backend::PoolKind>;
 
-/// Runs `$body` with `$x` bound to an sqlx executor for one statement: the SQLite pool
-/// itself, or a connection taken from the pool by [`acquire`] (which tells a server that is
-/// down from an exhausted pool), on MySQL one that is closed if the statement is dropped
-/// half-way (see [`interrupt`]).
+/// Runs `$body` with `$x` bound to a connection for one statement: the warm one (see
+/// [`warm`]), else one from the pool, taken on the servers by [`acquire`] (which tells a
+/// server that is down from an exhausted pool), on MySQL one that is closed if the
+/// statement is dropped half-way (see [`interrupt`]). A statement that ran to its end
+/// parks its connection warm again.
 ///
-/// The server arms are boxed: sqlx's acquire future is kilobytes large, and every
-/// statement future that held it inline (twice, with the retry) was copied at each
-/// `.await` layer, on SQLite too; measured 18 KB for a `get`.
+/// The arms are boxed: sqlx's acquire future is kilobytes large, and every statement
+/// future that held it inline (twice, with the retry) was copied at each `.await` layer;
+/// measured 18 KB for a `get`.
 macro_rules! on_pool {
     ($inner:expr, $x:ident => $body:expr) => {
         match &$inner.pool {
             #[cfg(feature = "sqlite")]
-            Pool::Sqlite($x) => $body,
+            Pool::Sqlite(pool) => {
+                Box::pin(async {
+                    let (mut conn, since) = match $inner.warm.take() {
+                        Some((PerBackend::Sqlite(conn), since)) => (conn, Some(since)),
+                        _ => (pool.acquire().await?, None),
+                    };
+                    let $x = &mut *conn;
+                    let result = $body;
+                    $inner.warm.park(PerBackend::Sqlite(conn), since, &result);
+                    result
+                })
+                .await
+            }
             #[cfg(feature = "postgres")]
             Pool::Postgres(pool) => {
                 Box::pin(async {
-                    let mut conn = acquire::acquire(pool, &$inner.settings.health).await?;
+                    let (mut conn, since) = match $inner.warm.take() {
+                        Some((PerBackend::Postgres(conn), since)) => (conn, Some(since)),
+                        _ => (acquire::acquire(pool, &$inner.settings.health).await?, None),
+                    };
                     let $x = &mut *conn;
                     let result = $body;
                     if matches!(&result, Err(e) if retry::is_stale_plan(e)) {
@@ -147,6 +167,7 @@ macro_rules! on_pool {
                         // (a migration): they go, so that the next statement prepares anew.
                         let _ = sqlx::Connection::clear_cached_statements(&mut *conn).await;
                     }
+                    $inner.warm.park(PerBackend::Postgres(conn), since, &result);
                     result
                 })
                 .await
@@ -154,12 +175,14 @@ macro_rules! on_pool {
             #[cfg(feature = "mysql")]
             Pool::MySql(pool) => {
                 Box::pin(async {
-                    let mut conn = interrupt::CloseIfInterrupted::new(
-                        acquire::acquire(pool, &$inner.settings.health).await?,
-                    );
+                    let (conn, since) = match $inner.warm.take() {
+                        Some((PerBackend::MySql(conn), since)) => (conn, Some(since)),
+                        _ => (acquire::acquire(pool, &$inner.settings.health).await?, None),
+                    };
+                    let mut conn = interrupt::CloseIfInterrupted::new(conn);
                     let $x = conn.connection();
                     let result = $body;
-                    conn.completed();
+                    $inner.warm.park(PerBackend::MySql(conn.completed()), since, &result);
                     result
                 })
                 .await
@@ -229,6 +252,9 @@ impl Database {
                 .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?,
             None => dialect.has_returning(),
         };
+        let max_connections = crate::per_backend::per_backend!(
+            &pool, p, _DB => p.options().get_max_connections()
+        );
         let writers = dialect
             .single_writer()
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
@@ -248,6 +274,7 @@ impl Database {
                 },
                 writers,
                 lacked,
+                warm: warm::Warm::new(max_connections),
             }),
         })
     }
@@ -270,6 +297,7 @@ impl Database {
     /// The underlying SQLite pool, for what the ORM does not cover.
     #[cfg(feature = "sqlite")]
     pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        self.inner.warm.release();
         match &self.inner.pool {
             Pool::Sqlite(p) => Some(p),
             #[allow(unreachable_patterns)] // reachable when other backends are compiled in
@@ -280,6 +308,7 @@ impl Database {
     /// The underlying PostgreSQL pool, for what the ORM does not cover.
     #[cfg(feature = "postgres")]
     pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        self.inner.warm.release();
         match &self.inner.pool {
             Pool::Postgres(p) => Some(p),
             #[allow(unreachable_patterns)] // reachable when other backends are compiled in
@@ -290,6 +319,7 @@ impl Database {
     /// The underlying MySQL pool, for what the ORM does not cover.
     #[cfg(feature = "mysql")]
     pub fn mysql_pool(&self) -> Option<&sqlx::MySqlPool> {
+        self.inner.warm.release();
         match &self.inner.pool {
             Pool::MySql(p) => Some(p),
             #[allow(unreachable_patterns)] // reachable when other backends are compiled in
@@ -299,6 +329,7 @@ impl Database {
 
     /// Closes every connection; later statements fail.
     pub async fn close(&self) {
+        self.inner.warm.release();
         crate::per_backend::per_backend!(&self.inner.pool, p, _DB => p.close().await)
     }
 
@@ -320,6 +351,7 @@ impl Database {
         };
         Transaction::start(
             &inner.pool,
+            inner.warm.take().map(|(conn, _)| conn),
             inner.dialect,
             inner.settings.clone(),
             options,
@@ -493,6 +525,8 @@ impl Executor for Database {
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
         let inner = &*self.inner;
+        // The pool serves the stream: the warm connection goes back to it first.
+        inner.warm.release();
         trace::traced_stream(
             inner.dialect,
             &inner.settings,

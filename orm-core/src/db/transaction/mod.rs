@@ -83,6 +83,7 @@ pub struct Transaction {
 impl Transaction {
     pub(crate) async fn start(
         pool: &Pool,
+        warm: Option<Conn>,
         dialect: Dialect,
         settings: StatementSettings,
         options: TransactionOptions,
@@ -91,6 +92,9 @@ impl Transaction {
         let (before, begin) = state::begin_sql(dialect, &options)?;
         let only_begin = before.is_none();
         let acquired: Result<Conn> = async {
+            if let Some(conn) = warm {
+                return Ok(conn);
+            }
             Ok(match pool {
                 #[cfg(feature = "sqlite")]
                 Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
