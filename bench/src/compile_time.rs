@@ -143,7 +143,7 @@ pub fn run(rounds: usize) -> Result<()> {
         );
     }
     println!(
-        "\n(cargo's own no-op build, {}, taken off each)",
+        "\n(cargo's own no-op build of each crate, about {}, taken off its time)",
         crate::harness::human(noop)
     );
     Ok(())
