@@ -82,21 +82,28 @@ fn model_impl(model: &ModelDef) -> TokenStream {
             fn table_def() -> &'static ::orm_core::schema::TableDef {
                 static DEF: ::std::sync::OnceLock<::orm_core::schema::TableDef> =
                     ::std::sync::OnceLock::new();
-                DEF.get_or_init(|| #table_def)
+                fn build() -> ::orm_core::schema::TableDef {
+                    #table_def
+                }
+                ::orm_core::__private::table_def_once(&DEF, build)
             }
 
+            #[inline]
             fn from_row(row: &::orm_core::Row) -> ::orm_core::Result<Self> {
                 <Self as ::orm_core::Model>::from_row_at(row, 0)
             }
 
+            #[inline]
             fn from_row_at(row: &::orm_core::Row, offset: usize) -> ::orm_core::Result<Self> {
                 ::core::result::Result::Ok(#from_row)
             }
 
+            #[inline]
             fn values(&self) -> ::std::vec::Vec<::orm_core::Value> {
                 ::std::vec![#(#to_values),*]
             }
 
+            #[inline]
             fn column_value(&self, index: usize) -> ::orm_core::Value {
                 match index {
                     #(#column_value_arms)*
@@ -104,14 +111,17 @@ fn model_impl(model: &ModelDef) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn key_values(&self) -> ::std::vec::Vec<::orm_core::Value> {
                 ::std::vec![#(#key_values),*]
             }
 
+            #[inline]
             fn key_into_values(key: Self::Key) -> ::std::vec::Vec<::orm_core::Value> {
                 #key_into_values
             }
 
+            #[inline]
             fn set_generated_key(&mut self, key: i64) -> ::orm_core::Result<()> {
                 #set_generated_key
             }
@@ -122,6 +132,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
 
             #set_reference
 
+            #[inline]
             fn statement_cache() -> ::core::option::Option<&'static ::orm_core::query::StatementCache> {
                 static CACHE: ::orm_core::query::StatementCache =
                     ::orm_core::query::StatementCache::new();
@@ -217,10 +228,12 @@ fn hooks(model: &ModelDef) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
+        #[inline]
         fn run_hook(&mut self, event: ::orm_core::__private::Hook) -> ::orm_core::Result<()> {
             ::orm_core::__private::run_hook(self, event)
         }
 
+        #[inline]
         fn run_before_delete(&self) -> ::orm_core::Result<()> {
             <Self as ::orm_core::Hooks>::before_delete(self)
         }
@@ -259,6 +272,7 @@ fn set_reference(model: &ModelDef, name: &str) -> TokenStream {
         }
     });
     quote! {
+        #[inline]
         fn set_reference(
             &mut self,
             column: &str,
@@ -286,6 +300,7 @@ fn version(model: &ModelDef, name: &str) -> (TokenStream, TokenStream) {
     (
         quote!(const VERSION: ::core::option::Option<usize> = ::core::option::Option::Some(#position);),
         quote! {
+            #[inline]
             fn set_version(&mut self, version: i64) -> ::orm_core::Result<()> {
                 self.#field = ::orm_core::__private::generated_key(version, #name, #column)?;
                 ::core::result::Result::Ok(())
