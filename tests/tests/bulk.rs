@@ -180,9 +180,12 @@ async fn insert_many_is_all_or_nothing(db: Database) -> TestResult {
         0,
         "no row of a failed insert_many"
     );
+    assert!(
+        rows.iter().all(|r| r.id == 0),
+        "a model kept the key of a row that was rolled back"
+    );
     // The same rows, fixed, go in whole.
     rows[2_400].label = "item 2400".into();
-    let mut rows: Vec<Item> = rows.into_iter().map(|r| Item { id: 0, ..r }).collect();
     Item::insert_many(&mut rows, &db).await?;
     assert_eq!(Item::query().count(&db).await?, 2_500);
     assert_eq!(

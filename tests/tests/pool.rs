@@ -1,6 +1,7 @@
 //! The pool under one task: a `Database` keeps its last connection warm, so a task's
 //! statements stay on one connection instead of growing the pool, and nothing that uses
-//! the pool otherwise (a transaction, the pool itself) waits for the parked connection.
+//! the pool otherwise (a transaction, a stream, the pool itself, `close`) waits for the
+//! parked connection.
 
 use std::time::Duration;
 
@@ -100,7 +101,53 @@ async fn transactions_take_the_warm_connection(db: Database) -> TestResult {
     Ok(())
 }
 
+/// With a pool of two, one held by a transaction: a stream made before a statement gets
+/// the other connection when it is read, because the statement does not park it while
+/// the pool has nothing else to give.
+async fn a_waiting_stream_is_not_starved(db: Database) -> TestResult {
+    use futures_util::TryStreamExt;
+    let db = with_pool(&db, 2).await?;
+    db.create_tables(&[Item::table_def()]).await?;
+    let mut item = Item {
+        id: 0,
+        label: "one".into(),
+    };
+    item.insert(&db).await?;
+    let tx = db
+        .begin_with(orm_core::db::TransactionOptions::new().read_only(true))
+        .await?;
+    let stream = Item::query().select(Item::label).stream(&db);
+    assert_eq!(Item::query().count(&db).await?, 1);
+    let labels: Vec<String> = stream.try_collect().await?;
+    assert_eq!(labels, ["one"]);
+    tx.commit().await?;
+    db.close().await;
+    Ok(())
+}
+
+/// `close` ends with the warm connection too, and no statement runs after it.
+async fn close_takes_the_warm_connection(db: Database) -> TestResult {
+    let db = with_pool(&db, 4).await?;
+    db.create_tables(&[Item::table_def()]).await?;
+    let mut item = Item {
+        id: 0,
+        label: "last".into(),
+    };
+    item.insert(&db).await?;
+    assert!(Item::get(&db, item.id).await?.is_some());
+    tokio::time::timeout(Duration::from_secs(10), db.close())
+        .await
+        .map_err(|_| "close waited for the warm connection")?;
+    assert!(
+        Item::get(&db, item.id).await.is_err(),
+        "a statement ran after close"
+    );
+    Ok(())
+}
+
 backend_tests!(
     one_task_stays_on_one_connection,
     transactions_take_the_warm_connection,
+    a_waiting_stream_is_not_starved,
+    close_takes_the_warm_connection,
 );

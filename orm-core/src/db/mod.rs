@@ -148,7 +148,8 @@ macro_rules! on_pool {
                     };
                     let $x = &mut *conn;
                     let result = $body;
-                    $inner.warm.park(PerBackend::Sqlite(conn), since, &result);
+                    let full = warm::pool_full(pool);
+                    $inner.warm.park(PerBackend::Sqlite(conn), since, full, &result);
                     result
                 })
                 .await
@@ -165,9 +166,14 @@ macro_rules! on_pool {
                     if matches!(&result, Err(e) if retry::is_stale_plan(e)) {
                         // The schema changed under the connection's prepared statements
                         // (a migration): they go, so that the next statement prepares anew.
-                        let _ = sqlx::Connection::clear_cached_statements(&mut *conn).await;
+                        // A connection that cannot forget them is closed, not kept.
+                        if sqlx::Connection::clear_cached_statements(&mut *conn).await.is_err() {
+                            conn.close_on_drop();
+                            return result;
+                        }
                     }
-                    $inner.warm.park(PerBackend::Postgres(conn), since, &result);
+                    let full = warm::pool_full(pool);
+                    $inner.warm.park(PerBackend::Postgres(conn), since, full, &result);
                     result
                 })
                 .await
@@ -182,7 +188,8 @@ macro_rules! on_pool {
                     let mut conn = interrupt::CloseIfInterrupted::new(conn);
                     let $x = conn.connection();
                     let result = $body;
-                    $inner.warm.park(PerBackend::MySql(conn.completed()), since, &result);
+                    let full = warm::pool_full(pool);
+                    $inner.warm.park(PerBackend::MySql(conn.completed()), since, full, &result);
                     result
                 })
                 .await
@@ -274,7 +281,7 @@ impl Database {
                 },
                 writers,
                 lacked,
-                warm: warm::Warm::new(max_connections),
+                warm: warm::Warm::new(max_connections, options.test_before_acquire),
             }),
         })
     }
@@ -282,6 +289,12 @@ impl Database {
     /// What the dialect's DDL names that this server lacks, to be spelled otherwise.
     pub(crate) fn lacked_features(&self) -> &[crate::dialect::ServerFeature] {
         &self.inner.lacked
+    }
+
+    /// The connection kept warm between statements, taken out of the slot (see [`warm`]).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn take_warm(&self) -> Option<warm::Conn> {
+        self.inner.warm.take().map(|(conn, _)| conn)
     }
 
     /// The SQL dialect of the backend the URL chose.
@@ -329,7 +342,7 @@ impl Database {
 
     /// Closes every connection; later statements fail.
     pub async fn close(&self) {
-        self.inner.warm.release();
+        self.inner.warm.close();
         crate::per_backend::per_backend!(&self.inner.pool, p, _DB => p.close().await)
     }
 

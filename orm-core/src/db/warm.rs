@@ -9,14 +9,19 @@
 //! key took twice as long through the pool as on one held connection).
 //!
 //! So a statement that ran to its end parks its connection here instead of releasing it,
-//! and the next statement takes it back without the pool. Only completed statements park
-//! (a statement cut off half-way releases its connection through sqlx, which checks it);
-//! a broken connection is never parked. A transaction takes the parked connection before
-//! asking the pool, and a stream, which the pool serves directly, releases it first, so
-//! neither waits for a connection that nobody uses. A connection parked for a minute of
-//! continuous use goes back to the pool once, so that the pool's `max_lifetime` and
-//! health checks still see it. With a pool of one connection nothing is parked: code
-//! using the pool directly (`Database::sqlite_pool`…) must not wait for it.
+//! and the next statement takes it back without the pool. The rules that keep this from
+//! costing anyone a connection:
+//!
+//! - only completed statements park (a statement cut off half-way releases its connection
+//!   through sqlx, which checks it), and a broken connection never does;
+//! - a connection is not parked while the pool is full with none idle (another task may be
+//!   waiting for exactly this one);
+//! - a transaction takes the parked connection before asking the pool; a stream, code
+//!   that asks for the pool (`Database::postgres_pool`…) and `close` release it first;
+//! - a connection parked for over a second, or passed from statement to statement for a
+//!   minute, goes back to the pool, whose idle timeout, lifetime and checks then apply;
+//! - with a pool of one connection, or `test_before_acquire`, nothing is parked;
+//! - once the `Database` is closed, nothing is parked or taken.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -28,52 +33,110 @@ use crate::per_backend::{ConnKind, PerBackend};
 /// to the pool once.
 const KEEP_FOR: Duration = Duration::from_secs(60);
 
+/// How long a parked connection may sit unused and still be taken: past it, the pool's
+/// own checks are due.
+const IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// A connection of any backend, taken from the pool.
 pub(crate) type Conn = PerBackend<ConnKind>;
 
-/// At most one parked connection, and since when it has been kept.
+/// A parked connection: since when it has been kept, and when it was parked last.
+struct Parked {
+    conn: Conn,
+    since: Instant,
+    at: Instant,
+}
+
+/// At most one parked connection.
 pub(crate) struct Warm {
-    slot: Mutex<Option<(Conn, Instant)>>,
-    /// Whether parking is on (the pool holds more than one connection).
+    slot: Mutex<Slot>,
+    /// Whether parking is on at all (see the module's rules).
     enabled: bool,
 }
 
+#[derive(Default)]
+struct Slot {
+    parked: Option<Parked>,
+    closed: bool,
+}
+
 impl Warm {
-    pub(crate) fn new(max_connections: u32) -> Warm {
+    pub(crate) fn new(max_connections: u32, test_before_acquire: bool) -> Warm {
         Warm {
-            slot: Mutex::new(None),
-            enabled: max_connections > 1,
+            slot: Mutex::new(Slot::default()),
+            enabled: max_connections > 1 && !test_before_acquire,
         }
     }
 
-    /// The parked connection, if any, with the time it was first parked.
+    /// The parked connection, if any is fit to use, with the time it was first parked.
     pub(crate) fn take(&self) -> Option<(Conn, Instant)> {
         if !self.enabled {
             return None;
         }
-        self.slot.lock().ok()?.take()
+        let parked = self.slot.lock().ok()?.parked.take()?;
+        // Unused for a while: back to the pool (dropped here, outside the lock).
+        (parked.at.elapsed() <= IDLE_FOR).then_some((parked.conn, parked.since))
     }
 
-    /// Parks `conn` after a statement that ended with `result`, unless the slot is taken,
-    /// the connection broke, or it has been kept long enough (then it goes to the pool).
-    pub(crate) fn park<T>(&self, conn: Conn, since: Option<Instant>, result: &crate::Result<T>) {
-        if !self.enabled || matches!(result, Err(Error::Connection { .. })) {
+    /// Parks `conn` after a statement that ended with `result`, unless a rule above says
+    /// it goes back to the pool (it is then dropped, which releases it). `pool_full`: the
+    /// pool has no idle connection and no room for another.
+    pub(crate) fn park<T>(
+        &self,
+        conn: Conn,
+        since: Option<Instant>,
+        pool_full: bool,
+        result: &crate::Result<T>,
+    ) {
+        if !self.enabled || pool_full || matches!(result, Err(Error::Connection { .. })) {
             return;
         }
-        let since = since.unwrap_or_else(Instant::now);
-        if since.elapsed() > KEEP_FOR {
+        let now = Instant::now();
+        let since = since.unwrap_or(now);
+        if now.duration_since(since) > KEEP_FOR {
             return;
         }
         let Ok(mut slot) = self.slot.lock() else {
             return;
         };
-        if slot.is_none() {
-            *slot = Some((conn, since));
+        if slot.parked.is_none() && !slot.closed {
+            slot.parked = Some(Parked {
+                conn,
+                since,
+                at: now,
+            });
         }
     }
 
     /// Releases the parked connection to the pool (before the pool is used directly).
     pub(crate) fn release(&self) {
-        drop(self.take());
+        let parked = self.slot.lock().ok().and_then(|mut s| s.parked.take());
+        drop(parked);
     }
+
+    /// Releases the parked connection and parks nothing more.
+    pub(crate) fn close(&self) {
+        let parked = self.slot.lock().ok().and_then(|mut s| {
+            s.closed = true;
+            s.parked.take()
+        });
+        drop(parked);
+    }
+}
+
+impl Drop for Warm {
+    fn drop(&mut self) {
+        // sqlx returns a dropped connection through a spawned task: without a runtime
+        // (a `Database` dropped after its runtime) the connection is closed here instead.
+        if tokio::runtime::Handle::try_current().is_err()
+            && let Some(parked) = self.slot.get_mut().ok().and_then(|s| s.parked.take())
+        {
+            crate::per_backend::per_backend!(parked.conn, conn, _DB => drop(conn.detach()));
+        }
+    }
+}
+
+/// Whether `pool` has no idle connection and no room to open one.
+pub(crate) fn pool_full<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> bool {
+    pool.num_idle() == 0 && pool.size() >= pool.options().get_max_connections()
 }

@@ -259,6 +259,12 @@ impl Database {
     /// again, see `db::retry`.)
     async fn forget_prepared_statements(&self) {
         #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // refutable when other backends are compiled in
+        if let Some(crate::per_backend::PerBackend::Postgres(mut warm)) = self.take_warm() {
+            use sqlx::Connection as _;
+            let _ = warm.clear_cached_statements().await;
+        }
+        #[cfg(feature = "postgres")]
         if let Some(pool) = self.postgres_pool() {
             use sqlx::Connection as _;
             let mut idle = Vec::new();

@@ -128,11 +128,42 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
         && let Some(tx) = exec.batch().await?
     {
         // Several statements on a `Database`: one transaction, so that the rows are all
-        // written or none (and committed once, not once per statement).
-        write_chunks(models, &tx, upsert, with_key, per_statement, step).await?;
-        return tx.commit().await;
+        // written or none (and committed once, not once per statement). If it fails, the
+        // models get their keys back: none of the keys written into them exists.
+        let keys: Vec<Option<i64>> = match M::AUTO_INCREMENT {
+            Some(i) => models
+                .iter()
+                .map(|m| integer(&m.borrow().column_value(i)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let written = match write_chunks(models, &tx, upsert, with_key, per_statement, step).await {
+            Ok(()) => tx.commit().await,
+            Err(e) => {
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        };
+        if written.is_err() {
+            for (model, key) in models.iter_mut().zip(keys) {
+                if let Some(key) = key {
+                    model.borrow_mut().set_generated_key(key)?;
+                }
+            }
+        }
+        return written;
     }
     write_chunks(models, exec, upsert, with_key, per_statement, step).await
+}
+
+/// An integer key's value.
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::I16(Some(k)) => Some(i64::from(*k)),
+        Value::I32(Some(k)) => Some(i64::from(*k)),
+        Value::I64(Some(k)) => Some(*k),
+        _ => None,
+    }
 }
 
 /// The statements of [`write_models`], `per_statement` rows each, on `exec`.
