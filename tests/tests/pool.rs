@@ -145,7 +145,49 @@ async fn close_takes_the_warm_connection(db: Database) -> TestResult {
     Ok(())
 }
 
+/// A connection parked by a task that then goes quiet goes back to the pool within about
+/// two seconds: code that took the pool before, and now needs its last connection, gets
+/// it instead of waiting for the acquire timeout.
+async fn an_idle_warm_connection_goes_back(db: Database) -> TestResult {
+    let db = Database::options(db.url())
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(20))
+        .connect()
+        .await?;
+    db.create_tables(&[Item::table_def()]).await?;
+    macro_rules! last_connection {
+        ($pool:expr) => {{
+            let pool = $pool.clone();
+            // The connection the accessor released settles back in the pool.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let mut item = Item {
+                id: 0,
+                label: "parked".into(),
+            };
+            item.insert(&db).await?; // parks the pool's one connection
+            let _held = pool.acquire().await?; // the second, and last
+            let waited = std::time::Instant::now();
+            let _last = pool.acquire().await?;
+            waited.elapsed()
+        }};
+    }
+    let waited = if let Some(pool) = db.sqlite_pool() {
+        last_connection!(pool)
+    } else if let Some(pool) = db.postgres_pool() {
+        last_connection!(pool)
+    } else {
+        last_connection!(db.mysql_pool().expect("one of the three backends"))
+    };
+    assert!(
+        waited < Duration::from_secs(5),
+        "waited {waited:?} for a connection parked by an idle task"
+    );
+    db.close().await;
+    Ok(())
+}
+
 backend_tests!(
+    an_idle_warm_connection_goes_back,
     one_task_stays_on_one_connection,
     transactions_take_the_warm_connection,
     a_waiting_stream_is_not_starved,

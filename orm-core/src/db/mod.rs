@@ -265,7 +265,7 @@ impl Database {
         let writers = dialect
             .single_writer()
             .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
-        Ok(Database {
+        let db = Database {
             inner: Arc::new(Inner {
                 pool,
                 dialect,
@@ -283,7 +283,23 @@ impl Database {
                 lacked,
                 warm: warm::Warm::new(max_connections, options.test_before_acquire),
             }),
-        })
+        };
+        if db.inner.warm.enabled() {
+            // Gives an idle parked connection back to the pool; ends with the `Database`.
+            let inner = Arc::downgrade(&db.inner);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(warm::IDLE_FOR);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    match inner.upgrade() {
+                        Some(inner) if inner.warm.release_idle() => {}
+                        _ => break,
+                    }
+                }
+            });
+        }
+        Ok(db)
     }
 
     /// What the dialect's DDL names that this server lacks, to be spelled otherwise.

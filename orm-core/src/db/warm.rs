@@ -35,7 +35,7 @@ const KEEP_FOR: Duration = Duration::from_secs(60);
 
 /// How long a parked connection may sit unused and still be taken: past it, the pool's
 /// own checks are due.
-const IDLE_FOR: Duration = Duration::from_secs(1);
+pub(crate) const IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// A connection of any backend, taken from the pool.
 pub(crate) type Conn = PerBackend<ConnKind>;
@@ -106,6 +106,28 @@ impl Warm {
                 at: now,
             });
         }
+    }
+
+    /// Whether parking is on: the `Database` then runs [`Warm::release_idle`] each second.
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Releases the parked connection if it has sat unused for over a second; `false`
+    /// once the `Database` is closed (nothing more to look after).
+    pub(crate) fn release_idle(&self) -> bool {
+        let Ok(mut slot) = self.slot.lock() else {
+            return false;
+        };
+        let idle = slot
+            .parked
+            .as_ref()
+            .is_some_and(|p| p.at.elapsed() > IDLE_FOR);
+        let parked = if idle { slot.parked.take() } else { None };
+        let open = !slot.closed;
+        drop(slot);
+        drop(parked);
+        open
     }
 
     /// Releases the parked connection to the pool (before the pool is used directly).
