@@ -358,3 +358,41 @@ fn no_url_shape_leaks_its_password() {
         assert!(!text.contains("hunter2"), "the password leaked: {text}");
     }
 }
+
+/// `trace_statements(false)` leaves every statement without its `orm.statement` span
+/// (plain statements and streams alike); on, the default, each one has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statement_tracing_can_be_switched_off() {
+    use futures_util::TryStreamExt;
+    for on in [true, false] {
+        let db = Database::options("sqlite::memory:")
+            .trace_statements(on)
+            .connect()
+            .await
+            .expect("an in-memory database");
+        let (counted, statements) = orm_tests::statements_of(async {
+            db.create_tables(&[Secret::table_def()]).await?;
+            Secret {
+                id: 0,
+                value: "s".into(),
+            }
+            .insert(&db)
+            .await?;
+            let streamed: Vec<Secret> = Secret::query().stream(&db).try_collect().await?;
+            Ok::<_, orm_core::Error>((Secret::query().count(&db).await?, streamed.len()))
+        })
+        .await;
+        assert_eq!(counted.expect("the statements ran"), (1, 1));
+        if on {
+            assert!(
+                statements.iter().any(|s| s.starts_with("SELECT")),
+                "tracing on: {statements:?}"
+            );
+        } else {
+            assert!(
+                statements.is_empty(),
+                "tracing off, yet traced: {statements:?}"
+            );
+        }
+    }
+}

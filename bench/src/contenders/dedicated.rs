@@ -5,6 +5,7 @@
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Row};
 
+use super::raw::{on_pool, user_by_position, users_by_position};
 use super::{Backend, Contender, POOL_SIZE, Run};
 use crate::data::Server;
 use crate::workload::{Workload, user_sum};
@@ -47,51 +48,26 @@ impl Dedicated {
 
     async fn get_by_key(&self, n: usize) -> anyhow::Result<u64> {
         let mut sum = 0;
-        macro_rules! lookups {
-            ($pool:expr) => {{
-                let mut conn = $pool.acquire().await?;
-                for id in 1..=i32::try_from(n)? {
-                    let row = sqlx::query(AssertSqlSafe(self.by_key))
-                        .bind(id)
-                        .fetch_optional(&mut *conn)
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("user {id} is missing"))?;
-                    let id: i32 = row.try_get(0)?;
-                    let name: &str = row.try_get(1)?;
-                    let hair: Option<&str> = row.try_get(2)?;
-                    sum += user_sum(id.into(), name, hair);
-                }
-            }};
-        }
-        match &self.server {
-            Server::Sqlite(p) => lookups!(p),
-            Server::Postgres(p) => lookups!(p),
-            Server::MySql(p) => lookups!(p),
-        }
+        on_pool!(&self.server, pool => {
+            let mut conn = pool.acquire().await?;
+            for id in 1..=i32::try_from(n)? {
+                let row = sqlx::query(AssertSqlSafe(self.by_key))
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("user {id} is missing"))?;
+                sum += user_by_position!(row);
+            }
+        });
         Ok(sum)
     }
 
     async fn trivial(&self) -> anyhow::Result<u64> {
         let sql = AssertSqlSafe("SELECT id, name, hair_color FROM ob_users");
-        macro_rules! select {
-            ($pool:expr) => {{
-                let mut conn = $pool.acquire().await?;
-                sqlx::query(sql)
-                    .fetch(&mut *conn)
-                    .try_fold(0u64, |sum, row| async move {
-                        let id: i32 = row.try_get(0)?;
-                        let name: &str = row.try_get(1)?;
-                        let hair: Option<&str> = row.try_get(2)?;
-                        Ok(sum + user_sum(id.into(), name, hair))
-                    })
-                    .await?
-            }};
-        }
-        Ok(match &self.server {
-            Server::Sqlite(p) => select!(p),
-            Server::Postgres(p) => select!(p),
-            Server::MySql(p) => select!(p),
-        })
+        Ok(on_pool!(&self.server, pool => {
+            let mut conn = pool.acquire().await?;
+            users_by_position!(sqlx::query(sql).fetch(&mut *conn))
+        }))
     }
 }
 

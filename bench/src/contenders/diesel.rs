@@ -14,7 +14,7 @@ use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::TryStreamExt;
 
-use super::{Backend, Contender, POOL_SIZE, Run};
+use super::{Backend, Contender, Library, POOL_SIZE, Run, every_workload};
 use crate::workload::{Workload, comment_sum, new_user, post_sum, toggled, user_sum};
 
 /// The schema, as `diesel print-schema` would write it.
@@ -165,7 +165,7 @@ macro_rules! on_conn {
     };
 }
 
-impl Diesel {
+impl Library for Diesel {
     async fn trivial(&self) -> anyhow::Result<u64> {
         on_conn!(&self.pools, conn => {
             let users: Vec<User> = ob_users::table.select(User::as_select()).load(conn).await?;
@@ -309,15 +309,6 @@ impl Contender for Diesel {
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {
-        Some(match workload {
-            Workload::Trivial(_) => Box::pin(self.trivial()),
-            Workload::MediumComplex(_) => Box::pin(self.medium()),
-            Workload::Insert(n) => Box::pin(self.insert(n)),
-            Workload::Associations => Box::pin(self.levels(true)),
-            Workload::GetByKey(n) => Box::pin(self.get_by_key(n)),
-            Workload::Stream(_) => Box::pin(self.stream()),
-            Workload::Flush(_) => Box::pin(self.flush()),
-            Workload::EagerLoad => Box::pin(self.levels(false)),
-        })
+        Some(every_workload(self, workload))
     }
 }

@@ -28,6 +28,39 @@ pub trait Contender: Send + Sync {
     fn run(&self, workload: Workload) -> Option<Run<'_>>;
 }
 
+/// A library that runs every workload, each returning its checksum: its contender's
+/// `run` is [`every_workload`].
+pub trait Library: Send + Sync {
+    /// Every row of `ob_users`.
+    fn trivial(&self) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// `ob_users LEFT JOIN ob_posts` where the hair is black.
+    fn medium(&self) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// `n` new users in one batch.
+    fn insert(&self, n: usize) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// Users 1 to `n`, one by one by key.
+    fn get_by_key(&self, n: usize) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// Every user, streamed.
+    fn stream(&self) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// Every user loaded, changed, and written back in one transaction.
+    fn flush(&self) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// Users, their posts and, with `comments`, the posts' comments, grouped per parent.
+    fn levels(&self, comments: bool) -> impl Future<Output = anyhow::Result<u64>> + Send;
+}
+
+/// `workload` on `library`.
+pub fn every_workload<L: Library>(library: &L, workload: Workload) -> Run<'_> {
+    match workload {
+        Workload::Trivial(_) => Box::pin(library.trivial()),
+        Workload::MediumComplex(_) => Box::pin(library.medium()),
+        Workload::Insert(n) => Box::pin(library.insert(n)),
+        Workload::Associations => Box::pin(library.levels(true)),
+        Workload::GetByKey(n) => Box::pin(library.get_by_key(n)),
+        Workload::Stream(_) => Box::pin(library.stream()),
+        Workload::Flush(_) => Box::pin(library.flush()),
+        Workload::EagerLoad => Box::pin(library.levels(false)),
+    }
+}
+
 /// Which backend a run is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -5,7 +5,7 @@ use futures_util::TryStreamExt;
 use orm_core::prelude::*;
 use orm_core::{Relation, Session};
 
-use super::{Contender, POOL_SIZE, Run};
+use super::{Contender, Library, POOL_SIZE, Run, every_workload};
 use crate::workload::{Workload, comment_sum, new_user, post_sum, toggled, user_sum};
 
 /// diesel_bench's user.
@@ -92,7 +92,9 @@ impl Orm {
             .await?;
         Ok(Orm { db })
     }
+}
 
+impl Library for Orm {
     async fn trivial(&self) -> anyhow::Result<u64> {
         let users = BenchUser::query().all(&self.db).await?;
         Ok(users.iter().map(BenchUser::sum).sum())
@@ -178,15 +180,6 @@ impl Contender for Orm {
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {
-        Some(match workload {
-            Workload::Trivial(_) => Box::pin(self.trivial()),
-            Workload::MediumComplex(_) => Box::pin(self.medium()),
-            Workload::Insert(n) => Box::pin(self.insert(n)),
-            Workload::Associations => Box::pin(self.levels(true)),
-            Workload::GetByKey(n) => Box::pin(self.get_by_key(n)),
-            Workload::Stream(_) => Box::pin(self.stream()),
-            Workload::Flush(_) => Box::pin(self.flush()),
-            Workload::EagerLoad => Box::pin(self.levels(false)),
-        })
+        Some(every_workload(self, workload))
     }
 }

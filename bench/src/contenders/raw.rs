@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, QueryBuilder, Row};
 
-use super::{Backend, Contender, POOL_SIZE, Run};
+use super::{Backend, Contender, Library, POOL_SIZE, Run, every_workload};
 use crate::data::Server;
 use crate::workload::{Workload, comment_sum, new_user, post_sum, toggled, user_sum};
 
@@ -144,19 +144,34 @@ macro_rules! on_pool {
     };
 }
 
+pub(super) use on_pool;
+
+/// Checksum of one `(id, name, hair_color)` row, decoded by position (`?` on failure).
+macro_rules! user_by_position {
+    ($row:expr) => {{
+        let row = &$row;
+        let id: i32 = row.try_get(0)?;
+        let name: &str = row.try_get(1)?;
+        let hair: Option<&str> = row.try_get(2)?;
+        user_sum(id.into(), name, hair)
+    }};
+}
+
+pub(super) use user_by_position;
+
 /// Checksum of `(id, name, hair_color)` rows decoded by position as they arrive.
 macro_rules! users_by_position {
     ($rows:expr) => {
         $rows
-            .try_fold(0u64, |sum, row| async move {
-                let id: i32 = row.try_get(0)?;
-                let name: &str = row.try_get(1)?;
-                let hair: Option<&str> = row.try_get(2)?;
-                Ok(sum + user_sum(id.into(), name, hair))
-            })
+            .try_fold(
+                0u64,
+                |sum, row| async move { Ok(sum + user_by_position!(row)) },
+            )
             .await?
     };
 }
+
+pub(super) use users_by_position;
 
 /// `SELECT … WHERE $column IN (keys…)`, in `$type`, with the keys bound one by one.
 macro_rules! where_in {
@@ -172,7 +187,7 @@ macro_rules! where_in {
     }};
 }
 
-impl RawSqlx {
+impl Library for RawSqlx {
     async fn trivial(&self) -> anyhow::Result<u64> {
         let sql = AssertSqlSafe(self.sql.users.as_str());
         Ok(on_pool!(&self.server, p => match self.form {
@@ -335,15 +350,6 @@ impl Contender for RawSqlx {
         {
             return None; // the same code as `query_as` elsewhere
         }
-        Some(match workload {
-            Workload::Trivial(_) => Box::pin(self.trivial()),
-            Workload::MediumComplex(_) => Box::pin(self.medium()),
-            Workload::Insert(n) => Box::pin(self.insert(n)),
-            Workload::Associations => Box::pin(self.levels(true)),
-            Workload::GetByKey(n) => Box::pin(self.get_by_key(n)),
-            Workload::Stream(_) => Box::pin(self.stream()),
-            Workload::Flush(_) => Box::pin(self.flush()),
-            Workload::EagerLoad => Box::pin(self.levels(false)),
-        })
+        Some(every_workload(self, workload))
     }
 }

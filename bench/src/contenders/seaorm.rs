@@ -9,7 +9,7 @@ use sea_orm::{
     EntityTrait, IntoActiveModel, LoaderTrait, QueryFilter, TransactionTrait,
 };
 
-use super::{Contender, POOL_SIZE, Run};
+use super::{Contender, Library, POOL_SIZE, Run, every_workload};
 use crate::workload::{Workload, comment_sum, new_user, post_sum, toggled, user_sum};
 
 /// `ob_users`, diesel_bench's user.
@@ -94,7 +94,9 @@ impl SeaOrm {
             db: Database::connect(options).await?,
         })
     }
+}
 
+impl Library for SeaOrm {
     async fn trivial(&self) -> anyhow::Result<u64> {
         let users = user::Entity::find().all(&self.db).await?;
         Ok(users.iter().map(user_sum_of).sum())
@@ -189,15 +191,6 @@ impl Contender for SeaOrm {
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {
-        Some(match workload {
-            Workload::Trivial(_) => Box::pin(self.trivial()),
-            Workload::MediumComplex(_) => Box::pin(self.medium()),
-            Workload::Insert(n) => Box::pin(self.insert(n)),
-            Workload::Associations => Box::pin(self.levels(true)),
-            Workload::GetByKey(n) => Box::pin(self.get_by_key(n)),
-            Workload::Stream(_) => Box::pin(self.stream()),
-            Workload::Flush(_) => Box::pin(self.flush()),
-            Workload::EagerLoad => Box::pin(self.levels(false)),
-        })
+        Some(every_workload(self, workload))
     }
 }

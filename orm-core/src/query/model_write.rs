@@ -59,6 +59,20 @@ impl Plan {
         }
     }
 
+    /// The plan of `rows` rows: `upsert`'s where given, else an insert's.
+    fn of<M: Model>(
+        upsert: Option<&Upsert<M>>,
+        dialect: Dialect,
+        returns: bool,
+        with_key: bool,
+        rows: usize,
+    ) -> Result<Plan> {
+        match upsert {
+            Some(u) => Plan::upsert(u, returns, rows),
+            None => Ok(Plan::insert::<M>(dialect, returns, with_key, rows)),
+        }
+    }
+
     /// An upsert of `rows` rows.
     pub(crate) fn upsert<M: Model>(upsert: &Upsert<M>, returns: bool, rows: usize) -> Result<Plan> {
         // A conflict on the generated key can only happen when the key is sent along.
@@ -101,12 +115,13 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
             .run_hook(crate::__private::Hook::BeforeInsert)?;
     }
     let dialect = exec.dialect();
-    let returns = exec.inserts_return();
-    let plan = |rows: usize| match upsert {
-        Some(u) => Plan::upsert(u, returns, rows),
-        None => Ok(Plan::insert::<M>(dialect, returns, with_key, rows)),
-    };
-    let first = plan(models.len())?;
+    let first = Plan::of(
+        upsert,
+        dialect,
+        exec.inserts_return(),
+        with_key,
+        models.len(),
+    )?;
     let columns = M::COLUMNS.len() - usize::from(M::AUTO_INCREMENT.is_some() && !first.with_key);
     // Half the bind limit: room for what a backend binds besides. Nothing to list (a
     // model of a generated key only) means `DEFAULT VALUES`, one row at a time.
@@ -177,15 +192,10 @@ async fn write_chunks<M: Model, T: BorrowMut<M> + Send + Sync, E: Executor + ?Si
 ) -> Result<()> {
     let dialect = exec.dialect();
     let returns = exec.inserts_return();
-    let plan = |rows: usize| match upsert {
-        Some(u) => Plan::upsert(u, returns, rows),
-        None => Ok(Plan::insert::<M>(dialect, returns, with_key, rows)),
-    };
-    let first = plan(models.len())?;
     let written = |e: Error| e.written_to(M::table_def());
-    let explicit_key = M::AUTO_INCREMENT.filter(|_| first.with_key);
     for chunk in models.chunks_mut(per_statement) {
-        let plan = plan(chunk.len())?;
+        let plan = Plan::of(upsert, dialect, returns, with_key, chunk.len())?;
+        let explicit_key = M::AUTO_INCREMENT.filter(|_| plan.with_key);
         let statement = if chunk.len() == 1 && upsert.is_none() && !plan.with_key {
             // One row of the model's own `insert`: the same text every time.
             let mut values = model_sql::checked_values(chunk[0].borrow())?;
