@@ -20,7 +20,18 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     }
 }
 
+/// The most columns a primary key can have (`orm_core::__private::KeyValues` is implemented
+/// for tuples up to this size).
+const MAX_KEY_COLUMNS: usize = 8;
+
 fn generate(model: &ModelDef) -> TokenStream {
+    if model.key_fields().count() > MAX_KEY_COLUMNS {
+        return syn::Error::new(
+            model.ident.span(),
+            format!("a primary key of more than {MAX_KEY_COLUMNS} columns is not supported"),
+        )
+        .to_compile_error();
+    }
     let model_impl = model_impl(model);
     let column_handles = column_handles(model);
     let key_assertions = table_def::key_assertions(model);
@@ -28,13 +39,17 @@ fn generate(model: &ModelDef) -> TokenStream {
     // A view is not created by `create_all`: it is not registered.
     let registration = (!model.view).then(|| {
         quote! {
-            ::orm_core::__private::inventory::submit! {
-                ::orm_core::__private::Registration::of::<#ident>()
+            __orm::inventory::submit! {
+                __orm::Registration {
+                    meta: &<#ident as __orm::Model>::META,
+                    state: &STATE,
+                }
             }
         }
     });
     quote! {
         const _: () = {
+            use ::orm_core::__private as __orm;
             #model_impl
             #column_handles
             #key_assertions
@@ -46,99 +61,73 @@ fn generate(model: &ModelDef) -> TokenStream {
 fn model_impl(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let name = ident.unraw().to_string();
-    let table = model.table();
     let columns = model.columns().map(|f| &f.column);
-    let primary_key = &model.table_def.primary_key;
-    let auto_increment = match model.auto_increment_column() {
-        Some(i) => quote!(::core::option::Option::Some(#i)),
-        None => quote!(::core::option::Option::None),
-    };
+    let key_columns = model
+        .key_fields()
+        .filter_map(|k| model.columns().position(|f| f.ident == k.ident));
+    let auto_increment = option(model.auto_increment_column());
+    let version = option(model.version_column());
     let key_type = key_type(model);
-    let table_def = table_def::table_def(model);
-    let from_row = from_row(model, &name);
-    let to_values = model.columns().map(to_value);
+    let table = model.table();
+    let primary_key = &model.table_def.primary_key;
+    let table_spec = table_def::table_spec(model);
+    let from_row = from_row(model);
     let column_value_arms = model.columns().enumerate().map(|(i, f)| {
         let value = to_value(f);
         quote!(#i => #value,)
     });
-    let key_values = model.key_fields().map(to_value);
-    let key_into_values = key_into_values(model);
-    let set_generated_key = set_generated_key(model, &name);
-    let (version_const, set_version) = version(model, &name);
     let hooks = hooks(model);
-    let set_reference = set_reference(model, &name);
+    let set_integer = set_integer(model);
+    // One item per model where it can be: the constants are one `META`, the statics one
+    // `ModelState`, and what can be written once is a default method of `Model`.
     quote! {
+        static STATE: __orm::ModelState = __orm::ModelState::new();
+
         #[automatically_derived]
-        impl ::orm_core::Model for #ident {
-            const NAME: &'static str = #name;
+        impl __orm::Model for #ident {
             const TABLE: &'static str = #table;
-            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
-            const AUTO_INCREMENT: ::core::option::Option<usize> = #auto_increment;
-            #version_const
+            const META: __orm::ModelMeta = __orm::ModelMeta {
+                name: #name,
+                columns: &[#(#columns),*],
+                key_columns: &[#(#key_columns),*],
+                auto_increment: #auto_increment,
+                version: #version,
+                table: #table_spec,
+            };
 
             type Key = #key_type;
 
-            fn table_def() -> &'static ::orm_core::schema::TableDef {
-                static DEF: ::std::sync::OnceLock<::orm_core::schema::TableDef> =
-                    ::std::sync::OnceLock::new();
-                fn build() -> ::orm_core::schema::TableDef {
-                    #table_def
-                }
-                ::orm_core::__private::table_def_once(&DEF, build)
+            #[inline]
+            fn state() -> &'static __orm::ModelState {
+                &STATE
             }
 
             #[inline]
-            fn from_row(row: &::orm_core::Row) -> ::orm_core::Result<Self> {
-                <Self as ::orm_core::Model>::from_row_at(row, 0)
-            }
-
-            #[inline]
-            fn from_row_at(row: &::orm_core::Row, offset: usize) -> ::orm_core::Result<Self> {
+            fn from_row_at(row: &__orm::Row, offset: usize) -> __orm::Result<Self> {
                 ::core::result::Result::Ok(#from_row)
             }
 
             #[inline]
-            fn values(&self) -> ::std::vec::Vec<::orm_core::Value> {
-                ::std::vec![#(#to_values),*]
-            }
-
-            #[inline]
-            fn column_value(&self, index: usize) -> ::orm_core::Value {
+            fn column_value(&self, index: usize) -> __orm::Value {
                 match index {
                     #(#column_value_arms)*
-                    _ => <Self as ::orm_core::Model>::values(self).swap_remove(index),
+                    _ => __orm::no_column(#name, index),
                 }
             }
 
-            #[inline]
-            fn key_values(&self) -> ::std::vec::Vec<::orm_core::Value> {
-                ::std::vec![#(#key_values),*]
-            }
-
-            #[inline]
-            fn key_into_values(key: Self::Key) -> ::std::vec::Vec<::orm_core::Value> {
-                #key_into_values
-            }
-
-            #[inline]
-            fn set_generated_key(&mut self, key: i64) -> ::orm_core::Result<()> {
-                #set_generated_key
-            }
-
-            #set_version
+            #set_integer
 
             #hooks
-
-            #set_reference
-
-            #[inline]
-            fn statement_cache() -> ::core::option::Option<&'static ::orm_core::query::StatementCache> {
-                static CACHE: ::orm_core::query::StatementCache =
-                    ::orm_core::query::StatementCache::new();
-                ::core::option::Option::Some(&CACHE)
-            }
         }
+    }
+}
+
+/// `Some(i)` or `None`, as tokens.
+fn option(value: Option<usize>) -> TokenStream {
+    match value {
+        Some(i) => quote!(::core::option::Option::Some(#i)),
+        None => quote!(::core::option::Option::None),
     }
 }
 
@@ -151,8 +140,8 @@ fn key_type(model: &ModelDef) -> TokenStream {
     }
 }
 
-/// `User { id: decode(row, offset + 0, ..)?, cache: Default::default(), .. }`.
-fn from_row(model: &ModelDef, name: &str) -> TokenStream {
+/// `User { id: field::<Self, _>(row, offset, 0)?, cache: Default::default(), .. }`.
+fn from_row(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let mut index = 0usize;
     let fields = model.fields.iter().map(|f| {
@@ -160,14 +149,14 @@ fn from_row(model: &ModelDef, name: &str) -> TokenStream {
         if f.skip {
             return quote!(#field: ::core::default::Default::default());
         }
-        let column = &f.column;
         let span = at_type(f);
-        let value = if f.stored_as_text {
-            // The schema stores an unknown type as text: only a `TextValue` fits there.
-            quote_spanned!(span=> #field: ::orm_core::__private::decode_text(row, offset + #index, #name, #column)?)
+        // The schema stores an unknown type as text: only a `TextValue` fits there.
+        let decode = if f.stored_as_text {
+            quote!(text_field)
         } else {
-            quote_spanned!(span=> #field: ::orm_core::__private::decode(row, offset + #index, #name, #column)?)
+            quote!(field)
         };
+        let value = quote_spanned!(span=> #field: __orm::#decode::<Self, _>(row, offset, #index)?);
         index += 1;
         value
     });
@@ -178,7 +167,7 @@ fn from_row(model: &ModelDef, name: &str) -> TokenStream {
 fn to_value(f: &FieldDef) -> TokenStream {
     let field = &f.ident;
     let span = at_type(f);
-    quote_spanned!(span=> ::orm_core::SqlValue::to_value(&self.#field))
+    quote_spanned!(span=> __orm::SqlValue::to_value(&self.#field))
 }
 
 /// Where code about a field's value goes, so that a type that is not `SqlValue` is reported
@@ -188,40 +177,6 @@ fn at_type(f: &FieldDef) -> Span {
     Span::call_site().located_at(f.ty.span())
 }
 
-fn key_into_values(model: &ModelDef) -> TokenStream {
-    let fields: Vec<&FieldDef> = model.key_fields().collect();
-    if let [single] = fields.as_slice() {
-        let span = at_type(single);
-        return quote_spanned!(span=> ::std::vec![::orm_core::SqlValue::to_value(&key)]);
-    }
-    let parts: Vec<_> = (0..fields.len())
-        .map(|i| format_ident!("key_{i}"))
-        .collect();
-    let to_values = fields.iter().zip(&parts).map(|(f, part)| {
-        let span = at_type(f);
-        quote_spanned!(span=> ::orm_core::SqlValue::to_value(&#part))
-    });
-    quote! {
-        let (#(#parts),*) = key;
-        ::std::vec![#(#to_values),*]
-    }
-}
-
-fn set_generated_key(model: &ModelDef, name: &str) -> TokenStream {
-    let Some(f) = model.fields.iter().find(|f| f.auto_increment) else {
-        return quote! {
-            let _ = key;
-            ::core::result::Result::Ok(())
-        };
-    };
-    let field = &f.ident;
-    let column = &f.column;
-    quote! {
-        self.#field = ::orm_core::__private::generated_key(key, #name, #column)?;
-        ::core::result::Result::Ok(())
-    }
-}
-
 /// The hooks of a model with `#[orm(hooks)]`: its `orm_core::Hooks` implementation.
 fn hooks(model: &ModelDef) -> TokenStream {
     if !model.hooks {
@@ -229,84 +184,54 @@ fn hooks(model: &ModelDef) -> TokenStream {
     }
     quote! {
         #[inline]
-        fn run_hook(&mut self, event: ::orm_core::__private::Hook) -> ::orm_core::Result<()> {
-            ::orm_core::__private::run_hook(self, event)
+        fn run_hook(&mut self, event: __orm::Hook) -> __orm::Result<()> {
+            __orm::run_hook(self, event)
         }
 
         #[inline]
-        fn run_before_delete(&self) -> ::orm_core::Result<()> {
+        fn run_before_delete(&self) -> __orm::Result<()> {
             <Self as ::orm_core::Hooks>::before_delete(self)
         }
     }
 }
 
-/// `set_reference`: each integer column can take a parent's key.
-fn set_reference(model: &ModelDef, name: &str) -> TokenStream {
-    let arms = model.columns().filter_map(|f| {
-        let rust_type = f.rust_type.as_ref()?;
-        let field = &f.ident;
-        let column = &f.column;
-        if rust_type.is_integer() {
-            Some(quote! {
-                #column => {
-                    self.#field = ::orm_core::__private::reference(key, #name, #column)?;
-                    ::core::result::Result::Ok(())
-                }
-            })
-        } else if rust_type.name == "Option"
-            && rust_type.args.first().is_some_and(|a| a.is_integer())
-        {
-            Some(quote! {
-                #column => {
-                    self.#field = match key {
-                        ::core::option::Option::Some(key) => ::core::option::Option::Some(
-                            ::orm_core::__private::generated_key(key, #name, #column)?,
-                        ),
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    };
-                    ::core::result::Result::Ok(())
-                }
-            })
-        } else {
-            None
-        }
-    });
+/// `set_integer`: the columns that can take a key (a generated key, a version, a parent's
+/// key): integer fields and their `Option`s, and the auto-increment and version fields
+/// however their type is spelled (an alias), which `KeyField` then checks.
+fn set_integer(model: &ModelDef) -> TokenStream {
+    let arms: Vec<_> = model
+        .columns()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.auto_increment
+                || f.version
+                || f.rust_type.as_ref().is_some_and(|t| {
+                    t.is_integer()
+                        || (t.name == "Option" && t.args.first().is_some_and(|a| a.is_integer()))
+                })
+        })
+        .map(|(i, f)| {
+            let field = &f.ident;
+            let span = at_type(f);
+            quote_spanned!(span=> #i => __orm::set_key::<Self, _>(&mut self.#field, #i, key),)
+        })
+        .collect();
+    if arms.is_empty() {
+        return TokenStream::new();
+    }
     quote! {
         #[inline]
-        fn set_reference(
+        fn set_integer(
             &mut self,
-            column: &str,
+            index: usize,
             key: ::core::option::Option<i64>,
-        ) -> ::orm_core::Result<()> {
-            #[allow(unreachable_code, unused_variables)]
-            match column {
+        ) -> __orm::Result<()> {
+            match index {
                 #(#arms)*
-                _ => ::core::result::Result::Err(::orm_core::__private::not_a_reference(#name, column)),
+                _ => __orm::not_an_integer::<Self>(index),
             }
         }
     }
-}
-
-/// `const VERSION` and `set_version` for a model with a `#[orm(version)]` field.
-fn version(model: &ModelDef, name: &str) -> (TokenStream, TokenStream) {
-    let (Some(position), Some(f)) = (
-        model.version_column(),
-        model.fields.iter().find(|f| f.version),
-    ) else {
-        return (TokenStream::new(), TokenStream::new());
-    };
-    let field = &f.ident;
-    let column = &f.column;
-    (
-        quote!(const VERSION: ::core::option::Option<usize> = ::core::option::Option::Some(#position);),
-        quote! {
-            #[inline]
-            fn set_version(&mut self, version: i64) -> ::orm_core::Result<()> {
-                self.#field = ::orm_core::__private::generated_key(version, #name, #column)?;
-                ::core::result::Result::Ok(())
-            }
-        },
-    )
 }
 
 /// `User::email`: an associated constant per column, typed by the field.
@@ -334,16 +259,15 @@ fn column_handles(model: &ModelDef) -> TokenStream {
                 matches!(t, SqlType::Decimal | SqlType::Timestamp | SqlType::TimestampTz | SqlType::Time)
             });
         let stored_as = stored_as_text
-            .then(|| quote!(.stored_as(<#ty as ::orm_core::SqlValue>::STORED_AS)));
+            .then(|| quote!(.stored_as(<#ty as __orm::SqlValue>::STORED_AS)));
         quote! {
             #[doc = #doc]
-            #vis const #field: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#table, #column)#stored_as;
+            #vis const #field: __orm::Column<#ident, #ty> = __orm::Column::new(#table, #column)#stored_as;
         }
     });
     let relations = relations(model);
     quote! {
         #[allow(non_upper_case_globals)]
-        #[automatically_derived]
         impl #ident {
             #(#handles)*
             #relations

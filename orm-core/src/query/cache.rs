@@ -20,7 +20,7 @@ pub(crate) enum Cached {
 const KINDS: usize = 3;
 
 /// A model's rendered statement texts, one per statement kind and dialect. The derive
-/// gives each model one (in a `static`).
+/// gives each model one (in its `static` `ModelState`).
 #[doc(hidden)]
 pub struct StatementCache {
     texts: [OnceLock<Box<str>>; KINDS * Dialect::ALL.len()],
@@ -28,7 +28,7 @@ pub struct StatementCache {
 
 impl StatementCache {
     /// An empty cache.
-    #[allow(clippy::new_without_default)] // a `const` for the derive's `static`
+    #[allow(clippy::new_without_default)] // a `const` for each model's `static`
     pub const fn new() -> Self {
         StatementCache {
             texts: [const { OnceLock::new() }; KINDS * Dialect::ALL.len()],
@@ -66,15 +66,14 @@ impl StatementCache {
     }
 }
 
-/// `render`'s statement for model `M`, through the model's cache where it has one.
+/// `render`'s statement for model `M`, through the model's cache.
 pub(crate) fn cached<M: crate::Model>(
     kind: Cached,
     dialect: Dialect,
     values: Vec<Value>,
     render: impl FnOnce(Vec<Value>) -> Result<Statement>,
 ) -> Result<Statement> {
-    match M::statement_cache() {
-        Some(cache) => cache.statement(kind, dialect, values, render),
-        None => render(values),
-    }
+    M::state()
+        .statements
+        .statement(kind, dialect, values, render)
 }

@@ -7,41 +7,34 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-/// The `TableDef` expression, foreign keys resolved through the referenced models' consts
-/// (not their `table_def()`, which could make two models' initializations wait on each other).
-pub(super) fn table_def(model: &ModelDef) -> TokenStream {
+/// The `TableSpec` constant that `Model::table_def()` turns into a `TableDef`: data only,
+/// foreign keys resolved through the referenced models' consts (not their `table_def()`,
+/// which could make two models' initializations wait on each other).
+pub(super) fn table_spec(model: &ModelDef) -> TokenStream {
     let t = &model.table_def;
     let name = &t.name;
-    // Columns of plain data are a constant table turned into `ColumnDef`s by one shared
-    // function (less code per model to compile); the others are written out.
-    let plain = |c: &ColumnDef| {
-        c.default.is_none()
-            && c.dialect_types.is_empty()
-            && !matches!(c.sql_type, SqlType::Custom(_))
-    };
-    let columns = if t.columns.iter().all(plain) {
-        let specs = t.columns.iter().map(column_spec);
-        quote! {{
-            const COLUMNS: &[::orm_core::__private::ColumnSpec] = &[#(#specs),*];
-            ::orm_core::__private::columns(COLUMNS)
-        }}
-    } else {
-        let columns = t.columns.iter().map(column);
-        quote!(::std::vec![#(#columns),*])
-    };
+    let columns = t.columns.iter().map(column);
     let primary_key = &t.primary_key;
-    let primary_key = quote!(::orm_core::__private::strings(&[#(#primary_key),*]));
-    let uniques = t.uniques.iter().map(unique);
-    let indexes = t.indexes.iter().map(index);
+    let uniques = t
+        .uniques
+        .iter()
+        .map(|UniqueDef { name, columns }| quote!((#name, &[#(#columns),*])));
+    let indexes = t.indexes.iter().map(
+        |IndexDef {
+             name,
+             columns,
+             unique,
+         }| quote!((#name, &[#(#columns),*], #unique)),
+    );
     let foreign_keys = model.references.iter().map(|r| foreign_key(model, r));
     quote! {
-        ::orm_core::schema::TableDef {
-            name: ::std::string::String::from(#name),
-            columns: #columns,
-            primary_key: #primary_key,
-            uniques: ::std::vec![#(#uniques),*],
-            indexes: ::std::vec![#(#indexes),*],
-            foreign_keys: ::std::vec![#(#foreign_keys),*],
+        __orm::TableSpec {
+            name: #name,
+            columns: &[#(#columns),*],
+            primary_key: &[#(#primary_key),*],
+            uniques: &[#(#uniques),*],
+            indexes: &[#(#indexes),*],
+            foreign_keys: &[#(#foreign_keys),*],
         }
     }
 }
@@ -64,7 +57,7 @@ pub(super) fn ref_columns(model: &ModelDef, r: &ModelReference) -> Vec<TokenStre
     let target = target(model, r);
     if r.ref_fields.is_empty() {
         (0..r.columns.len())
-            .map(|i| quote!(<#target as ::orm_core::Model>::PRIMARY_KEY[#i]))
+            .map(|i| quote!(__orm::nth(<#target as ::orm_core::Model>::PRIMARY_KEY, #i)))
             .collect()
     } else {
         r.ref_fields
@@ -133,6 +126,7 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
     quote!(#(#checks)*)
 }
 
+/// `ColumnSpec::new(name, type, flags)`, and what else the column has.
 fn column(c: &ColumnDef) -> TokenStream {
     let ColumnDef {
         name,
@@ -144,77 +138,18 @@ fn column(c: &ColumnDef) -> TokenStream {
         default,
         dialect_types,
     } = c;
-    let sql_type = self::sql_type(sql_type);
-    let dialect_types = dialect_types
-        .iter()
-        .map(|(d, t)| quote!((::std::string::String::from(#d), ::std::string::String::from(#t))));
-    let default = match default {
-        Some(expr) => quote!(::core::option::Option::Some(::std::string::String::from(#expr))),
-        None => quote!(::core::option::Option::None),
-    };
-    quote! {
-        ::orm_core::schema::ColumnDef {
-            name: ::std::string::String::from(#name),
-            sql_type: #sql_type,
-            nullable: #nullable,
-            primary_key: #primary_key,
-            auto_increment: #auto_increment,
-            unique: #unique,
-            default: #default,
-            dialect_types: ::std::vec![#(#dialect_types),*],
-        }
-    }
-}
-
-/// A column of plain data as an `orm_core::__private::ColumnSpec` constant.
-fn column_spec(c: &ColumnDef) -> TokenStream {
-    let ColumnDef {
-        name,
-        sql_type,
-        nullable,
-        primary_key,
-        auto_increment,
-        unique,
-        ..
-    } = c;
-    let sql_type = self::sql_type(sql_type);
-    quote! {
-        ::orm_core::__private::ColumnSpec {
-            name: #name,
-            sql_type: #sql_type,
-            nullable: #nullable,
-            primary_key: #primary_key,
-            auto_increment: #auto_increment,
-            unique: #unique,
-        }
-    }
-}
-
-fn unique(u: &UniqueDef) -> TokenStream {
-    let UniqueDef { name, columns } = u;
-    let columns = strings(columns);
-    quote! {
-        ::orm_core::schema::UniqueDef {
-            name: ::std::string::String::from(#name),
-            columns: #columns,
-        }
-    }
-}
-
-fn index(i: &IndexDef) -> TokenStream {
-    let IndexDef {
-        name,
-        columns,
-        unique,
-    } = i;
-    let columns = strings(columns);
-    quote! {
-        ::orm_core::schema::IndexDef {
-            name: ::std::string::String::from(#name),
-            columns: #columns,
-            unique: #unique,
-        }
-    }
+    let flags = u8::from(*nullable)
+        | u8::from(*primary_key) << 1
+        | u8::from(*auto_increment) << 2
+        | u8::from(*unique) << 3;
+    let (sql_type, custom) = self::sql_type(sql_type);
+    let custom = custom.map(|name| quote!(.custom(#name)));
+    let default = default.as_ref().map(|expr| quote!(.default(#expr)));
+    let dialect_types = (!dialect_types.is_empty()).then(|| {
+        let types = dialect_types.iter().map(|(d, t)| quote!((#d, #t)));
+        quote!(.dialect_types(&[#(#types),*]))
+    });
+    quote!(__orm::ColumnSpec::new(#name, __orm::SqlType::#sql_type, #flags)#custom #default #dialect_types)
 }
 
 fn foreign_key(model: &ModelDef, r: &ModelReference) -> TokenStream {
@@ -223,16 +158,16 @@ fn foreign_key(model: &ModelDef, r: &ModelReference) -> TokenStream {
     let columns = &r.columns;
     let ref_columns = ref_columns(model, r);
     let name = match &r.name {
-        Some(name) => quote!(::core::option::Option::Some(::std::string::String::from(#name))),
+        Some(name) => quote!(::core::option::Option::Some(#name)),
         None => quote!(::core::option::Option::None),
     };
     let on_delete = action(r.on_delete);
     let on_update = action(r.on_update);
     quote! {
-        ::orm_core::schema::ForeignKeyDef {
-            columns: ::std::vec![#(::std::string::String::from(#columns)),*],
-            ref_table: ::std::string::String::from(#target::TABLE),
-            ref_columns: ::std::vec![#(::std::string::String::from(#ref_columns)),*],
+        __orm::ForeignKeySpec {
+            columns: &[#(#columns),*],
+            ref_table: #target::TABLE,
+            ref_columns: &[#(#ref_columns),*],
             name: #name,
             on_delete: #on_delete,
             on_update: #on_update,
@@ -251,7 +186,9 @@ fn action(action: Option<ReferentialAction>) -> TokenStream {
     quote!(::core::option::Option::Some(::orm_core::schema::ReferentialAction::#variant))
 }
 
-fn sql_type(t: &SqlType) -> TokenStream {
+/// The `SqlType` variant, and the name of a custom type (which a constant cannot hold as
+/// the `String` of `SqlType::Custom`).
+fn sql_type(t: &SqlType) -> (TokenStream, Option<&str>) {
     let variant = match t {
         SqlType::Boolean => quote!(Boolean),
         SqlType::TinyInt => quote!(TinyInt),
@@ -273,12 +210,7 @@ fn sql_type(t: &SqlType) -> TokenStream {
         SqlType::Uuid => quote!(Uuid),
         SqlType::Json => quote!(Json),
         SqlType::Decimal => quote!(Decimal),
-        SqlType::Custom(name) => quote!(Custom(::std::string::String::from(#name))),
+        SqlType::Custom(name) => return (quote!(Text), Some(name)),
     };
-    quote!(::orm_core::schema::SqlType::#variant)
-}
-
-/// `vec![String::from("a"), ..]`.
-fn strings(values: &[String]) -> TokenStream {
-    quote!(::std::vec![#(::std::string::String::from(#values)),*])
+    (variant, None)
 }

@@ -64,12 +64,23 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
             pub(crate) email: Option<String>,
         }
     });
-    assert_eq!(items.len(), 3, "impl Model, impl User, inventory::submit!");
     assert_eq!(
-        model_item(&items, "COLUMNS"),
-        r#"const COLUMNS : & 'static [& 'static str] = & ["id" , "email"] ;"#
+        items.len(),
+        5,
+        "use, static STATE, impl Model, impl User, inventory::submit!"
     );
-    assert!(model_item(&items, "AUTO_INCREMENT").contains("Some (0usize)"));
+    let meta = model_item(&items, "META");
+    assert!(meta.contains(r#"columns : & ["id" , "email"]"#), "{meta}");
+    assert!(meta.contains("auto_increment : :: core :: option :: Option :: Some (0usize)"));
+    assert!(meta.contains("key_columns : & [0usize]"), "{meta}");
+    assert!(
+        meta.contains(r#"__orm :: ColumnSpec :: new ("email" , __orm :: SqlType :: Text , 1u8)"#),
+        "{meta}"
+    );
+    assert_eq!(
+        model_item(&items, "TABLE"),
+        r#"const TABLE : & 'static str = "users" ;"#
+    );
     assert_eq!(model_item(&items, "Key"), "type Key = i64 ;");
     let from_row = model_item(&items, "from_row_at");
     assert!(
@@ -77,17 +88,20 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
         "{from_row}"
     );
     assert!(
-        from_row.contains(r#"decode (row , offset + 1usize , "User" , "email") ?"#),
+        from_row.contains("email : __orm :: field :: < Self , _ > (row , offset , 1usize) ?"),
         "{from_row}"
     );
-    let set_key = model_item(&items, "set_generated_key");
-    assert!(set_key.contains(
-        r#"self . id = :: orm_core :: __private :: generated_key (key , "User" , "id") ?"#
-    ));
+    let set_integer = model_item(&items, "set_integer");
+    assert!(
+        set_integer.contains(
+            "0usize => __orm :: set_key :: < Self , _ > (& mut self . id , 0usize , key)"
+        ),
+        "{set_integer}"
+    );
 
     let handles = quote!(#(#items)*).to_string();
     assert!(handles.contains(
-        r#"pub (crate) const email : :: orm_core :: Column < User , Option < String > > = :: orm_core :: Column :: new ("users" , "email")"#
+        r#"pub (crate) const email : __orm :: Column < User , Option < String > > = __orm :: Column :: new ("users" , "email")"#
     ));
     assert!(!handles.contains("const cache"));
 }
@@ -101,13 +115,27 @@ fn a_composite_key_is_a_tuple() {
         }
     });
     assert_eq!(model_item(&items, "Key"), "type Key = (i64 , i32) ;");
-    assert!(model_item(&items, "AUTO_INCREMENT").contains(":: None"));
-    let into_values = model_item(&items, "key_into_values");
+    let meta = model_item(&items, "META");
     assert!(
-        into_values.contains("let (key_0 , key_1) = key ;"),
-        "{into_values}"
+        meta.contains("auto_increment : :: core :: option :: Option :: None"),
+        "{meta}"
     );
-    assert!(model_item(&items, "set_generated_key").contains("let _ = key ;"));
+    assert!(meta.contains("key_columns : & [0usize , 1usize]"), "{meta}");
+    assert!(model_item(&items, "PRIMARY_KEY").contains(r#"& ["group_id" , "user_id"]"#));
+}
+
+#[test]
+fn a_key_of_more_columns_than_supported_is_an_error() {
+    let output = expand(quote! {
+        struct Wide {
+            #[orm(primary_key)] a: i64, #[orm(primary_key)] b: i64, #[orm(primary_key)] c: i64,
+            #[orm(primary_key)] d: i64, #[orm(primary_key)] e: i64, #[orm(primary_key)] f: i64,
+            #[orm(primary_key)] g: i64, #[orm(primary_key)] h: i64, #[orm(primary_key)] i: i64,
+        }
+    })
+    .to_string();
+    assert!(output.contains("more than 8 columns"), "{output}");
+    assert!(!output.contains("impl"), "{output}");
 }
 
 #[test]
@@ -119,16 +147,16 @@ fn references_resolve_through_the_other_models_consts() {
             #[orm(references(Self))] parent_id: Option<i64>,
         }
     });
-    let table_def = model_item(&items, "table_def");
-    assert!(table_def.contains("ref_table : :: std :: string :: String :: from (< crate :: User as :: orm_core :: Model > :: TABLE)"), "{table_def}");
+    let meta = model_item(&items, "META");
     assert!(
-        table_def.contains("< Post as :: orm_core :: Model > :: PRIMARY_KEY [0usize]"),
-        "{table_def}"
+        meta.contains("ref_table : < crate :: User as :: orm_core :: Model > :: TABLE"),
+        "{meta}"
     );
     assert!(
-        table_def.contains("ReferentialAction :: Cascade"),
-        "{table_def}"
+        meta.contains("__orm :: nth (< Post as :: orm_core :: Model > :: PRIMARY_KEY , 0usize)"),
+        "{meta}"
     );
+    assert!(meta.contains("ReferentialAction :: Cascade"), "{meta}");
     let assertions: Vec<_> = items
         .iter()
         .filter(|i| matches!(i, Item::Const(_)))
