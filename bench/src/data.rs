@@ -148,7 +148,7 @@ impl Server {
                     .collect();
                 self.fill("ob_posts", "user_id, title, body", posts).await?;
             }
-            Workload::Insert(_) => {}
+            Workload::Insert(_) | Workload::InsertKeys(_) | Workload::BulkInsert(_) => {}
             Workload::Associations | Workload::EagerLoad => {
                 self.users(100).await?;
                 let posts = (0..1_000)

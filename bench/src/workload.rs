@@ -12,8 +12,15 @@ pub enum Workload {
     /// `users LEFT JOIN posts WHERE hair_color = 'black'` (N users, half of them black
     /// haired, each of those with one post).
     MediumComplex(usize),
-    /// Insert N users in one statement batch (`insert_many` and its equivalents).
+    /// Insert N users in one statement batch, no key read back (`insert_all` and its
+    /// equivalents).
     Insert(usize),
+    /// Insert N users reading their generated keys back (`insert_many`; raw sqlx's
+    /// `RETURNING id`).
+    InsertKeys(usize),
+    /// Insert N users, more than one statement can bind: in statements of at most 10 000
+    /// rows, in one transaction.
+    BulkInsert(usize),
     /// 100 users -> 10 posts each -> 10 comments each, loaded level by level and grouped
     /// per parent.
     Associations,
@@ -33,6 +40,8 @@ impl fmt::Display for Workload {
             Workload::Trivial(n) => write!(f, "trivial select, N = {n}"),
             Workload::MediumComplex(n) => write!(f, "medium complex (left join), N = {n}"),
             Workload::Insert(n) => write!(f, "insert, N = {n}"),
+            Workload::InsertKeys(n) => write!(f, "insert reading keys back, N = {n}"),
+            Workload::BulkInsert(n) => write!(f, "bulk insert, N = {n}"),
             Workload::Associations => write!(f, "associations 100 x 10 x 10"),
             Workload::GetByKey(n) => write!(f, "get by key x {n}"),
             Workload::Stream(n) => write!(f, "stream {n} rows"),

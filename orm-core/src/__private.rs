@@ -40,6 +40,8 @@ pub struct ModelMeta {
     pub auto_increment: Option<usize>,
     /// The position of the version column.
     pub version: Option<usize>,
+    /// Whether it has `#[orm(hooks)]`.
+    pub hooks: bool,
     /// The table.
     pub table: TableSpec,
 }

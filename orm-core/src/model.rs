@@ -289,6 +289,38 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         write_models::<Self, Self, E>(models, exec, true, None)
     }
 
+    /// Inserts `models` as [`insert_many`](Model::insert_many) does (multi-row
+    /// statements; on a [`Database`](crate::Database), all of them or none), but reads no
+    /// generated key back: the models are left as they are, and the call returns the number
+    /// of rows inserted. The fastest way to load many rows (an import), as Rails'
+    /// `insert_all` or SeaORM's `exec_without_returning`. A generated key is left to the
+    /// database, whatever the model holds.
+    ///
+    /// A model with `#[orm(hooks)]` is refused with [`Error::InvalidQuery`](crate::Error):
+    /// its `before_insert` could not change models borrowed unchanged; use `insert_many`.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model)] struct Reading { #[orm(primary_key)] id: i64, celsius: f64 }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # db.create_tables(&[Reading::table_def()]).await?;
+    /// let readings: Vec<Reading> = (0..5_000)
+    ///     .map(|i| Reading { id: 0, celsius: f64::from(i) / 100.0 })
+    ///     .collect();
+    /// assert_eq!(Reading::insert_all(&readings, &db).await?, 5_000);
+    /// assert_eq!(Reading::query().count(&db).await?, 5_000);
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn insert_all<E: Executor + ?Sized>(
+        models: &[Self],
+        exec: &E,
+    ) -> impl Future<Output = Result<u64>> + Send {
+        crate::query::model_write::insert_rows::<Self, E>(models, exec)
+    }
+
     /// Inserts this model, or, where its row already exists by the upsert's conflict
     /// target, updates that row as `upsert` says (or leaves it). See [`Upsert`].
     ///

@@ -77,6 +77,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
         quote!(#i => #value,)
     });
     let hooks = hooks(model);
+    let has_hooks = model.hooks;
     let set_integer = set_integer(model);
     // One item per model where it can be: the constants are one `META`, the statics one
     // `ModelState`, and what can be written once is a default method of `Model`.
@@ -93,6 +94,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
                 key_columns: &[#(#key_columns),*],
                 auto_increment: #auto_increment,
                 version: #version,
+                hooks: #has_hooks,
                 table: #table_spec,
             };
 

@@ -1,5 +1,6 @@
 //! `insert_many` on every backend: the rows land, in multi-row statements within each
-//! backend's bind limit, and every model gets the key the database gave its row.
+//! backend's bind limit, and every model gets the key the database gave its row; and
+//! `insert_all`, which reads no key back.
 
 use orm_core::prelude::*;
 use orm_tests::{TestResult, backend_tests};
@@ -195,7 +196,85 @@ async fn insert_many_is_all_or_nothing(db: Database) -> TestResult {
     Ok(())
 }
 
+/// `insert_all` writes every row, in several statements, and reads no key back: the
+/// models are unchanged and the database numbered the rows. A refused row leaves no row
+/// of the call behind.
+async fn insert_all_reads_no_key_back_and_is_all_or_nothing(db: Database) -> TestResult {
+    db.create_tables(&[Item::table_def()]).await?;
+    assert_eq!(Item::insert_all(&[], &db).await?, 0);
+    let mut rows = items(2_500);
+    rows[2_400].label = rows[3].label.clone();
+    let e = Item::insert_all(&rows, &db).await.unwrap_err();
+    assert!(matches!(e, Error::UniqueViolation { .. }), "{e:?}");
+    assert_eq!(
+        Item::query().count(&db).await?,
+        0,
+        "no row of a failed insert_all"
+    );
+
+    rows[2_400].label = "item 2400".into();
+    assert_eq!(Item::insert_all(&rows, &db).await?, 2_500);
+    assert!(
+        rows.iter().all(|r| r.id == 0),
+        "the models are left as they are"
+    );
+    let stored = Item::query().order_by(Item::id.asc()).all(&db).await?;
+    assert_eq!(stored.len(), 2_500);
+    let keys: std::collections::BTreeSet<i64> = stored.iter().map(|r| r.id).collect();
+    assert_eq!(keys.len(), 2_500, "each row got a key of its own");
+    for (stored, sent) in stored.iter().zip(&rows) {
+        assert_eq!((&stored.label, stored.weight), (&sent.label, sent.weight));
+    }
+    // In a transaction, as many rows; rolled back, none.
+    let tx = db.begin().await?;
+    let more: Vec<Item> = items(10)
+        .into_iter()
+        .map(|mut r| {
+            r.label.push_str(" (more)");
+            r
+        })
+        .collect();
+    assert_eq!(Item::insert_all(&more, &tx).await?, 10);
+    tx.rollback().await?;
+    assert_eq!(Item::query().count(&db).await?, 2_500);
+    Ok(())
+}
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "bulk_stamped", hooks)]
+struct Stamped {
+    #[orm(primary_key)]
+    id: i64,
+    stamp: String,
+}
+
+impl orm_core::Hooks for Stamped {
+    fn before_insert(&mut self) -> orm_core::Result<()> {
+        self.stamp = "stamped".into();
+        Ok(())
+    }
+}
+
+/// A model with hooks is refused by `insert_all` (which could not run them), before any
+/// row is written.
+async fn insert_all_refuses_a_model_with_hooks(db: Database) -> TestResult {
+    db.create_tables(&[Stamped::table_def()]).await?;
+    let rows = vec![Stamped {
+        id: 0,
+        stamp: String::new(),
+    }];
+    let e = Stamped::insert_all(&rows, &db).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidQuery(m) if m.contains("insert_many")),
+        "{e:?}"
+    );
+    assert_eq!(Stamped::query().count(&db).await?, 0);
+    Ok(())
+}
+
 backend_tests!(
+    insert_all_reads_no_key_back_and_is_all_or_nothing,
+    insert_all_refuses_a_model_with_hooks,
     insert_many_is_all_or_nothing,
     insert_many_writes_every_key_back,
     insert_many_stays_within_the_bind_limit,

@@ -309,6 +309,6 @@ impl Contender for Diesel {
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {
-        Some(every_workload(self, workload))
+        every_workload(self, workload)
     }
 }

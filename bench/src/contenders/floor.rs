@@ -287,7 +287,11 @@ impl Contender for Floor {
                 Workload::Insert(n) => Box::pin(pg.insert(n)),
                 Workload::GetByKey(n) => Box::pin(pg.get_by_key(n)),
                 Workload::Stream(_) => Box::pin(pg.stream()),
-                Workload::Associations | Workload::Flush(_) | Workload::EagerLoad => return None,
+                Workload::Associations
+                | Workload::Flush(_)
+                | Workload::EagerLoad
+                | Workload::InsertKeys(_)
+                | Workload::BulkInsert(_) => return None,
             }),
             // Synchronous: the work happens when the future is first polled, on that thread.
             Driver::Sqlite(lite) => Some(match workload {
@@ -295,7 +299,11 @@ impl Contender for Floor {
                 Workload::MediumComplex(_) => Box::pin(async { lite.medium() }),
                 Workload::Insert(n) => Box::pin(async move { lite.insert(n) }),
                 Workload::GetByKey(n) => Box::pin(async move { lite.get_by_key(n) }),
-                Workload::Associations | Workload::Flush(_) | Workload::EagerLoad => return None,
+                Workload::Associations
+                | Workload::Flush(_)
+                | Workload::EagerLoad
+                | Workload::InsertKeys(_)
+                | Workload::BulkInsert(_) => return None,
             }),
             Driver::None => None,
         }

@@ -45,11 +45,22 @@ pub trait Library: Send + Sync {
     fn flush(&self) -> impl Future<Output = anyhow::Result<u64>> + Send;
     /// Users, their posts and, with `comments`, the posts' comments, grouped per parent.
     fn levels(&self, comments: bool) -> impl Future<Output = anyhow::Result<u64>> + Send;
+    /// `n` new users, their keys read back (the number of keys is the checksum); `None`
+    /// where the library is not in this race.
+    fn insert_keys(&self, n: usize) -> Option<Run<'_>> {
+        let _ = n;
+        None
+    }
+    /// `n` new users, more than one statement binds, in one transaction.
+    fn bulk_insert(&self, n: usize) -> Option<Run<'_>> {
+        let _ = n;
+        None
+    }
 }
 
 /// `workload` on `library`.
-pub fn every_workload<L: Library>(library: &L, workload: Workload) -> Run<'_> {
-    match workload {
+pub fn every_workload<L: Library>(library: &L, workload: Workload) -> Option<Run<'_>> {
+    Some(match workload {
         Workload::Trivial(_) => Box::pin(library.trivial()),
         Workload::MediumComplex(_) => Box::pin(library.medium()),
         Workload::Insert(n) => Box::pin(library.insert(n)),
@@ -58,7 +69,9 @@ pub fn every_workload<L: Library>(library: &L, workload: Workload) -> Run<'_> {
         Workload::Stream(_) => Box::pin(library.stream()),
         Workload::Flush(_) => Box::pin(library.flush()),
         Workload::EagerLoad => Box::pin(library.levels(false)),
-    }
+        Workload::InsertKeys(n) => return library.insert_keys(n),
+        Workload::BulkInsert(n) => return library.bulk_insert(n),
+    })
 }
 
 /// Which backend a run is on.

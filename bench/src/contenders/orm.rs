@@ -113,18 +113,21 @@ impl Library for Orm {
     }
 
     async fn insert(&self, n: usize) -> anyhow::Result<u64> {
-        let mut users: Vec<BenchUser> = (0..n)
-            .map(|i| {
-                let (name, hair) = new_user(i);
-                BenchUser {
-                    id: 0,
-                    name,
-                    hair_color: hair.map(str::to_owned),
-                }
-            })
-            .collect();
-        BenchUser::insert_many(&mut users, &self.db).await?;
-        Ok(users.len() as u64)
+        Ok(BenchUser::insert_all(&new_users(n), &self.db).await?)
+    }
+
+    fn insert_keys(&self, n: usize) -> Option<Run<'_>> {
+        Some(Box::pin(async move {
+            let mut users = new_users(n);
+            BenchUser::insert_many(&mut users, &self.db).await?;
+            Ok(users.iter().filter(|u| u.id != 0).count() as u64)
+        }))
+    }
+
+    fn bulk_insert(&self, n: usize) -> Option<Run<'_>> {
+        Some(Box::pin(async move {
+            Ok(BenchUser::insert_all(&new_users(n), &self.db).await?)
+        }))
     }
 
     async fn get_by_key(&self, n: usize) -> anyhow::Result<u64> {
@@ -180,6 +183,20 @@ impl Contender for Orm {
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {
-        Some(every_workload(self, workload))
+        every_workload(self, workload)
     }
+}
+
+/// `n` new users, from [`new_user`].
+fn new_users(n: usize) -> Vec<BenchUser> {
+    (0..n)
+        .map(|i| {
+            let (name, hair) = new_user(i);
+            BenchUser {
+                id: 0,
+                name,
+                hair_color: hair.map(str::to_owned),
+            }
+        })
+        .collect()
 }

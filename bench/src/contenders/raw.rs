@@ -11,6 +11,9 @@ use super::{Backend, Contender, Library, POOL_SIZE, Run, every_workload};
 use crate::data::Server;
 use crate::workload::{Workload, comment_sum, new_user, post_sum, toggled, user_sum};
 
+/// Rows per statement of the bulk insert: 20 000 binds, within every backend's limit.
+const BULK_ROWS: usize = 10_000;
+
 /// How rows become values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
@@ -254,6 +257,38 @@ impl Library for RawSqlx {
         })
     }
 
+    fn insert_keys(&self, n: usize) -> Option<Run<'_>> {
+        Some(Box::pin(async move {
+            on_pool!(&self.server, p => {
+                let mut q = QueryBuilder::new("INSERT INTO ob_users (name, hair_color) ");
+                q.push_values((0..n).map(new_user), |mut row, (name, hair)| {
+                    row.push_bind(name).push_bind(hair);
+                });
+                q.push(" RETURNING id");
+                let keys: Vec<(i32,)> = q.build_query_as().fetch_all(p).await?;
+                Ok(keys.len() as u64)
+            })
+        }))
+    }
+
+    fn bulk_insert(&self, n: usize) -> Option<Run<'_>> {
+        Some(Box::pin(async move {
+            on_pool!(&self.server, p => {
+                let mut tx = p.begin().await?;
+                let mut inserted = 0;
+                for start in (0..n).step_by(BULK_ROWS) {
+                    let mut q = QueryBuilder::new("INSERT INTO ob_users (name, hair_color) ");
+                    q.push_values((start..n.min(start + BULK_ROWS)).map(new_user), |mut row, (name, hair)| {
+                        row.push_bind(name).push_bind(hair);
+                    });
+                    inserted += q.build().execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(inserted)
+            })
+        }))
+    }
+
     async fn get_by_key(&self, n: usize) -> anyhow::Result<u64> {
         let mut sum = 0;
         on_pool!(&self.server, p => {
@@ -350,6 +385,6 @@ impl Contender for RawSqlx {
         {
             return None; // the same code as `query_as` elsewhere
         }
-        Some(every_workload(self, workload))
+        every_workload(self, workload)
     }
 }

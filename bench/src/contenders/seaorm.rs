@@ -191,6 +191,6 @@ impl Contender for SeaOrm {
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {
-        Some(every_workload(self, workload))
+        every_workload(self, workload)
     }
 }

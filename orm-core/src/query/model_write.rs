@@ -171,6 +171,59 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
     write_chunks(models, exec, upsert, with_key, per_statement, step).await
 }
 
+/// [`Model::insert_all`]: the rows of `models` in multi-row statements, no key read
+/// back; on a `Database`, in one transaction when they take several statements.
+pub(crate) async fn insert_rows<M: Model, E: Executor + ?Sized>(
+    models: &[M],
+    exec: &E,
+) -> Result<u64> {
+    if M::META.hooks {
+        return Err(Error::InvalidQuery(format!(
+            "`{}` has hooks, which `insert_all` cannot run on models it only borrows: \
+             use `insert_many`",
+            M::NAME
+        )));
+    }
+    if models.is_empty() {
+        return Ok(0);
+    }
+    let columns = M::COLUMNS.len() - usize::from(M::AUTO_INCREMENT.is_some());
+    let per_statement = match columns {
+        0 => 1,
+        n => exec.dialect().rows_per_insert(n),
+    };
+    if models.len() > per_statement
+        && let Some(tx) = exec.batch().await?
+    {
+        return match insert_row_chunks(models, &tx, per_statement).await {
+            Ok(n) => tx.commit().await.map(|()| n),
+            Err(e) => {
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        };
+    }
+    insert_row_chunks(models, exec, per_statement).await
+}
+
+/// The statements of [`insert_rows`], `per_statement` rows each, on `exec`.
+async fn insert_row_chunks<M: Model, E: Executor + ?Sized>(
+    models: &[M],
+    exec: &E,
+    per_statement: usize,
+) -> Result<u64> {
+    let mut inserted = 0;
+    for chunk in models.chunks(per_statement) {
+        let insert = model_sql::insert::<M, M>(chunk, false, None, Vec::new())?;
+        let statement = write::insert(insert, exec.dialect());
+        inserted += exec
+            .execute(statement)
+            .await
+            .map_err(|e| e.written_to(M::table_def()))?;
+    }
+    Ok(inserted)
+}
+
 /// An integer key's value.
 fn integer(value: &Value) -> Option<i64> {
     match value {
