@@ -256,6 +256,82 @@ async fn flushes_write_only_what_changed(db: Database) -> TestResult {
     Ok(())
 }
 
+/// One flush of many updates of different shapes (different columns changed, a column
+/// set to NULL and back, versioned rows): each row ends as its object says, and the
+/// versions count up once.
+async fn updates_of_many_shapes_in_one_flush(db: Database) -> TestResult {
+    setup(&db).await?;
+    let mut session = db.session();
+    let users: Vec<_> = (0..60)
+        .map(|i| session.add(user(&format!("s{i}"))))
+        .collect();
+    for i in 0..60 {
+        if i % 3 == 0 {
+            session[users[i]].bio = Some(format!("bio {i}"));
+        }
+    }
+    let counters: Vec<_> = (0..5)
+        .map(|i| {
+            session.add(Counter {
+                id: 0,
+                value: i,
+                version: 0,
+            })
+        })
+        .collect();
+    session.commit().await?;
+
+    for (i, h) in users.iter().enumerate() {
+        let u = &mut session[*h];
+        match i % 4 {
+            0 => u.email = format!("new{i}@example.org"),
+            1 => {
+                u.bio = if u.bio.is_some() {
+                    None
+                } else {
+                    Some(format!("now {i}"))
+                }
+            }
+            2 => {
+                u.email = format!("both{i}@example.org");
+                u.bio = None;
+            }
+            _ => {}
+        }
+    }
+    for (i, h) in counters.iter().enumerate() {
+        if i % 2 == 0 {
+            session[*h].value += 10;
+        }
+    }
+    session.commit().await?;
+
+    let mut stored = User::query().order_by(User::name.asc()).all(&db).await?;
+    stored.retain(|u| u.name.starts_with('s'));
+    assert_eq!(stored.len(), 60);
+    for h in &users {
+        let want = &session[*h];
+        let got = stored
+            .iter()
+            .find(|u| u.id == want.id)
+            .ok_or("a row is missing")?;
+        assert_eq!(got, want);
+    }
+    for (i, h) in counters.iter().enumerate() {
+        let got = Counter::get(&db, session[*h].id)
+            .await?
+            .ok_or("no counter")?;
+        let (value, version) = if i % 2 == 0 {
+            (i as i64 + 10, 1)
+        } else {
+            (i as i64, 0)
+        };
+        assert_eq!((got.value, got.version), (value, version), "counter {i}");
+        assert_eq!(session[*h], got);
+    }
+    Ok(())
+}
+
 /// Parents are inserted before their children and deleted after them, in one flush.
 async fn flushes_follow_foreign_keys(db: Database) -> TestResult {
     setup(&db).await?;
@@ -775,6 +851,7 @@ async fn database_cascades_are_reflected(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    updates_of_many_shapes_in_one_flush,
     database_cascades_are_reflected,
     the_unit_of_work_round_trip,
     the_identity_map,

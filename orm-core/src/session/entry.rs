@@ -73,6 +73,8 @@ pub(super) struct Ops {
     pub(super) primary_key: &'static [&'static str],
     pub(super) auto_increment: Option<usize>,
     pub(super) version: Option<usize>,
+    /// Whether the model has hooks (`#[orm(hooks)]`).
+    pub(super) hooks: bool,
     pub(super) values: fn(&dyn Any) -> Vec<Value>,
     pub(super) set_key: fn(&mut dyn Any, i64) -> Result<()>,
     pub(super) set_version: fn(&mut dyn Any, i64) -> Result<()>,
@@ -97,6 +99,7 @@ impl Ops {
             primary_key: M::PRIMARY_KEY,
             auto_increment: M::AUTO_INCREMENT,
             version: M::VERSION,
+            hooks: M::META.hooks,
             values: |object| model::<M>(object).values(),
             set_key: |object, key| model_mut::<M>(object).set_generated_key(key),
             set_version: |object, version| model_mut::<M>(object).set_version(version),

@@ -115,7 +115,9 @@ async fn write(
     for entry in slots.iter_mut().flatten() {
         match entry.state {
             State::Persistent
-                if !entry.expired && entry.loaded.as_ref() != Some(&entry.values()) =>
+                if entry.ops.hooks
+                    && !entry.expired
+                    && entry.loaded.as_ref() != Some(&entry.values()) =>
             {
                 (entry.ops.before_update)(&mut *entry.object)?;
             }
@@ -196,8 +198,10 @@ async fn write(
         }
     }
 
-    // Updates: the columns that changed, by the key the row had.
+    // Updates: the columns that changed, by the key the row had. The text of an update
+    // depends only on the model and the columns changed: rendered once per such shape.
     let mut bumped = Vec::new();
+    let mut texts: HashMap<(TypeId, Vec<usize>), String> = HashMap::new();
     for (slot, entry) in slots.iter().enumerate() {
         let Some(entry) = entry else { continue };
         if entry.state != State::Persistent || entry.expired {
@@ -214,9 +218,28 @@ async fn write(
         if changed.is_empty() {
             continue;
         }
-        let matched = tx
-            .execute(update_statement(entry, &now, loaded, &changed, tx)?)
-            .await?;
+        let def = (entry.ops.table_def)();
+        for &i in &changed {
+            crate::query::model_sql::check_max_length(def, entry.ops.columns[i], &now[i])?;
+        }
+        let values = update_values(entry, &now, loaded, &changed);
+        let shape = (entry.ops.type_id, changed);
+        let statement = match texts.get(&shape) {
+            Some(sql) => Statement {
+                sql: sql.clone(),
+                values,
+            },
+            None => {
+                let statement = update_statement(entry, &now, loaded, &shape.1, tx)?;
+                // Kept only when the text binds exactly these values (no value written
+                // into the text), so that it fits every row of the shape.
+                if statement.values == values {
+                    texts.insert(shape, statement.sql.clone());
+                }
+                statement
+            }
+        };
+        let matched = tx.execute(statement).await?;
         if matched != 1 {
             return Err(stale(entry, matched));
         }
@@ -304,10 +327,8 @@ fn update_statement(
     tx: &Transaction,
 ) -> Result<Statement> {
     let ops = &entry.ops;
-    let def = (ops.table_def)();
     let mut set = Vec::with_capacity(changed.len() + 1);
     for &i in changed {
-        crate::query::model_sql::check_max_length(def, ops.columns[i], &now[i])?;
         set.push((ops.columns[i], Node::Value(now[i].clone())));
     }
     if let Some(v) = ops.version {
@@ -327,6 +348,22 @@ fn update_statement(
         filter: Some(row_filter(entry, loaded)),
     };
     write::update(&update, tx.dialect())
+}
+
+/// What [`update_statement`] binds, in its order: the changed values, the version's
+/// increment, the loaded key and version.
+fn update_values(entry: &Entry, now: &[Value], loaded: &[Value], changed: &[usize]) -> Vec<Value> {
+    let ops = &entry.ops;
+    let mut values: Vec<Value> = changed.iter().map(|&i| now[i].clone()).collect();
+    if ops.version.is_some() {
+        values.push(Value::I64(Some(1)));
+    }
+    values.extend(
+        ops.key_positions()
+            .chain(ops.version)
+            .map(|i| loaded[i].clone()),
+    );
+    values
 }
 
 /// The row as last loaded: its key, and its version where the model has one.
