@@ -317,15 +317,11 @@ async fn updates_of_many_shapes_in_one_flush(db: Database) -> TestResult {
             .ok_or("a row is missing")?;
         assert_eq!(got, want);
     }
-    for (i, h) in counters.iter().enumerate() {
+    for (i, h) in (0_i64..).zip(&counters) {
         let got = Counter::get(&db, session[*h].id)
             .await?
             .ok_or("no counter")?;
-        let (value, version) = if i % 2 == 0 {
-            (i as i64 + 10, 1)
-        } else {
-            (i as i64, 0)
-        };
+        let (value, version) = if i % 2 == 0 { (i + 10, 1) } else { (i, 0) };
         assert_eq!((got.value, got.version), (value, version), "counter {i}");
         assert_eq!(session[*h], got);
     }
