@@ -179,8 +179,11 @@ use proc_macro::TokenStream;
 ///
 /// # Generated items
 ///
-/// - `impl orm_core::Model for User`: `NAME`, `TABLE`, `COLUMNS`, `PRIMARY_KEY`,
-///   `AUTO_INCREMENT`, `Key`, `table_def()`, row decoding and the values of a row.
+/// - `impl orm_core::Model for User`: `TABLE`, `PRIMARY_KEY`, the `Key` type, and the
+///   model's other constants in one hidden `META` (from which `NAME`, `COLUMNS`,
+///   `AUTO_INCREMENT`… are read), row decoding, a field read and an integer field write by
+///   column index; the rest of `Model` is shared code in `orm_core`.
+/// - A `static` of the model's state: its rendered statements and table definition.
 /// - `User::<field>`: an `orm_core::Column<User, FieldType>` per column, with the
 ///   field's visibility. A field named like a method of `Model` (`get`, `all`, `query`,
 ///   `insert`, `update`, `delete`) makes the path `User::update` name the column; call
