@@ -3,7 +3,7 @@
 //! `insert_all`, which reads no key back.
 
 use orm_core::prelude::*;
-use orm_tests::{TestResult, backend_tests};
+use orm_tests::{TestResult, backend_tests, statements_of};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "bulk_items")]
@@ -240,6 +240,105 @@ async fn insert_all_reads_no_key_back_and_is_all_or_nothing(db: Database) -> Tes
     Ok(())
 }
 
+/// A column of each type the ORM binds, for `insert_all`'s `COPY` on PostgreSQL.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "bulk_typed")]
+struct Typed {
+    #[orm(primary_key)]
+    id: i64,
+    tag: i32,
+    small: i16,
+    ratio: f32,
+    real: f64,
+    flag: bool,
+    #[orm(max_length = 60)]
+    text: String,
+    note: Option<String>,
+    blob: Vec<u8>,
+    day: chrono::NaiveDate,
+    clock: chrono::NaiveTime,
+    local: chrono::NaiveDateTime,
+    at: chrono::DateTime<chrono::Utc>,
+    uid: uuid::Uuid,
+    doc: serde_json::Value,
+    price: rust_decimal::Decimal,
+}
+
+/// Row `i`; `infinite`: with an infinite float now and then (MySQL stores none).
+fn typed(i: u32, tag: i32, infinite: bool) -> Typed {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    let n = i32::try_from(i).expect("a small row number");
+    let day = NaiveDate::from_ymd_opt(1999 + n % 30, 1 + i % 12, 1 + i % 28).expect("a date");
+    // Nanoseconds: both ways must keep the same microseconds.
+    let local = day
+        .and_hms_nano_opt(i % 24, 59, 58, 123_456_789 + i)
+        .expect("a time");
+    Typed {
+        id: 0,
+        tag,
+        small: i16::try_from(n % 300 - 150).expect("fits"),
+        ratio: f32::from(u16::try_from(i).expect("fits")) / 3.0,
+        real: match i % 7 {
+            0 if infinite => f64::INFINITY,
+            1 => -0.0,
+            2 => 1e-300,
+            _ => f64::from(i) / 7.0,
+        },
+        flag: i.is_multiple_of(2),
+        text: format!("row {i}\t\\ \n\r ünïcode \\N 'q' \"d\""),
+        note: (!i.is_multiple_of(3)).then(|| format!("note\t{i}")),
+        blob: vec![0, 92, 10, u8::try_from(i % 256).expect("fits"), 255],
+        day,
+        clock: local.time(),
+        local,
+        at: Utc.from_utc_datetime(&local),
+        uid: uuid::Uuid::from_u128(0x1234_5678_9abc_def0_u128 * (u128::from(i) + 1)),
+        doc: serde_json::json!({"i": i, "s": "a\tb\\c\nd", "list": [1, null, "x"]}),
+        price: rust_decimal::Decimal::new(i64::from(i) * 1001, 3),
+    }
+}
+
+/// `insert_all` of more rows than one statement takes (a `COPY` on PostgreSQL) stores
+/// every type as `insert_many`'s `INSERT`s store it: the two read back equal.
+async fn insert_all_stores_every_type_as_insert_does(db: Database) -> TestResult {
+    db.create_tables(&[Typed::table_def()]).await?;
+    let n = 2_500;
+    let infinite = db.dialect() != Dialect::MySql;
+    let copied: Vec<Typed> = (0..n).map(|i| typed(i, 1, infinite)).collect();
+    let (done, statements) = statements_of(Typed::insert_all(&copied, &db)).await;
+    assert_eq!(done?, 2_500);
+    if db.dialect() == Dialect::Postgres {
+        assert!(
+            statements.iter().any(|s| s.starts_with("COPY")),
+            "{statements:?}"
+        );
+    }
+    let mut inserted: Vec<Typed> = (0..n).map(|i| typed(i, 2, infinite)).collect();
+    Typed::insert_many(&mut inserted, &db).await?;
+    let read = |tag| {
+        Typed::query()
+            .filter(Typed::tag.eq(tag))
+            .order_by(Typed::id.asc())
+            .all(&db)
+    };
+    let (by_copy, by_insert) = (read(1).await?, read(2).await?);
+    assert_eq!(by_copy.len(), 2_500);
+    for (a, b) in by_copy.iter().zip(&by_insert) {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        (a.id, a.tag, b.id, b.tag) = (0, 0, 0, 0);
+        assert_eq!(a, b);
+    }
+    // What was sent comes back (to the microsecond where the column keeps no more).
+    let first = &by_copy[1];
+    assert_eq!(
+        (first.text.as_str(), first.flag),
+        (copied[1].text.as_str(), copied[1].flag)
+    );
+    assert_eq!(first.blob, copied[1].blob);
+    assert_eq!(first.doc, copied[1].doc);
+    Ok(())
+}
+
 #[derive(Model, Debug, Clone)]
 #[orm(table = "bulk_stamped", hooks)]
 struct Stamped {
@@ -273,6 +372,7 @@ async fn insert_all_refuses_a_model_with_hooks(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    insert_all_stores_every_type_as_insert_does,
     insert_all_reads_no_key_back_and_is_all_or_nothing,
     insert_all_refuses_a_model_with_hooks,
     insert_many_is_all_or_nothing,

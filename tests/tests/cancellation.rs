@@ -259,7 +259,51 @@ async fn transaction_streams_dropped_mid_read(db: Database) -> TestResult {
     Ok(())
 }
 
+/// `insert_all` of many rows (one `COPY` on PostgreSQL, `INSERT`s in a transaction
+/// elsewhere) cut off at many points: on a `Database` no row is left and the pool answers;
+/// in a transaction, the transaction refuses everything but its rollback, which leaves no
+/// row either. (A `COPY` cut off may leave half a message on the wire: its connection is
+/// closed, never reused.)
+async fn bulk_inserts_cut_off_leave_nothing(db: Database) -> TestResult {
+    db.create_tables(&[Mark::table_def()]).await?;
+    let marks: Vec<Mark> = (0..20_000)
+        .map(|i| Mark {
+            id: 0,
+            label: format!("mark {i} {}", "x".repeat(40)),
+        })
+        .collect();
+    for waits in (0..CUT_POINTS).step_by(8) {
+        if let Some(inserted) = cut_off(waits, Mark::insert_all(&marks, &db)).await {
+            assert_eq!(inserted?, 20_000);
+            answers(Mark::query().delete(&db)).await?;
+        }
+        assert_eq!(
+            answers(Mark::query().count(&db)).await?,
+            0,
+            "cut at {waits}"
+        );
+    }
+    for waits in [0, 1, 2, 5, 20] {
+        let tx = db.begin().await?;
+        match cut_off(waits, Mark::insert_all(&marks, &tx)).await {
+            Some(inserted) => assert_eq!(inserted?, 20_000),
+            None => {
+                let refused = answers(Mark::query().count(&tx)).await;
+                assert!(is_refused(&refused), "{refused:?}");
+            }
+        }
+        answers(tx.rollback()).await?;
+        assert_eq!(
+            answers(Mark::query().count(&db)).await?,
+            0,
+            "cut at {waits}"
+        );
+    }
+    Ok(())
+}
+
 backend_tests!(
+    bulk_inserts_cut_off_leave_nothing,
     pool_statements_cut_off_mid_read,
     pool_streams_dropped_mid_read,
     a_transaction_cut_off_mid_statement_only_rolls_back,

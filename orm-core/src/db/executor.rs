@@ -78,6 +78,19 @@ pub trait Executor: Send + Sync + sealed::Sealed {
         std::future::ready(Ok(None))
     }
 
+    /// Runs PostgreSQL's `COPY … FROM STDIN` (`sql`) with `data` in its text format,
+    /// returning the rows loaded; `None` where the executor does not copy (another
+    /// backend, or a `Database`: a copy runs in the transaction of a `batch`).
+    #[doc(hidden)]
+    fn copy_in(
+        &self,
+        sql: String,
+        data: Vec<u8>,
+    ) -> impl Future<Output = Result<Option<u64>>> + Send {
+        let _ = (sql, data);
+        std::future::ready(Ok(None))
+    }
+
     /// Runs `statement`, streaming its rows.
     #[doc(hidden)]
     fn fetch_stream(&self, statement: Statement) -> BoxStream<'_, Result<Row>>;

@@ -5,6 +5,7 @@ use std::borrow::{Borrow, BorrowMut};
 
 use crate::query::Upsert;
 use crate::query::model_sql;
+use crate::sql::copy;
 use crate::sql::write::{self, OnConflict};
 use crate::{Dialect, Error, Executor, Model, Result, Value};
 
@@ -192,16 +193,43 @@ pub(crate) async fn insert_rows<M: Model, E: Executor + ?Sized>(
         0 => 1,
         n => exec.dialect().rows_per_insert(n),
     };
+    // Many rows on PostgreSQL: one `COPY`, where every value has an exact text.
+    let copy = if exec.dialect() == Dialect::Postgres && columns > 0 && models.len() > per_statement
+    {
+        let insert = model_sql::insert::<M, M>(models, false, None, Vec::new())?;
+        copy::text(&insert.rows).map(|data| (copy::statement(M::TABLE, &insert.columns), data))
+    } else {
+        None
+    };
     if models.len() > per_statement
         && let Some(tx) = exec.batch().await?
     {
-        return match insert_row_chunks(models, &tx, per_statement).await {
+        return match copy_or_insert(models, &tx, per_statement, copy).await {
             Ok(n) => tx.commit().await.map(|()| n),
             Err(e) => {
                 let _ = tx.rollback().await;
                 Err(e)
             }
         };
+    }
+    copy_or_insert(models, exec, per_statement, copy).await
+}
+
+/// The rows of [`insert_rows`] on `exec`: by `copy` (its statement and data) where given
+/// and the executor copies, else in `INSERT`s.
+async fn copy_or_insert<M: Model, E: Executor + ?Sized>(
+    models: &[M],
+    exec: &E,
+    per_statement: usize,
+    copy: Option<(String, Vec<u8>)>,
+) -> Result<u64> {
+    if let Some((sql, data)) = copy
+        && let Some(n) = exec
+            .copy_in(sql, data)
+            .await
+            .map_err(|e| e.written_to(M::table_def()))?
+    {
+        return Ok(n);
     }
     insert_row_chunks(models, exec, per_statement).await
 }

@@ -8,6 +8,7 @@
 //! (`Dialect::has_returning`, `Dialect::upsert_style`…); it never asks which backend it is.
 
 pub(crate) mod ast;
+pub(crate) mod copy;
 pub(crate) mod ddl;
 pub(crate) mod normalize;
 pub(crate) mod render;

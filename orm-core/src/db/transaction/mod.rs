@@ -269,7 +269,7 @@ impl Transaction {
             return Err(state::ended());
         }
         let keep = self.depth - 1;
-        if state.in_flight == Some(InFlight::Statement) && commit {
+        if matches!(state.in_flight, Some(InFlight::Statement | InFlight::Copy)) && commit {
             return Err(state::interrupted());
         }
         let resumed = state.recover_for_rollback(keep);
@@ -400,6 +400,35 @@ impl Executor for Transaction {
             with_conn!(conn, c, DB => {
                 run::insert_returning_key::<DB>(c, sql, values, key).await
             })
+        })
+        .await
+    }
+
+    #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
+    async fn copy_in(&self, sql: String, data: Vec<u8>) -> Result<Option<u64>> {
+        let shared = &self.shared;
+        if shared.dialect != Dialect::Postgres {
+            return Ok(None);
+        }
+        let st = Statement {
+            sql,
+            values: Vec::new(),
+        };
+        traced(shared.dialect, &shared.settings, st, async |sql, _| {
+            let mut state = self.lock().await?;
+            state.check_innermost(self.id, self.depth)?;
+            state
+                .copy(async |conn| match conn {
+                    #[cfg(feature = "postgres")]
+                    Conn::Postgres(c) => {
+                        let mut copy = c.copy_in_raw(&sql).await?;
+                        copy.send(data).await?;
+                        Ok(Some(copy.finish().await?))
+                    }
+                    #[allow(unreachable_patterns)]
+                    _ => Ok(None),
+                })
+                .await
         })
         .await
     }

@@ -53,6 +53,9 @@ pub(super) enum InFlight {
     /// `BEGIN`, `COMMIT`, `ROLLBACK` or a savepoint statement: whether it happened is
     /// unknown, so the transaction is abandoned.
     Settle,
+    /// A `COPY … FROM STDIN`: a statement, but one cut off may have left half a message
+    /// on the wire, so its connection is never used again (the server rolls back).
+    Copy,
 }
 
 /// The pooled connection the transaction runs on.
@@ -162,7 +165,7 @@ impl State {
     pub(super) fn check_innermost(&self, id: u64, depth: usize) -> Result<()> {
         match self.in_flight {
             Some(InFlight::Settle) => Err(abandoned()),
-            Some(InFlight::Statement) => Err(interrupted()),
+            Some(InFlight::Statement | InFlight::Copy) => Err(interrupted()),
             None if !self.is_open(id, depth) => Err(ended()),
             None if self.levels.len() > depth => Err(savepoint_open()),
             None => Ok(()),
@@ -186,6 +189,14 @@ impl State {
         op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
     ) -> Result<T> {
         self.marked(InFlight::Statement, op).await
+    }
+
+    /// Runs the `COPY` `op`, marked in flight (see [`InFlight::Copy`]).
+    pub(super) async fn copy<T>(
+        &mut self,
+        op: impl AsyncFnOnce(&mut Conn) -> Result<T>,
+    ) -> Result<T> {
+        self.marked(InFlight::Copy, op).await
     }
 
     /// Runs `op` with `work` marked in flight; the mark is cleared only when `op` ends.
@@ -229,10 +240,10 @@ impl State {
     /// (MySQL) stays marked, so that it is closed and the server rolls back everything;
     /// the levels are dropped from the books and the outer ones refuse statements.
     pub(super) fn recover_for_rollback(&mut self, keep: usize) -> bool {
-        if self.in_flight != Some(InFlight::Statement) {
+        if !matches!(self.in_flight, Some(InFlight::Statement | InFlight::Copy)) {
             return true;
         }
-        if self.conn.resumes_after_cancel() {
+        if self.in_flight == Some(InFlight::Statement) && self.conn.resumes_after_cancel() {
             self.in_flight = None;
             return true;
         }
@@ -248,7 +259,7 @@ impl Drop for State {
     fn drop(&mut self) {
         let unknown = match self.in_flight {
             None => false,
-            Some(InFlight::Settle) => true,
+            Some(InFlight::Settle | InFlight::Copy) => true,
             Some(InFlight::Statement) => !self.conn.resumes_after_cancel(),
         };
         if unknown {
