@@ -339,6 +339,43 @@ async fn insert_all_stores_every_type_as_insert_does(db: Database) -> TestResult
     Ok(())
 }
 
+/// Rows written through an updatable view.
+#[derive(Model, Debug, Clone)]
+#[orm(table = "bulk_through_view")]
+struct ThroughView {
+    #[orm(primary_key)]
+    id: i64,
+    label: String,
+}
+
+/// PostgreSQL refuses `COPY` into a view, where `INSERT` works: `insert_all` of many rows
+/// then writes them by `INSERT`, and the rows arrive.
+async fn insert_all_into_a_view_falls_back_to_insert(db: Database) -> TestResult {
+    if db.dialect() != Dialect::Postgres {
+        return Ok(()); // SQLite's views take no rows; MySQL has no `COPY`
+    }
+    raw("CREATE TABLE bulk_base (id BIGSERIAL PRIMARY KEY, label TEXT NOT NULL)")
+        .execute(&db)
+        .await?;
+    raw("CREATE VIEW bulk_through_view AS SELECT id, label FROM bulk_base")
+        .execute(&db)
+        .await?;
+    let rows: Vec<ThroughView> = (0..1_500)
+        .map(|i| ThroughView {
+            id: 0,
+            label: format!("row {i}"),
+        })
+        .collect();
+    let tx = db.begin().await?;
+    assert_eq!(ThroughView::insert_all(&rows, &tx).await?, 1_500);
+    // The refused `COPY` was undone by its savepoint: the transaction goes on.
+    assert_eq!(ThroughView::query().count(&tx).await?, 1_500);
+    tx.commit().await?;
+    assert_eq!(ThroughView::insert_all(&rows, &db).await?, 1_500);
+    assert_eq!(ThroughView::query().count(&db).await?, 3_000);
+    Ok(())
+}
+
 #[derive(Model, Debug, Clone)]
 #[orm(table = "bulk_stamped", hooks)]
 struct Stamped {
@@ -372,6 +409,7 @@ async fn insert_all_refuses_a_model_with_hooks(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    insert_all_into_a_view_falls_back_to_insert,
     insert_all_stores_every_type_as_insert_does,
     insert_all_reads_no_key_back_and_is_all_or_nothing,
     insert_all_refuses_a_model_with_hooks,

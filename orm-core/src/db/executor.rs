@@ -78,6 +78,14 @@ pub trait Executor: Send + Sync + sealed::Sealed {
         std::future::ready(Ok(None))
     }
 
+    /// A transaction for work that may fail half-way and be done another way: a new one
+    /// on a `Database`, a savepoint on a `Transaction` (whose own work goes on after a
+    /// failure inside it).
+    #[doc(hidden)]
+    fn nested(&self) -> impl Future<Output = Result<Option<crate::Transaction>>> + Send {
+        std::future::ready(Ok(None))
+    }
+
     /// Runs PostgreSQL's `COPY … FROM STDIN` (`sql`) with `data` in its text format,
     /// returning the rows loaded; `None` where the executor does not copy (another
     /// backend, or a `Database`: a copy runs in the transaction of a `batch`).

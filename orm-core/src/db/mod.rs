@@ -496,6 +496,10 @@ impl Executor for Database {
         self.begin().await.map(Some)
     }
 
+    async fn nested(&self) -> Result<Option<Transaction>> {
+        self.begin().await.map(Some)
+    }
+
     async fn fetch_all_with<T: Send, F: FnMut(Row) -> Result<T> + Send>(
         &self,
         st: Statement,

@@ -193,18 +193,29 @@ pub(crate) async fn insert_rows<M: Model, E: Executor + ?Sized>(
         0 => 1,
         n => exec.dialect().rows_per_insert(n),
     };
-    // Many rows on PostgreSQL: one `COPY`, where every value has an exact text.
-    let copy = if exec.dialect() == Dialect::Postgres && columns > 0 && models.len() > per_statement
+    // Many rows on PostgreSQL: one `COPY`, in a transaction of its own (a savepoint in
+    // the caller's) so that a table that refuses `COPY` gets the `INSERT`s instead.
+    if exec.dialect() == Dialect::Postgres
+        && columns > 0
+        && models.len() > per_statement
+        && copy::fits(M::table_def())
+        && let Some((sql, data)) = copy_text(models, per_statement)?
+        && let Some(tx) = exec.nested().await?
     {
-        let insert = model_sql::insert::<M, M>(models, false, None, Vec::new())?;
-        copy::text(&insert.rows).map(|data| (copy::statement(M::TABLE, &insert.columns), data))
-    } else {
-        None
-    };
+        match tx.copy_in(sql, data).await {
+            Ok(Some(n)) => return tx.commit().await.map(|()| n),
+            Ok(None) => tx.rollback().await?,
+            Err(e) if refuses_copy(&e) => tx.rollback().await?,
+            Err(e) => {
+                let _ = tx.rollback().await;
+                return Err(e.written_to(M::table_def()));
+            }
+        }
+    }
     if models.len() > per_statement
         && let Some(tx) = exec.batch().await?
     {
-        return match copy_or_insert(models, &tx, per_statement, copy).await {
+        return match insert_row_chunks(models, &tx, per_statement).await {
             Ok(n) => tx.commit().await.map(|()| n),
             Err(e) => {
                 let _ = tx.rollback().await;
@@ -212,26 +223,31 @@ pub(crate) async fn insert_rows<M: Model, E: Executor + ?Sized>(
             }
         };
     }
-    copy_or_insert(models, exec, per_statement, copy).await
+    insert_row_chunks(models, exec, per_statement).await
 }
 
-/// The rows of [`insert_rows`] on `exec`: by `copy` (its statement and data) where given
-/// and the executor copies, else in `INSERT`s.
-async fn copy_or_insert<M: Model, E: Executor + ?Sized>(
-    models: &[M],
-    exec: &E,
-    per_statement: usize,
-    copy: Option<(String, Vec<u8>)>,
-) -> Result<u64> {
-    if let Some((sql, data)) = copy
-        && let Some(n) = exec
-            .copy_in(sql, data)
-            .await
-            .map_err(|e| e.written_to(M::table_def()))?
-    {
-        return Ok(n);
+/// The `COPY` statement and text of `models`, built `chunk` rows at a time (only the text
+/// is held whole); `None` when a value has no exact text.
+fn copy_text<M: Model>(models: &[M], chunk: usize) -> Result<Option<(String, Vec<u8>)>> {
+    let mut text = String::new();
+    let mut columns = Vec::new();
+    for rows in models.chunks(chunk) {
+        let insert = model_sql::insert::<M, M>(rows, false, None, Vec::new())?;
+        if copy::push_rows(&insert.rows, &mut text).is_none() {
+            return Ok(None);
+        }
+        columns = insert.columns;
     }
-    insert_row_chunks(models, exec, per_statement).await
+    Ok(Some((
+        copy::statement(M::TABLE, &columns),
+        text.into_bytes(),
+    )))
+}
+
+/// Whether PostgreSQL refused a `COPY` that `INSERT`s may do: a table with row-level
+/// security (`0A000`), or a view (`42809`).
+fn refuses_copy(e: &Error) -> bool {
+    matches!(e, Error::Database { code: Some(code), .. } if code == "0A000" || code == "42809")
 }
 
 /// The statements of [`insert_rows`], `per_statement` rows each, on `exec`.

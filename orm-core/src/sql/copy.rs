@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::Dialect;
-use crate::Value;
+use crate::schema::{SqlType, TableDef};
+use crate::{Dialect, Value};
 
 /// `COPY "table" ("a", "b") FROM STDIN`.
 pub(crate) fn statement(table: &str, columns: &[&str]) -> String {
@@ -23,20 +23,30 @@ pub(crate) fn statement(table: &str, columns: &[&str]) -> String {
     sql
 }
 
-/// The rows as `COPY` text: a line per row, values separated by tabs. `None` when a
-/// value has no text that is sure to be read back as binding would store it.
-pub(crate) fn text(rows: &[Vec<Value>]) -> Option<Vec<u8>> {
-    let mut out = String::with_capacity(rows.len() * 32);
+/// Whether the table's columns all have the types the ORM gives their fields' values: a
+/// value's text then reads back as its binding would. A column of a type named by hand
+/// (`sql_type = "…"`, or one for PostgreSQL) may convert the two differently (a `f32`
+/// into `DOUBLE PRECISION`), so such a table is written by `INSERT`.
+pub(crate) fn fits(table: &TableDef) -> bool {
+    table
+        .columns
+        .iter()
+        .all(|c| !matches!(c.sql_type, SqlType::Custom(_)) && c.dialect_type("postgres").is_none())
+}
+
+/// Appends `rows` as `COPY` text to `out`: a line per row, values separated by tabs.
+/// `None` when a value has no text that is sure to be read back as binding would store it.
+pub(crate) fn push_rows(rows: &[Vec<Value>], out: &mut String) -> Option<()> {
     for row in rows {
         for (i, value) in row.iter().enumerate() {
             if i > 0 {
                 out.push('\t');
             }
-            push_value(value, &mut out)?;
+            push_value(value, out)?;
         }
         out.push('\n');
     }
-    Some(out.into_bytes())
+    Some(())
 }
 
 /// Writes `value`, or `\N` for NULL.
@@ -65,7 +75,7 @@ fn push_value(value: &Value, out: &mut String) -> Option<()> {
         Value::F32(v) => push_float(v.map(f64::from), v.map(|f| f.to_string()), out),
         Value::F64(v) => push_float(*v, v.map(|f| f.to_string()), out),
         Value::String(v) => match v {
-            Some(s) => push_escaped(s, out),
+            Some(s) => push_escaped(s, out)?,
             None => out.push_str("\\N"),
         },
         // bytea's hex form, its backslash escaped for COPY: `\\x0a1b`.
@@ -108,7 +118,7 @@ fn push_value(value: &Value, out: &mut String) -> Option<()> {
         Value::Uuid(v) => display!(v),
         #[cfg(feature = "json")]
         Value::Json(v) => match v {
-            Some(json) => push_escaped(&serde_json::to_string(json).ok()?, out),
+            Some(json) => push_escaped(&serde_json::to_string(json).ok()?, out)?,
             None => out.push_str("\\N"),
         },
         #[cfg(feature = "decimal")]
@@ -173,9 +183,12 @@ fn in_plain_years(year: i32) -> Option<()> {
 }
 
 /// Text with COPY's escapes: backslash, and the characters that end a value or a row.
-fn push_escaped(s: &str, out: &mut String) {
+/// `None` for text with a NUL, which PostgreSQL refuses mid-`COPY` (aborting the
+/// transaction) where binding refuses it before anything is sent.
+fn push_escaped(s: &str, out: &mut String) -> Option<()> {
     for c in s.chars() {
         match c {
+            '\0' => return None,
             '\\' => out.push_str("\\\\"),
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
@@ -183,11 +196,18 @@ fn push_escaped(s: &str, out: &mut String) {
             c => out.push(c),
         }
     }
+    Some(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(rows: &[Vec<Value>]) -> Option<Vec<u8>> {
+        let mut out = String::new();
+        push_rows(rows, &mut out)?;
+        Some(out.into_bytes())
+    }
 
     #[test]
     fn rows_are_tab_separated_lines_with_escapes() {
@@ -214,6 +234,11 @@ mod tests {
             statement("users", &["name", "e-mail"]),
             r#"COPY "users" ("name", "e-mail") FROM STDIN"#
         );
+    }
+
+    #[test]
+    fn text_with_a_nul_is_left_to_insert() {
+        assert!(text(&[vec![Value::String(Some("a\0b".into()))]]).is_none());
     }
 
     #[cfg(feature = "chrono")]

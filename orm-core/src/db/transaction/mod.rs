@@ -404,6 +404,10 @@ impl Executor for Transaction {
         .await
     }
 
+    async fn nested(&self) -> Result<Option<Transaction>> {
+        self.begin().await.map(Some)
+    }
+
     #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
     async fn copy_in(&self, sql: String, data: Vec<u8>) -> Result<Option<u64>> {
         let shared = &self.shared;
