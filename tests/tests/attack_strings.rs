@@ -500,7 +500,56 @@ async fn a_pattern_as_long_as_the_longest_value(db: Database) -> TestResult {
     Ok(())
 }
 
+/// The hostile values through `insert_all`, more rows than one statement takes (on
+/// PostgreSQL one `COPY`, whose text format has escapes of its own): every row reads back
+/// as written, and a value PostgreSQL cannot hold is the same typed error as for
+/// `insert`, with nothing written.
+async fn hostile_strings_through_insert_all(db: Database) -> TestResult {
+    let dialect = db.dialect();
+    db.create_tables(&[Hostile::table_def()]).await?;
+    let (values, nul_values): (Vec<String>, Vec<String>) = corpus()
+        .into_iter()
+        .partition(|s| dialect != Dialect::Postgres || !s.contains('\0'));
+    let n = values.len();
+    let mut rows: Vec<Hostile> = (0..2 * n)
+        .map(|i| Hostile {
+            id: 0,
+            body: values[i % n].clone(),
+            maybe: (i % 10 != 9).then(|| values[(i * 7 + 3) % n].clone()),
+        })
+        .collect();
+    assert!(
+        rows.len() > 1_000,
+        "{} rows: one statement would take them",
+        rows.len()
+    );
+    assert_eq!(Hostile::insert_all(&rows, &db).await?, rows.len() as u64);
+    // Keys in the order the rows were sent.
+    for (row, id) in rows.iter_mut().zip(1..) {
+        row.id = id;
+    }
+    let failures = check_stored(&db, &rows).await?;
+    assert!(
+        failures.is_empty(),
+        "{} mismatches on {dialect}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    if let Some(nul) = nul_values.first() {
+        let mut many = rows.clone();
+        many[1_000].maybe = Some(nul.clone());
+        let err = Hostile::insert_all(&many, &db).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Encode(m) if m.contains("NUL")),
+            "{err:?}"
+        );
+        assert_eq!(Hostile::query().count(&db).await?, rows.len() as u64);
+    }
+    Ok(())
+}
+
 backend_tests!(
+    hostile_strings_through_insert_all,
     hostile_strings_round_trip,
     like_and_nul,
     a_pattern_as_long_as_the_longest_value,
