@@ -70,7 +70,7 @@ impl ModelState {
 }
 
 /// A table as the derive describes it: constants only, turned into a [`TableDef`] by
-/// [`table_def_once`] at run time.
+/// `ModelState::table_def` at run time.
 pub struct TableSpec {
     /// The table's name.
     pub name: &'static str,

@@ -243,8 +243,9 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// backend's bind limit asks), and writes each generated key back into its model, as
     /// [`insert`](Model::insert) does. Tens of times faster than inserting one by one.
     ///
-    /// The statements are not one unit: run `insert_many` on a [`Transaction`] for all or
-    /// nothing. How the keys are known:
+    /// On a `Database`, a call of several statements runs them in one transaction of its
+    /// own: every row or none, and on failure the models keep the keys they had. On a
+    /// [`Transaction`] they are part of it. How the keys are known:
     /// - PostgreSQL, SQLite and MariaDB (10.5+) return them (`RETURNING`). Keys are handed
     ///   out in the order the rows are inserted, which is the order of `models`, so the
     ///   returned keys are matched to the models in ascending order (SQLAlchemy's
@@ -295,6 +296,12 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// of rows inserted. The fastest way to load many rows (an import), as Rails'
     /// `insert_all` or SeaORM's `exec_without_returning`. A generated key is left to the
     /// database, whatever the model holds.
+    ///
+    /// On PostgreSQL, more rows than one statement takes go in one `COPY … FROM STDIN`
+    /// (in a savepoint inside a [`Transaction`](crate::Transaction)), where every value has a text that reads
+    /// back as binding it would store it and the table's columns have the types the ORM
+    /// gives the fields; otherwise, and for a table that refuses `COPY` (a view), in
+    /// `INSERT`s.
     ///
     /// A model with `#[orm(hooks)]` is refused with [`Error::InvalidQuery`](crate::Error):
     /// its `before_insert` could not change models borrowed unchanged; use `insert_many`.
