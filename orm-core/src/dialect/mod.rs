@@ -159,6 +159,12 @@ impl Dialect {
         (self.max_parameters() / 2 / columns.max(1)).clamp(1, INSERT_ROWS)
     }
 
+    /// Whether many rows load faster as `COPY … FROM STDIN` than as `INSERT`s
+    /// (PostgreSQL; see `sql::copy` for its text format).
+    pub(crate) fn copies_rows(self) -> bool {
+        matches!(self, Dialect::Postgres)
+    }
+
     /// Whether a list of values can be bound as one array parameter: an `IN` list
     /// (PostgreSQL's `= ANY($1)`), and each column of a multi-row `INSERT`
     /// (`SELECT * FROM UNNEST($1, $2, …)`).

@@ -153,13 +153,8 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
                 .collect(),
             None => Vec::new(),
         };
-        let written = match write_chunks(models, &tx, upsert, with_key, per_statement, step).await {
-            Ok(()) => tx.commit().await,
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        };
+        let written = write_chunks(models, &tx, upsert, with_key, per_statement, step).await;
+        let written = settle(tx, written).await;
         if written.is_err() {
             for (model, key) in models.iter_mut().zip(keys) {
                 if let Some(key) = key {
@@ -195,40 +190,36 @@ pub(crate) async fn insert_rows<M: Model, E: Executor + ?Sized>(
     };
     // Many rows on PostgreSQL: one `COPY`, in a transaction of its own (a savepoint in
     // the caller's) so that a table that refuses `COPY` gets the `INSERT`s instead.
-    if exec.dialect() == Dialect::Postgres
+    if exec.dialect().copies_rows()
         && columns > 0
         && models.len() > per_statement
         && copy::fits(M::table_def())
-        && let Some((sql, data)) = copy_text(models, per_statement)?
+        && let Some((sql, data)) = copy_text(exec.dialect(), models, per_statement)?
         && let Some(tx) = exec.nested().await?
     {
         match tx.copy_in(sql, data).await {
             Ok(Some(n)) => return tx.commit().await.map(|()| n),
             Ok(None) => tx.rollback().await?,
-            Err(e) if refuses_copy(&e) => tx.rollback().await?,
-            Err(e) => {
-                let _ = tx.rollback().await;
-                return Err(e.written_to(M::table_def()));
-            }
+            Err(e) if copy::refused(&e) => tx.rollback().await?,
+            Err(e) => return settle(tx, Err(e.written_to(M::table_def()))).await,
         }
     }
     if models.len() > per_statement
         && let Some(tx) = exec.batch().await?
     {
-        return match insert_row_chunks(models, &tx, per_statement).await {
-            Ok(n) => tx.commit().await.map(|()| n),
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        };
+        let inserted = insert_row_chunks(models, &tx, per_statement).await;
+        return settle(tx, inserted).await;
     }
     insert_row_chunks(models, exec, per_statement).await
 }
 
 /// The `COPY` statement and text of `models`, built `chunk` rows at a time (only the text
 /// is held whole); `None` when a value has no exact text.
-fn copy_text<M: Model>(models: &[M], chunk: usize) -> Result<Option<(String, Vec<u8>)>> {
+fn copy_text<M: Model>(
+    dialect: Dialect,
+    models: &[M],
+    chunk: usize,
+) -> Result<Option<(String, Vec<u8>)>> {
     let mut text = String::new();
     let mut columns = Vec::new();
     for rows in models.chunks(chunk) {
@@ -239,15 +230,21 @@ fn copy_text<M: Model>(models: &[M], chunk: usize) -> Result<Option<(String, Vec
         columns = insert.columns;
     }
     Ok(Some((
-        copy::statement(M::TABLE, &columns),
+        copy::statement(dialect, M::TABLE, &columns),
         text.into_bytes(),
     )))
 }
 
-/// Whether PostgreSQL refused a `COPY` that `INSERT`s may do: a table with row-level
-/// security (`0A000`), or a view (`42809`).
-fn refuses_copy(e: &Error) -> bool {
-    matches!(e, Error::Database { code: Some(code), .. } if code == "0A000" || code == "42809")
+/// `result` of work on `tx`, a transaction of its own: committed when it is `Ok`, rolled
+/// back (the rollback awaited) when it is not.
+async fn settle<T>(tx: crate::Transaction, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => tx.commit().await.map(|()| value),
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
 }
 
 /// The statements of [`insert_rows`], `per_statement` rows each, on `exec`.

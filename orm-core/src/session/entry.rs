@@ -71,6 +71,8 @@ pub(super) struct Ops {
     pub(super) table_def: fn() -> &'static TableDef,
     pub(super) columns: &'static [&'static str],
     pub(super) primary_key: &'static [&'static str],
+    /// The positions of the primary key's columns in `columns`.
+    pub(super) key_columns: &'static [usize],
     pub(super) auto_increment: Option<usize>,
     pub(super) version: Option<usize>,
     /// Whether the model has hooks (`#[orm(hooks)]`).
@@ -97,6 +99,7 @@ impl Ops {
             table_def: M::table_def,
             columns: M::COLUMNS,
             primary_key: M::PRIMARY_KEY,
+            key_columns: M::KEY_COLUMNS,
             auto_increment: M::AUTO_INCREMENT,
             version: M::VERSION,
             hooks: M::META.hooks,
@@ -115,9 +118,7 @@ impl Ops {
 
     /// The positions of the primary key's columns in [`Ops::columns`].
     pub(super) fn key_positions(&self) -> impl Iterator<Item = usize> + '_ {
-        self.primary_key
-            .iter()
-            .filter_map(|k| self.columns.iter().position(|c| c == k))
+        self.key_columns.iter().copied()
     }
 
     /// The key values within a model's `values`.

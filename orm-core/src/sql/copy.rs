@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use crate::schema::{SqlType, TableDef};
 use crate::{Dialect, Value};
 
-/// `COPY "table" ("a", "b") FROM STDIN`.
-pub(crate) fn statement(table: &str, columns: &[&str]) -> String {
-    let dialect = Dialect::Postgres;
+/// `COPY "table" ("a", "b") FROM STDIN`, quoted for `dialect` (one that
+/// [`copies_rows`](Dialect::copies_rows)).
+pub(crate) fn statement(dialect: Dialect, table: &str, columns: &[&str]) -> String {
     let mut sql = String::from("COPY ");
     dialect.quote_identifier(table, &mut sql);
     sql.push_str(" (");
@@ -21,6 +21,12 @@ pub(crate) fn statement(table: &str, columns: &[&str]) -> String {
     }
     sql.push_str(") FROM STDIN");
     sql
+}
+
+/// Whether PostgreSQL refused a `COPY` that `INSERT`s may do: into a table with
+/// row-level security (`0A000`), or into a view (`42809`).
+pub(crate) fn refused(e: &crate::Error) -> bool {
+    matches!(e, crate::Error::Database { code: Some(code), .. } if code == "0A000" || code == "42809")
 }
 
 /// Whether the table's columns all have the types the ORM gives their fields' values: a
@@ -231,7 +237,7 @@ mod tests {
             "7\ta\\tb\\\\c\\nd\tt\t-Infinity\n\\N\t\\N\t\\\\x00ff\t0.1\n"
         );
         assert_eq!(
-            statement("users", &["name", "e-mail"]),
+            statement(Dialect::Postgres, "users", &["name", "e-mail"]),
             r#"COPY "users" ("name", "e-mail") FROM STDIN"#
         );
     }

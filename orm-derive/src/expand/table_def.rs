@@ -138,6 +138,8 @@ fn column(c: &ColumnDef) -> TokenStream {
         default,
         dialect_types,
     } = c;
+    // The bits of `orm_core::__private::{NULLABLE, PRIMARY_KEY, AUTO_INCREMENT, UNIQUE}`
+    // (`tests/same_table_as_parser.rs` compares the result with the parser's columns).
     let flags = u8::from(*nullable)
         | u8::from(*primary_key) << 1
         | u8::from(*auto_increment) << 2

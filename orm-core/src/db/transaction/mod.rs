@@ -411,9 +411,6 @@ impl Executor for Transaction {
     #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
     async fn copy_in(&self, sql: String, data: Vec<u8>) -> Result<Option<u64>> {
         let shared = &self.shared;
-        if shared.dialect != Dialect::Postgres {
-            return Ok(None);
-        }
         let st = Statement {
             sql,
             values: Vec::new(),
