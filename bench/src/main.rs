@@ -9,6 +9,7 @@
 //! $ cargo run -p orm-bench -- --smoke                    # tiny sizes, one round: CI
 //! $ cargo run --release -p orm-bench -- --only "get by key" --rounds 41
 //! $ cargo run --release -p orm-bench -- --compile-time   # derive(Model) against FromRow
+//! $ cargo run --release -p orm-bench -- --backend PgBouncer  # one table: the pooler's cost
 //! ```
 
 mod compile_time;
@@ -31,6 +32,7 @@ struct Args {
     smoke: bool,
     compile_time: bool,
     only: Option<String>,
+    backend: Option<String>,
     max_rounds: usize,
 }
 
@@ -39,6 +41,7 @@ fn args() -> Result<Args> {
         smoke: false,
         compile_time: false,
         only: None,
+        backend: None,
         max_rounds: 41,
     };
     let mut it = std::env::args().skip(1);
@@ -47,11 +50,13 @@ fn args() -> Result<Args> {
             "--smoke" => args.smoke = true,
             "--compile-time" => args.compile_time = true,
             "--only" => args.only = it.next(),
+            "--backend" => args.backend = it.next(),
             "--rounds" => {
                 args.max_rounds = it.next().unwrap_or_default().parse()?;
             }
             other => anyhow::bail!(
-                "unknown argument `{other}` (--smoke, --compile-time, --only TEXT, --rounds N)"
+                "unknown argument `{other}` \
+                 (--smoke, --compile-time, --only TEXT, --backend TEXT, --rounds N)"
             ),
         }
     }
@@ -118,52 +123,83 @@ async fn main() -> Result<()> {
             args.max_rounds.min(9)
         });
     }
+    let wanted = |backend: &str| {
+        args.backend
+            .as_ref()
+            .is_none_or(|b| backend.contains(b.as_str()))
+    };
     for (backend, url) in urls() {
+        if !wanted(backend) {
+            continue;
+        }
         let server = data::Server::connect(&url).await?;
         let contenders = contenders::all(&url).await?;
-        let names: Vec<String> = contenders.iter().map(|c| c.name()).collect();
-        println!("\n### {backend}\n");
-        println!("| workload | {} |", names.join(" | "));
-        println!("|---|{}", "---|".repeat(names.len()));
-        let mut peaks = Vec::new();
-        for w in workloads(args.smoke) {
-            if let Some(only) = &args.only
-                && !w.to_string().contains(only.as_str())
-            {
-                continue;
-            }
-            let cells =
-                harness::measure(&server, &contenders, w, args.smoke, args.max_rounds).await?;
-            let reference = cells[0].map(|c| c.median.as_secs_f64());
-            let row: Vec<String> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, cell)| match (cell, reference) {
-                    (None, _) => "–".to_owned(),
-                    (Some(c), Some(r)) if i > 0 => format!(
-                        "{} ({:.2}x)",
-                        harness::human(c.median),
-                        c.median.as_secs_f64() / r
-                    ),
-                    (Some(c), _) => harness::human(c.median),
-                })
-                .collect();
-            println!("| {w} | {} |", row.join(" | "));
-            if cells.iter().flatten().any(|c| c.peak_bytes.is_some()) {
-                peaks.push((w, cells));
-            }
-        }
-        for (w, cells) in peaks {
-            let row: Vec<String> = cells
-                .iter()
-                .map(|c| {
-                    c.and_then(|c| c.peak_bytes)
-                        .map_or("–".into(), harness::bytes)
-                })
-                .collect();
-            println!("| peak heap, {w} | {} |", row.join(" | "));
-        }
+        table(backend, &server, &contenders, &args).await?;
         server.drop_tables().await?;
+    }
+    // The cost of a transaction-mode pooler: the ORM through PgBouncer against the ORM
+    // on the same PostgreSQL directly.
+    const POOLED: &str = "PostgreSQL through PgBouncer (transaction mode)";
+    if let (Ok(direct), Ok(bouncer), true) = (
+        std::env::var("ORM_TEST_POSTGRES_URL"),
+        std::env::var("ORM_TEST_PGBOUNCER_URL"),
+        wanted(POOLED),
+    ) {
+        let server = data::Server::connect(&direct).await?;
+        let contenders = contenders::through_pooler(&direct, &bouncer).await?;
+        table(POOLED, &server, &contenders, &args).await?;
+        server.drop_tables().await?;
+    }
+    Ok(())
+}
+
+/// Runs every workload on `contenders` and prints the table for `backend`.
+async fn table(
+    backend: &str,
+    server: &data::Server,
+    contenders: &[Box<dyn contenders::Contender>],
+    args: &Args,
+) -> Result<()> {
+    let names: Vec<String> = contenders.iter().map(|c| c.name()).collect();
+    println!("\n### {backend}\n");
+    println!("| workload | {} |", names.join(" | "));
+    println!("|---|{}", "---|".repeat(names.len()));
+    let mut peaks = Vec::new();
+    for w in workloads(args.smoke) {
+        if let Some(only) = &args.only
+            && !w.to_string().contains(only.as_str())
+        {
+            continue;
+        }
+        let cells = harness::measure(server, contenders, w, args.smoke, args.max_rounds).await?;
+        let reference = cells[0].map(|c| c.median.as_secs_f64());
+        let row: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| match (cell, reference) {
+                (None, _) => "–".to_owned(),
+                (Some(c), Some(r)) if i > 0 => format!(
+                    "{} ({:.2}x)",
+                    harness::human(c.median),
+                    c.median.as_secs_f64() / r
+                ),
+                (Some(c), _) => harness::human(c.median),
+            })
+            .collect();
+        println!("| {w} | {} |", row.join(" | "));
+        if cells.iter().flatten().any(|c| c.peak_bytes.is_some()) {
+            peaks.push((w, cells));
+        }
+    }
+    for (w, cells) in peaks {
+        let row: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                c.and_then(|c| c.peak_bytes)
+                    .map_or("–".into(), harness::bytes)
+            })
+            .collect();
+        println!("| peak heap, {w} | {} |", row.join(" | "));
     }
     Ok(())
 }

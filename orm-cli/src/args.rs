@@ -33,6 +33,11 @@ pub struct ConnectArgs {
     /// `#[derive(Model)]` structs from.
     #[arg(long, global = true, default_value = "src")]
     pub models: PathBuf,
+
+    /// Only the models bound to this database by `#[orm(database = "NAME")]` (default:
+    /// the models that name no database), for an application with several databases.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub database_name: Option<String>,
 }
 
 /// The commands.

@@ -19,6 +19,8 @@ pub struct Config {
     pub dialect: Dialect,
     /// Where the model sources are.
     pub models: PathBuf,
+    /// Which database's models (`#[orm(database = "…")]`); `None`: those naming none.
+    pub database_name: Option<String>,
     /// How long to wait for the database.
     pub connect_timeout: std::time::Duration,
 }
@@ -29,6 +31,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &self.redacted_url())
             .field("dialect", &self.dialect)
             .field("models", &self.models)
+            .field("database_name", &self.database_name)
             .field("connect_timeout", &self.connect_timeout)
             .finish()
     }
@@ -47,6 +50,7 @@ impl Config {
             database_url,
             dialect,
             models: args.connect.models.clone(),
+            database_name: args.connect.database_name.clone(),
             connect_timeout: std::time::Duration::from_secs(args.connect.connect_timeout),
         })
     }

@@ -7,8 +7,9 @@ use orm_core::schema::TableDef;
 use orm_schema::parse::{ModelDef, parse_file, resolve_tables};
 
 /// The tables of every `#[derive(Model)]` struct in the `.rs` files under `path` (a
-/// directory, searched recursively, or one file).
-pub fn load_tables(path: &Path) -> anyhow::Result<Vec<TableDef>> {
+/// directory, searched recursively, or one file) bound to `database` (`None`: the models
+/// that name no database).
+pub fn load_tables(path: &Path, database: Option<&str>) -> anyhow::Result<Vec<TableDef>> {
     let mut files = Vec::new();
     if path.is_file() {
         files.push(path.to_owned());
@@ -38,12 +39,20 @@ pub fn load_tables(path: &Path) -> anyhow::Result<Vec<TableDef>> {
     }
     let tables = resolve_tables(&models).map_err(|e| anyhow::anyhow!(e))?;
     // Views (`#[orm(view)]`) are read, never created or dropped.
-    Ok(models
+    let chosen: Vec<TableDef> = models
         .iter()
         .zip(tables)
-        .filter(|(m, _)| !m.view)
+        .filter(|(m, _)| !m.view && m.database.as_deref() == database)
         .map(|(_, t)| t)
-        .collect())
+        .collect();
+    if chosen.is_empty() {
+        let named = database.map_or("no database".to_owned(), |d| format!("database `{d}`"));
+        bail!(
+            "no models of {named} under `{}` (see --database-name)",
+            dir.display()
+        );
+    }
+    Ok(chosen)
 }
 
 fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {

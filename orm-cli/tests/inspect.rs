@@ -45,7 +45,7 @@ fn run(dir: &Path, args: &[&str]) -> String {
 fn committed(backend: Backend) -> PathBuf {
     let name = match backend {
         Backend::Sqlite => "chinook_sqlite.rs",
-        Backend::Postgres => "chinook_postgres.rs",
+        Backend::Postgres | Backend::PgBouncer => "chinook_postgres.rs",
         Backend::MySql => "chinook_mysql.rs",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -118,7 +118,7 @@ async fn inspect_round_trip(backend: Backend) {
     // The models read the data: every row of every table, with its decimals and dates.
     let counts = match backend {
         Backend::Sqlite => read_all!(chinook_sqlite, &original),
-        Backend::Postgres => read_all!(chinook_postgres, &original),
+        Backend::Postgres | Backend::PgBouncer => read_all!(chinook_postgres, &original),
         Backend::MySql => read_all!(chinook_mysql, &original),
     };
     assert_eq!(

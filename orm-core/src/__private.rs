@@ -20,10 +20,42 @@ pub struct Registration {
 
 inventory::collect!(Registration);
 
+/// Whether two models' `#[orm(database = "…")]` name the same database (a `const fn`,
+/// for the derive's check that a foreign key stays within one).
+pub const fn same_database(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            if a.len() != b.len() {
+                return false;
+            }
+            let mut i = 0;
+            while i < a.len() {
+                if a[i] != b[i] {
+                    return false;
+                }
+                i += 1;
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Every registered model's table definition.
 pub(crate) fn registered_tables() -> Vec<&'static TableDef> {
     inventory::iter::<Registration>
         .into_iter()
+        .map(|r| r.state.table_def(&r.meta.table))
+        .collect()
+}
+
+/// The table definitions of the registered models bound to `database`.
+pub(crate) fn registered_tables_in(database: Option<&str>) -> Vec<&'static TableDef> {
+    inventory::iter::<Registration>
+        .into_iter()
+        .filter(|r| r.meta.database == database)
         .map(|r| r.state.table_def(&r.meta.table))
         .collect()
 }
@@ -42,6 +74,8 @@ pub struct ModelMeta {
     pub version: Option<usize>,
     /// Whether it has `#[orm(hooks)]`.
     pub hooks: bool,
+    /// Its `#[orm(database = "…")]`.
+    pub database: Option<&'static str>,
     /// The table.
     pub table: TableSpec,
 }

@@ -198,6 +198,24 @@ pub enum Error {
     #[error("invalid query: {0}")]
     InvalidQuery(String),
 
+    /// A statement or transaction reached a model bound to another database
+    /// (`#[orm(database = "…")]`) than the one it runs on (see
+    /// [`DatabaseOptions::name`](crate::db::DatabaseOptions::name)): one statement or
+    /// transaction never spans two databases.
+    #[error(
+        "model `{model}` belongs to database {}, but the statement runs on database {}",
+        name_or_default(model_database.as_deref()),
+        name_or_default(database.as_deref())
+    )]
+    OtherDatabase {
+        /// The model's name.
+        model: &'static str,
+        /// The database the model is bound to; `None`: the unnamed one.
+        model_database: Option<String>,
+        /// The database the statement ran on; `None`: an unnamed one.
+        database: Option<String>,
+    },
+
     /// A transaction cannot take the call in the state it is in (ended, a savepoint or a
     /// stream open on it, a statement cut off half-way).
     #[error("{0}")]
@@ -603,4 +621,9 @@ fn names_in_message(message: &str) -> (Option<String>, Option<String>) {
         };
     }
     (None, None)
+}
+
+/// A database's name in messages: quoted, or "(unnamed)".
+fn name_or_default(name: Option<&str>) -> String {
+    name.map_or_else(|| "(unnamed)".to_owned(), |n| format!("`{n}`"))
 }

@@ -374,6 +374,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         let values = Self::key_into_values(key);
         async move {
             keyed::<Self>("be read by key")?;
+            crate::db::check_model::<Self>(exec)?;
             let dialect = exec.dialect();
             // No `LIMIT`: a primary key matches one row at most.
             let statement = crate::query::cached::<Self>(
@@ -405,6 +406,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         exec: &E,
     ) -> impl Future<Output = Result<()>> + Send {
         async move {
+            crate::db::check_model::<Self>(exec)?;
             self.run_hook(crate::__private::Hook::BeforeUpdate)?;
             let statement =
                 crate::query::model_sql::update_statement::<Self>(exec.dialect(), self)?;

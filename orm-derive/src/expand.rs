@@ -78,6 +78,10 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     });
     let hooks = hooks(model);
     let has_hooks = model.hooks;
+    let database = match &model.database {
+        Some(name) => quote!(::core::option::Option::Some(#name)),
+        None => quote!(::core::option::Option::None),
+    };
     let set_integer = set_integer(model);
     // One item per model where it can be: the constants are one `META`, the statics one
     // `ModelState`, and what can be written once is a default method of `Model`.
@@ -95,6 +99,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
                 auto_increment: #auto_increment,
                 version: #version,
                 hooks: #has_hooks,
+                database: #database,
                 table: #table_spec,
             };
 

@@ -24,6 +24,11 @@ pub enum Backend {
     Postgres,
     /// MySQL or MariaDB at `ORM_TEST_MYSQL_URL`.
     MySql,
+    /// PostgreSQL through PgBouncer in transaction mode at `ORM_TEST_PGBOUNCER_URL`,
+    /// connected with `transaction_pooler(true)`; each test's database is made on the
+    /// server at `ORM_TEST_POSTGRES_URL` (a session setting such as a schema's
+    /// `search_path` does not follow a client through the pooler).
+    PgBouncer,
 }
 
 impl Backend {
@@ -33,6 +38,7 @@ impl Backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some("ORM_TEST_POSTGRES_URL"),
             Backend::MySql => Some("ORM_TEST_MYSQL_URL"),
+            Backend::PgBouncer => Some("ORM_TEST_PGBOUNCER_URL"),
         }
     }
 
@@ -77,7 +83,7 @@ const CLOSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// so) when the backend is not configured.
 pub async fn fresh_database(backend: Backend, test: &str) -> Option<Database> {
     let url = fresh_database_url(backend, test).await?;
-    Some(connect(&url).await)
+    Some(connect_to(backend, &url).await)
 }
 
 /// The URL of a fresh, empty database of `backend` for `test`; `None` (after saying so)
@@ -94,9 +100,13 @@ pub async fn fresh_database_url(backend: Backend, test: &str) -> Option<String> 
         return None;
     };
     let name = database_name(test);
-    let admin = connect(&url).await;
+    let admin = connect(&admin_url(backend, test)?).await;
     let (drop_sql, create_sql) = match backend {
         Backend::Postgres => ("DROP SCHEMA IF EXISTS {} CASCADE", "CREATE SCHEMA {}"),
+        Backend::PgBouncer => (
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            "CREATE DATABASE {}",
+        ),
         _ => ("DROP DATABASE IF EXISTS {}", "CREATE DATABASE {}"),
     };
     let quoted = admin_dialect(backend).quoted(&name);
@@ -124,13 +134,17 @@ pub async fn drop_database(backend: Backend, test: &str) {
         remove_sqlite_files(&sqlite_path(test));
         return;
     }
-    let Some(url) = backend.server_url() else {
+    if backend.server_url().is_none() {
+        return;
+    }
+    let Some(url) = admin_url(backend, test) else {
         return;
     };
     let quoted = admin_dialect(backend).quoted(&database_name(test));
     let sql = match backend {
         Backend::Sqlite => return,
         Backend::Postgres => format!("DROP SCHEMA IF EXISTS {quoted} CASCADE"),
+        Backend::PgBouncer => format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"),
         Backend::MySql => format!("DROP DATABASE IF EXISTS {quoted}"),
     };
     let admin = connect(&url).await;
@@ -159,9 +173,24 @@ fn remove_sqlite_files(path: &std::path::Path) {
 fn admin_dialect(backend: Backend) -> Dialect {
     match backend {
         Backend::Sqlite => Dialect::Sqlite,
-        Backend::Postgres => Dialect::Postgres,
+        Backend::Postgres | Backend::PgBouncer => Dialect::Postgres,
         Backend::MySql => Dialect::MySql,
     }
+}
+
+/// The URL that makes and drops `test`'s database: the backend's own server, or for
+/// PgBouncer the PostgreSQL server behind it (`None`, after saying so, without one).
+fn admin_url(backend: Backend, test: &str) -> Option<String> {
+    if backend != Backend::PgBouncer {
+        return backend.server_url();
+    }
+    let url = Backend::Postgres.server_url();
+    if url.is_none() {
+        skip(&format!(
+            "{test} through PgBouncer: set ORM_TEST_POSTGRES_URL to the server behind it"
+        ));
+    }
+    url
 }
 
 /// DDL on an admin connection; the statement holds only names quoted by the dialect.
@@ -206,7 +235,7 @@ fn with_database(backend: Backend, url: &str, name: &str) -> String {
             format!("{url}{sep}options[search_path]={name}")
         }
         _ => {
-            // Replace the path (the database) of mysql://user@host:port/db.
+            // Replace the path (the database) of scheme://user@host:port/db.
             let authority_end = base
                 .find("://")
                 .map(|i| i + 3)
@@ -223,7 +252,13 @@ fn with_database(backend: Backend, url: &str, name: &str) -> String {
 }
 
 async fn connect(url: &str) -> Database {
+    connect_to(Backend::Sqlite, url).await
+}
+
+/// A pool on `url` as the tests use it; through PgBouncer, in transaction-pooler mode.
+pub async fn connect_to(backend: Backend, url: &str) -> Database {
     match Database::options(url)
+        .transaction_pooler(backend == Backend::PgBouncer)
         .max_connections(5)
         .acquire_timeout(std::time::Duration::from_secs(20))
         .connect()
@@ -274,9 +309,14 @@ pub async fn load_chinook(db: &Database) -> Result<bool, sqlx::Error> {
 }
 
 /// Generates, for each named test body, one `#[tokio::test]` per backend, in modules
-/// `sqlite`, `postgres` and `mysql`.
+/// `sqlite`, `postgres` and `mysql`; with `pgbouncer:` first, also in module `pgbouncer`
+/// (PostgreSQL through PgBouncer in transaction mode).
 #[macro_export]
 macro_rules! backend_tests {
+    (pgbouncer: $($name:ident),* $(,)?) => {
+        $crate::backend_tests!($($name),*);
+        $crate::backend_tests!(@backend pgbouncer, PgBouncer, $($name),*);
+    };
     ($($name:ident),* $(,)?) => {
         $crate::backend_tests!(@backend sqlite, Sqlite, $($name),*);
         $crate::backend_tests!(@backend postgres, Postgres, $($name),*);
@@ -302,6 +342,13 @@ macro_rules! backend_tests {
 /// task that made it: scoped subscribers raced with other tests' threads over tracing's
 /// per-callsite interest cache, and once in a while saw nothing.
 pub async fn statements_of<F: std::future::Future>(work: F) -> (F::Output, Vec<String>) {
+    let (output, seen) = servers_of(work).await;
+    (output, seen.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// [`statements_of`], each statement with the role of the server that ran it
+/// (`"primary"` or `"replica"`, the span's `db.role`).
+pub async fn servers_of<F: std::future::Future>(work: F) -> (F::Output, Vec<(String, String)>) {
     install_statement_collector();
     let seen = Statements::default();
     let output = STATEMENTS.scope(seen.clone(), work).await;
@@ -309,9 +356,9 @@ pub async fn statements_of<F: std::future::Future>(work: F) -> (F::Output, Vec<S
     (output, statements)
 }
 
-/// The SQL of the statements a task ran.
+/// The role and SQL of the statements a task ran.
 #[derive(Clone, Default)]
-struct Statements(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+struct Statements(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
 
 tokio::task_local! {
     static STATEMENTS: Statements;
@@ -330,22 +377,27 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCollector
         if attrs.metadata().name() != "orm.statement" {
             return;
         }
-        let mut sql = Sql(None);
+        let mut sql = Sql(None, String::new());
         attrs.record(&mut sql);
-        if let Some(sql) = sql.0 {
-            let _ =
-                STATEMENTS.try_with(|s| s.0.lock().unwrap_or_else(|e| e.into_inner()).push(sql));
+        if let Some(text) = sql.0 {
+            let _ = STATEMENTS.try_with(|s| {
+                s.0.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((sql.1, text))
+            });
         }
     }
 }
 
-/// The `db.statement` field of a span.
-struct Sql(Option<String>);
+/// The `db.statement` and `db.role` fields of a span.
+struct Sql(Option<String>, String);
 
 impl tracing::field::Visit for Sql {
     fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "db.statement" {
-            self.0 = Some(value.to_owned());
+        match field.name() {
+            "db.statement" => self.0 = Some(value.to_owned()),
+            "db.role" => self.1 = value.to_owned(),
+            _ => {}
         }
     }
 

@@ -409,6 +409,7 @@ async fn insert_all_refuses_a_model_with_hooks(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    pgbouncer:
     insert_all_into_a_view_falls_back_to_insert,
     insert_all_stores_every_type_as_insert_does,
     insert_all_reads_no_key_back_and_is_all_or_nothing,

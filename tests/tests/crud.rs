@@ -242,6 +242,7 @@ async fn decode_errors_name_model_and_column(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    pgbouncer:
     insert_writes_generated_keys_back,
     update_and_delete_by_key,
     all_returns_rows_in_key_order,

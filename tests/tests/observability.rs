@@ -244,7 +244,7 @@ fn streams_and_transactions_are_traced(backend: Backend) {
 fn cancelled_statements_are_traced(backend: Backend) {
     let test = format!("obs_cancelled_{backend:?}");
     let slow = match backend {
-        Backend::Postgres => "SELECT CAST(pg_sleep(2) AS TEXT)",
+        Backend::Postgres | Backend::PgBouncer => "SELECT CAST(pg_sleep(2) AS TEXT)",
         Backend::MySql => "SELECT SLEEP(2)",
         Backend::Sqlite => {
             "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) \
@@ -273,7 +273,7 @@ fn cancelled_statements_are_traced(backend: Backend) {
 fn dialect_of(backend: Backend) -> Dialect {
     match backend {
         Backend::Sqlite => Dialect::Sqlite,
-        Backend::Postgres => Dialect::Postgres,
+        Backend::Postgres | Backend::PgBouncer => Dialect::Postgres,
         Backend::MySql => Dialect::MySql,
     }
 }

@@ -1600,6 +1600,7 @@ async fn terminal_methods_in_a_transaction(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    pgbouncer:
     raw_sql_into_models_and_tuples,
     terminal_methods_in_a_transaction,
     comparison_operators,

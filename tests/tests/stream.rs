@@ -267,6 +267,7 @@ async fn dropping_a_stream_half_way(db: Database) -> TestResult {
 }
 
 backend_tests!(
+    pgbouncer:
     stream_returns_rows_one_by_one,
     memory_stays_flat_while_streaming,
     streaming_in_a_transaction,

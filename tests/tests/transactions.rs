@@ -691,6 +691,7 @@ async fn an_exhausted_pool_times_out_with_a_typed_error(db: Database) -> TestRes
 }
 
 backend_tests!(
+    pgbouncer:
     a_lock_wait_timeout_is_busy,
     commit_is_visible_to_other_connections_only_after_commit,
     rollback_and_drop_undo_everything,

@@ -110,6 +110,19 @@ pub fn sqlite_path(url: &str) -> String {
     rest.split('?').next().unwrap_or(rest).to_owned()
 }
 
+/// The ORM on PostgreSQL at `direct` (the reference, and again as its calibration twin)
+/// and through the transaction-mode PgBouncer at `bouncer` in front of it.
+pub async fn through_pooler(
+    direct: &str,
+    bouncer: &str,
+) -> anyhow::Result<Vec<Box<dyn Contender>>> {
+    Ok(vec![
+        Box::new(orm::Orm::connect_named(direct, false, "orm, direct").await?),
+        Box::new(orm::Orm::connect_named(bouncer, true, "orm through PgBouncer").await?),
+        Box::new(orm::Orm::connect_named(direct, false, "orm, direct again").await?),
+    ])
+}
+
 /// Every contender for the backend of `url`, the reference (raw sqlx) first and its
 /// calibration twin last.
 pub async fn all(url: &str) -> anyhow::Result<Vec<Box<dyn Contender>>> {

@@ -81,16 +81,23 @@ impl BenchPost {
 /// The ORM on its own `Database`.
 pub struct Orm {
     db: Database,
+    name: &'static str,
 }
 
 impl Orm {
     /// A `Database` on `url` with a pool of [`POOL_SIZE`].
     pub async fn connect(url: &str) -> anyhow::Result<Orm> {
+        Self::connect_named(url, false, "orm").await
+    }
+
+    /// [`Orm::connect`], behind a transaction-mode pooler or not, under `name`.
+    pub async fn connect_named(url: &str, pooler: bool, name: &'static str) -> anyhow::Result<Orm> {
         let db = Database::options(url)
             .max_connections(POOL_SIZE)
+            .transaction_pooler(pooler)
             .connect()
             .await?;
-        Ok(Orm { db })
+        Ok(Orm { db, name })
     }
 }
 
@@ -179,7 +186,7 @@ impl Library for Orm {
 
 impl Contender for Orm {
     fn name(&self) -> String {
-        "orm".into()
+        self.name.into()
     }
 
     fn run(&self, workload: Workload) -> Option<Run<'_>> {

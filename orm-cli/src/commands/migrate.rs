@@ -25,7 +25,7 @@ pub async fn run(config: &Config, command: &MigrateCommand) -> anyhow::Result<()
 }
 
 async fn generate(config: &Config, args: &GenerateArgs) -> anyhow::Result<()> {
-    let tables = load_tables(&config.models)?;
+    let tables = load_tables(&config.models, config.database_name.as_deref())?;
     let tables: Vec<&TableDef> = tables.iter().collect();
     let renames = renames(args)?;
     let db = connect(config).await?;
@@ -177,7 +177,7 @@ fn up_file(dir: &Path, version: i64) -> anyhow::Result<std::path::PathBuf> {
 
 /// Applies every migration to an empty database and compares the result with the models.
 async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<()> {
-    let tables = load_tables(&config.models)?;
+    let tables = load_tables(&config.models, config.database_name.as_deref())?;
     let tables: Vec<&TableDef> = tables.iter().collect();
     let scratch = Scratch::open(config, args.scratch_url.as_deref()).await?;
     let outcome = async {

@@ -11,7 +11,7 @@ use crate::models::load_tables;
 
 /// `create-all`: creates the missing tables, or prints their DDL.
 pub async fn create_all(config: &Config, args: &CreateAllArgs) -> anyhow::Result<()> {
-    let tables = load_tables(&config.models)?;
+    let tables = load_tables(&config.models, config.database_name.as_deref())?;
     let tables: Vec<_> = tables.iter().collect();
     if args.dry_run {
         print_statements(&orm_core::schema::create_statements(
@@ -32,7 +32,7 @@ pub async fn create_all(config: &Config, args: &CreateAllArgs) -> anyhow::Result
 
 /// `drop-all`: drops the tables, once confirmed with `--yes`.
 pub async fn drop_all(config: &Config, args: &DropAllArgs) -> anyhow::Result<()> {
-    let tables = load_tables(&config.models)?;
+    let tables = load_tables(&config.models, config.database_name.as_deref())?;
     let tables: Vec<_> = tables.iter().collect();
     if args.dry_run {
         print_statements(&orm_core::schema::drop_statements(config.dialect, &tables)?);

@@ -53,6 +53,7 @@ async fn probe_then_pool<DB: sqlx::Database>(
     o: &DatabaseOptions,
     options: <DB::Connection as sqlx::Connection>::Options,
     health: Arc<Health>,
+    lazy: bool,
 ) -> Result<sqlx::Pool<DB>> {
     use sqlx::{ConnectOptions as _, Connection as _};
     let pool = pool_options::<DB>(o, 10)
@@ -70,6 +71,9 @@ async fn probe_then_pool<DB: sqlx::Database>(
                 Ok(true)
             })
         });
+    if lazy {
+        return Ok(pool.connect_lazy_with(options));
+    }
     match tokio::time::timeout(o.acquire_timeout, options.connect()).await {
         Err(_) => Err(connection_error(o, sqlx::Error::PoolTimedOut)),
         Ok(Ok(probe)) => {
@@ -96,20 +100,23 @@ fn not_compiled(dialect: Dialect) -> Error {
     ))
 }
 
+/// The pool for `o`'s URL. A `lazy` pool (a replica's) opens no connection yet: a
+/// server that is down does not fail the connect.
 pub(crate) async fn connect(
     o: &DatabaseOptions,
     dialect: Dialect,
     health: Arc<Health>,
+    lazy: bool,
 ) -> Result<Pool> {
     match dialect {
-        Dialect::Sqlite => sqlite(o).await,
-        Dialect::Postgres => postgres(o, health).await,
-        Dialect::MySql => mysql(o, health).await,
+        Dialect::Sqlite => sqlite(o, lazy).await,
+        Dialect::Postgres => postgres(o, health, lazy).await,
+        Dialect::MySql => mysql(o, health, lazy).await,
     }
 }
 
 #[cfg(feature = "sqlite")]
-async fn sqlite(o: &DatabaseOptions) -> Result<Pool> {
+async fn sqlite(o: &DatabaseOptions, lazy: bool) -> Result<Pool> {
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 
     let url = o.url.as_str();
@@ -135,6 +142,9 @@ async fn sqlite(o: &DatabaseOptions) -> Result<Pool> {
         // The database lives as long as one of its connections: keep them.
         pool = pool.idle_timeout(None).max_lifetime(None);
     }
+    if lazy {
+        return Ok(Pool::Sqlite(pool.connect_lazy_with(options)));
+    }
     let pool = pool
         .connect_with(options)
         .await
@@ -143,12 +153,12 @@ async fn sqlite(o: &DatabaseOptions) -> Result<Pool> {
 }
 
 #[cfg(not(feature = "sqlite"))]
-async fn sqlite(_: &DatabaseOptions) -> Result<Pool> {
+async fn sqlite(_: &DatabaseOptions, _: bool) -> Result<Pool> {
     Err(not_compiled(Dialect::Sqlite))
 }
 
 #[cfg(feature = "postgres")]
-async fn postgres(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
+async fn postgres(o: &DatabaseOptions, health: Arc<Health>, lazy: bool) -> Result<Pool> {
     let mut options =
         sqlx::postgres::PgConnectOptions::from_str(&o.url).map_err(|e| config_error(o, e))?;
     // Sessions run in UTC (unless the URL sets a time zone): a naive `TIMESTAMP` column
@@ -158,17 +168,17 @@ async fn postgres(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
         options = options.options([("TimeZone", "UTC")]);
     }
     Ok(Pool::Postgres(
-        probe_then_pool::<sqlx::Postgres>(o, options, health).await?,
+        probe_then_pool::<sqlx::Postgres>(o, options, health, lazy).await?,
     ))
 }
 
 #[cfg(not(feature = "postgres"))]
-async fn postgres(_: &DatabaseOptions, _: Arc<Health>) -> Result<Pool> {
+async fn postgres(_: &DatabaseOptions, _: Arc<Health>, _: bool) -> Result<Pool> {
     Err(not_compiled(Dialect::Postgres))
 }
 
 #[cfg(feature = "mysql")]
-async fn mysql(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
+async fn mysql(o: &DatabaseOptions, health: Arc<Health>, lazy: bool) -> Result<Pool> {
     // sqlx knows only the `mysql` scheme; MariaDB speaks the same protocol.
     let url = match o.url.strip_prefix("mariadb:") {
         Some(rest) => format!("mysql:{rest}"),
@@ -178,11 +188,11 @@ async fn mysql(o: &DatabaseOptions, health: Arc<Health>) -> Result<Pool> {
         .map_err(|e| config_error(o, e))?
         .charset("utf8mb4");
     Ok(Pool::MySql(
-        probe_then_pool::<sqlx::MySql>(o, options, health).await?,
+        probe_then_pool::<sqlx::MySql>(o, options, health, lazy).await?,
     ))
 }
 
 #[cfg(not(feature = "mysql"))]
-async fn mysql(_: &DatabaseOptions, _: Arc<Health>) -> Result<Pool> {
+async fn mysql(_: &DatabaseOptions, _: Arc<Health>, _: bool) -> Result<Pool> {
     Err(not_compiled(Dialect::MySql))
 }

@@ -26,6 +26,12 @@ pub trait Executor: Send + Sync + sealed::Sealed {
         self.dialect().has_returning()
     }
 
+    /// The name of the database statements run on (see `DatabaseOptions::name`).
+    #[doc(hidden)]
+    fn database_name(&self) -> Option<&str> {
+        None
+    }
+
     /// Runs `statement`, returning every row.
     #[doc(hidden)]
     fn fetch_all(&self, statement: Statement) -> impl Future<Output = Result<Vec<Row>>> + Send {

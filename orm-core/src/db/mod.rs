@@ -9,6 +9,7 @@ mod health;
 #[cfg(feature = "mysql")]
 mod interrupt;
 mod options;
+mod replicas;
 mod retry;
 pub(crate) mod run;
 #[cfg(feature = "sqlite")]
@@ -49,6 +50,19 @@ use crate::{Dialect, Result, Row, Statement};
 #[derive(Clone)]
 pub struct Database {
     inner: Arc<Inner>,
+    /// Reads too go to the primary (see [`Database::primary`]).
+    on_primary: bool,
+}
+
+/// A replica of a [`Database`] and whether it serves reads now (see
+/// [`Database::replica_status`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReplicaStatus {
+    /// The replica's URL, password redacted.
+    pub url: String,
+    /// Why reads skip it (down, lagging, not checked yet); `None` while it serves them.
+    pub skipped_because: Option<String>,
 }
 
 struct Inner {
@@ -63,6 +77,8 @@ struct Inner {
     lacked: Vec<crate::dialect::ServerFeature>,
     /// The connection kept between statements (see [`warm`]).
     warm: warm::Warm,
+    /// The read replicas, if any (see [`replicas`]).
+    replicas: Option<replicas::Replicas>,
 }
 
 /// Which of the dialect's [`ServerFeature`]s the server lacks, asked once at connect.
@@ -122,6 +138,29 @@ impl Inner {
             None => Ok(None),
         }
     }
+}
+
+/// Refuses a statement over `model`, bound to `model_database`, on an executor of
+/// another database (see [`DatabaseOptions::name`]).
+pub(crate) fn check_database(
+    exec: &(impl Executor + ?Sized),
+    model: &'static str,
+    model_database: Option<&'static str>,
+) -> Result<()> {
+    let database = exec.database_name();
+    if database == model_database {
+        return Ok(());
+    }
+    Err(crate::Error::OtherDatabase {
+        model,
+        model_database: model_database.map(str::to_owned),
+        database: database.map(str::to_owned),
+    })
+}
+
+/// [`check_database`] for model `M`.
+pub(crate) fn check_model<M: crate::Model>(exec: &(impl Executor + ?Sized)) -> Result<()> {
+    check_database(exec, M::META.name, M::META.database)
 }
 
 /// The pool of whichever backend the URL named.
@@ -244,46 +283,33 @@ impl Database {
     pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
         let dialect = Dialect::from_url(&options.url)?;
         crate::url::check(&options.url, dialect)?;
+        if options.transaction_pooler && dialect != Dialect::Postgres {
+            return Err(crate::Error::Config(format!(
+                "transaction_pooler is for PostgreSQL behind PgBouncer; `{}` is {dialect}",
+                crate::redact_url(&options.url)
+            )));
+        }
         let health = Arc::new(health::Health::default());
-        let pool = connect::connect(&options, dialect, Arc::clone(&health)).await?;
+        let pool = connect::connect(&options, dialect, Arc::clone(&health), false).await?;
         let lacked = lacked_features(&pool, dialect)
             .await
             .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?;
-        let uuids_as_text = dialect
-            .server_features()
-            .iter()
-            .any(|f| f.uuids_as_text && !lacked.iter().any(|l| l.text == f.text));
         let inserts_return = match dialect.returning_probe() {
             Some(probe) => probe_count(&pool, probe)
                 .await
                 .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?,
             None => dialect.has_returning(),
         };
-        let max_connections = crate::per_backend::per_backend!(
-            &pool, p, _DB => p.options().get_max_connections()
+        let replicas = Self::connect_replicas(&options, dialect, &lacked, inserts_return).await?;
+        let db = Self::assemble(
+            &options,
+            dialect,
+            pool,
+            health,
+            lacked,
+            inserts_return,
+            replicas,
         );
-        let writers = dialect
-            .single_writer()
-            .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
-        let db = Database {
-            inner: Arc::new(Inner {
-                pool,
-                dialect,
-                url: crate::redact_url(&options.url),
-                settings: StatementSettings {
-                    slow_threshold: options.slow_statement_threshold,
-                    trace: options.trace_statements,
-                    log_values: options.log_values,
-                    url: crate::redact_url(&options.url).into(),
-                    health,
-                    uuids_as_text,
-                    inserts_return,
-                },
-                writers,
-                lacked,
-                warm: warm::Warm::new(max_connections, options.test_before_acquire),
-            }),
-        };
         if db.inner.warm.enabled() {
             // Gives an idle parked connection back to the pool; ends with the `Database`.
             let inner = Arc::downgrade(&db.inner);
@@ -299,7 +325,214 @@ impl Database {
                 }
             });
         }
+        if let Some(replicas) = &db.inner.replicas {
+            // Whether each replica may serve reads, known before the first read.
+            replicas.check_all().await;
+            let every = replicas.check_every;
+            let inner = Arc::downgrade(&db.inner);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    let Some(inner) = inner.upgrade() else { break };
+                    match &inner.replicas {
+                        Some(replicas) if !inner.warm.is_closed() => replicas.check_all().await,
+                        _ => break,
+                    }
+                }
+            });
+        }
         Ok(db)
+    }
+
+    /// A `Database` over `pool`, its settings taken from `options`.
+    fn assemble(
+        options: &DatabaseOptions,
+        dialect: Dialect,
+        pool: Pool,
+        health: Arc<health::Health>,
+        lacked: Vec<crate::dialect::ServerFeature>,
+        inserts_return: bool,
+        replicas: Option<replicas::Replicas>,
+    ) -> Database {
+        let uuids_as_text = dialect
+            .server_features()
+            .iter()
+            .any(|f| f.uuids_as_text && !lacked.iter().any(|l| l.text == f.text));
+        let max_connections = crate::per_backend::per_backend!(
+            &pool, p, _DB => p.options().get_max_connections()
+        );
+        let writers = dialect
+            .single_writer()
+            .then(|| writer_queue::WriterQueue::new(options.sqlite_busy_timeout));
+        let url = crate::redact_url(&options.url);
+        Database {
+            inner: Arc::new(Inner {
+                pool,
+                dialect,
+                settings: StatementSettings {
+                    slow_threshold: options.slow_statement_threshold,
+                    trace: options.trace_statements,
+                    log_values: options.log_values,
+                    url: url.as_str().into(),
+                    health,
+                    uuids_as_text,
+                    inserts_return,
+                    // A replica's is set by `connect_replicas`.
+                    role: "primary",
+                    writes: options
+                        .read_your_writes
+                        .map(|window| Arc::new(replicas::WriteClock::new(window))),
+                    pooler: options.transaction_pooler,
+                    name: options.name.as_deref().map(Arc::from),
+                },
+                url,
+                writers,
+                lacked,
+                warm: warm::Warm::new(max_connections, options.test_before_acquire),
+                replicas,
+            }),
+            on_primary: false,
+        }
+    }
+
+    /// The replicas `options` names, each a `Database` of its own whose pool opens its
+    /// connections when first used, so that a replica that is down fails no connect.
+    async fn connect_replicas(
+        options: &DatabaseOptions,
+        dialect: Dialect,
+        lacked: &[crate::dialect::ServerFeature],
+        inserts_return: bool,
+    ) -> Result<Option<replicas::Replicas>> {
+        if options.replicas.is_empty() {
+            return Ok(None);
+        }
+        let mut list = Vec::with_capacity(options.replicas.len());
+        for url in &options.replicas {
+            let replica_dialect = Dialect::from_url(url)?;
+            if replica_dialect != dialect {
+                return Err(crate::Error::Config(format!(
+                    "replica `{}` is {replica_dialect}, its primary {dialect}: a replica is the same backend",
+                    crate::redact_url(url)
+                )));
+            }
+            crate::url::check(url, dialect)?;
+            let mut replica = options.clone();
+            replica.url = url.clone();
+            replica.replicas = Vec::new();
+            replica.read_your_writes = None;
+            let health = Arc::new(health::Health::default());
+            let pool = connect::connect(&replica, dialect, Arc::clone(&health), true).await?;
+            let mut db = Self::assemble(
+                &replica,
+                dialect,
+                pool,
+                health,
+                lacked.to_vec(),
+                inserts_return,
+                None,
+            );
+            if let Some(inner) = Arc::get_mut(&mut db.inner) {
+                inner.settings.role = "replica";
+                // A replica takes no writes: no turn to queue for.
+                inner.writers = None;
+            }
+            list.push(db);
+        }
+        Ok(Some(replicas::Replicas::new(
+            list,
+            options.replica_max_lag,
+            options.replica_check_interval,
+        )))
+    }
+
+    /// This database with every statement on the primary, reads included: for a read
+    /// that must see a write the replicas may not have replayed yet, or that runs a
+    /// function with effects. The same pool, not a new one; without replicas it changes
+    /// nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// let db = orm_core::Database::connect("sqlite::memory:").await?;
+    /// let primary = db.primary();
+    /// assert_eq!(primary.url(), db.url());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn primary(&self) -> Database {
+        Database {
+            inner: Arc::clone(&self.inner),
+            on_primary: true,
+        }
+    }
+
+    /// Whether statements go through a transaction-mode pooler (see
+    /// [`DatabaseOptions::transaction_pooler`]).
+    pub fn behind_transaction_pooler(&self) -> bool {
+        self.inner.settings.pooler
+    }
+
+    /// The name given by [`DatabaseOptions::name`], if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.settings.name.as_deref()
+    }
+
+    /// Each replica, and whether it serves reads now.
+    pub fn replica_status(&self) -> Vec<ReplicaStatus> {
+        let Some(replicas) = &self.inner.replicas else {
+            return Vec::new();
+        };
+        replicas
+            .list()
+            .iter()
+            .map(|r| ReplicaStatus {
+                url: r.db.url().to_owned(),
+                skipped_because: r.unfit_reason(),
+            })
+            .collect()
+    }
+
+    /// The URLs of the replicas, passwords redacted.
+    pub fn replica_urls(&self) -> Vec<String> {
+        self.replica_status().into_iter().map(|r| r.url).collect()
+    }
+
+    /// Checks every replica's health and lag now, instead of at the next interval (see
+    /// [`DatabaseOptions::replica_check_interval`]).
+    pub async fn check_replicas(&self) {
+        if let Some(replicas) = &self.inner.replicas {
+            replicas.check_all().await;
+        }
+    }
+
+    /// The replica a statement goes to, if any: a plain read of the query builder (see
+    /// `replicas`), not pinned to the primary, outside the read-your-writes window.
+    fn reader(&self, st: &Statement) -> Option<&replicas::Replica> {
+        if self.on_primary {
+            return None;
+        }
+        let replicas = self.inner.replicas.as_ref()?;
+        if retry::is_raw() || !replicas::is_plain_read(st) {
+            return None;
+        }
+        if let Some(writes) = &self.inner.settings.writes
+            && writes.recent()
+        {
+            return None;
+        }
+        replicas.pick()
+    }
+
+    /// Runs `work` in a transaction of its own: behind a transaction-mode pooler, a
+    /// statement outside one.
+    async fn in_own_transaction<T>(
+        &self,
+        work: impl AsyncFnOnce(&Transaction) -> Result<T>,
+    ) -> Result<T> {
+        transaction::finish(self.begin().await?, work).await
     }
 
     /// What the dialect's DDL names that this server lacks, to be spelled otherwise.
@@ -356,9 +589,12 @@ impl Database {
         }
     }
 
-    /// Closes every connection; later statements fail.
+    /// Closes every connection, the replicas' too; later statements fail.
     pub async fn close(&self) {
         self.inner.warm.close();
+        if let Some(replicas) = &self.inner.replicas {
+            Box::pin(replicas.close()).await;
+        }
         crate::per_backend::per_backend!(&self.inner.pool, p, _DB => p.close().await)
     }
 
@@ -483,6 +719,127 @@ impl std::fmt::Debug for Database {
 
 impl executor::sealed::Sealed for Database {}
 
+impl Database {
+    /// Every row of `st`, here (not on a replica).
+    async fn fetch_all_here<T: Send, F: FnMut(Row) -> Result<T> + Send>(
+        &self,
+        st: Statement,
+        decode: &mut F,
+    ) -> Result<Vec<T>> {
+        let inner = &*self.inner;
+        if inner.settings.pooler {
+            return self
+                .in_own_transaction(async |tx| tx.fetch_all_with(st, &mut *decode).await)
+                .await;
+        }
+        let again = retry::read_values(inner.dialect, &inner.settings, &st);
+        let keep = true;
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let first = on_pool!(inner, x =>
+                run::fetch_all(x, Arc::clone(&sql), values, keep, decode).await);
+            read_again!(inner, first, again, values =>
+                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values, keep, decode).await))
+        })
+        .await
+    }
+
+    /// The first row of `st`, here (not on a replica).
+    async fn fetch_optional_here(&self, st: Statement) -> Result<Option<Row>> {
+        let inner = &*self.inner;
+        if inner.settings.pooler {
+            return self
+                .in_own_transaction(async |tx| tx.fetch_optional(st).await)
+                .await;
+        }
+        let again = retry::read_values(inner.dialect, &inner.settings, &st);
+        traced(inner.dialect, &inner.settings, st, async |sql, values| {
+            let first =
+                on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values, true).await);
+            read_again!(inner, first, again, values =>
+                on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values, true).await))
+        })
+        .await
+    }
+
+    /// The rows of `st` as a stream, here (not on a replica).
+    fn fetch_stream_here(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
+        let inner = &*self.inner;
+        if inner.settings.pooler {
+            return self.stream_in_own_transaction(st);
+        }
+        // The pool serves the stream: the warm connection goes back to it first.
+        inner.warm.release();
+        trace::traced_stream(
+            inner.dialect,
+            &inner.settings,
+            st,
+            |st, trace| match &inner.pool {
+                #[cfg(feature = "sqlite")]
+                Pool::Sqlite(p) => trace.wrap(run::fetch_stream(p, st, true)),
+                #[cfg(feature = "postgres")]
+                Pool::Postgres(p) => trace.wrap(run::fetch_stream(p, st, true)),
+                #[cfg(feature = "mysql")]
+                Pool::MySql(p) => trace.wrap(interrupt::FinishRowOnDrop::new(Box::pin(
+                    run::fetch_stream(p, st, true),
+                ))),
+            },
+        )
+    }
+
+    /// A stream read in a transaction of its own (behind a transaction-mode pooler): a
+    /// task begins it, passes the rows on through a bounded channel, and ends it; dropping
+    /// the stream ends the task.
+    fn stream_in_own_transaction(&self, st: Statement) -> BoxStream<'static, Result<Row>> {
+        use futures_util::StreamExt as _;
+        let db = self.clone();
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Row>>(64);
+        tokio::spawn(async move {
+            let tx = match db.begin().await {
+                Ok(tx) => tx,
+                Err(e) => {
+                    let _ = sender.send(Err(e)).await;
+                    return;
+                }
+            };
+            {
+                let mut rows = tx.fetch_stream(st);
+                while let Some(row) = rows.next().await {
+                    if sender.send(row).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            // A read: its transaction has nothing to keep, so a failed end loses nothing.
+            let _ = tx.commit().await;
+        });
+        futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|row| (row, receiver))
+        })
+        .boxed()
+    }
+
+    /// Runs a write `st` through `run`, in a transaction of its own behind a pooler, and
+    /// notes the write for the read-your-writes window.
+    async fn write<T>(
+        &self,
+        st: Statement,
+        pooled: impl AsyncFnOnce(&Transaction, Statement) -> Result<T>,
+        run: impl AsyncFnOnce(Arc<str>, Vec<crate::Value>) -> Result<T>,
+    ) -> Result<T> {
+        let inner = &*self.inner;
+        let result = if inner.settings.pooler {
+            self.in_own_transaction(async |tx| pooled(tx, st).await)
+                .await
+        } else {
+            traced(inner.dialect, &inner.settings, st, run).await
+        };
+        if result.is_ok() {
+            inner.settings.wrote();
+        }
+        result
+    }
+}
+
 impl Executor for Database {
     fn dialect(&self) -> Dialect {
         self.inner.dialect
@@ -490,6 +847,10 @@ impl Executor for Database {
 
     fn inserts_return(&self) -> bool {
         self.inner.settings.inserts_return
+    }
+
+    fn database_name(&self) -> Option<&str> {
+        self.inner.settings.name.as_deref()
     }
 
     async fn batch(&self) -> Result<Option<Transaction>> {
@@ -505,75 +866,92 @@ impl Executor for Database {
         st: Statement,
         mut decode: F,
     ) -> Result<Vec<T>> {
-        let inner = &*self.inner;
-        let again = retry::read_values(inner.dialect, &inner.settings, &st);
-        let decode = &mut decode;
-        traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let first =
-                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values, decode).await);
-            read_again!(inner, first, again, values =>
-                on_pool!(inner, x => run::fetch_all(x, Arc::clone(&sql), values, decode).await))
-        })
-        .await
+        if let Some(replica) = self.reader(&st) {
+            match replica.db.fetch_all_here(st.clone(), &mut decode).await {
+                Err(e) if replicas::unavailable(&e) => replica.failed(&e),
+                done => return done,
+            }
+        }
+        self.fetch_all_here(st, &mut decode).await
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
-        let inner = &*self.inner;
-        let again = retry::read_values(inner.dialect, &inner.settings, &st);
-        traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let first =
-                on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await);
-            read_again!(inner, first, again, values =>
-                on_pool!(inner, x => run::fetch_optional(x, Arc::clone(&sql), values).await))
-        })
-        .await
+        if let Some(replica) = self.reader(&st) {
+            match replica.db.fetch_optional_here(st.clone()).await {
+                Err(e) if replicas::unavailable(&e) => replica.failed(&e),
+                done => return done,
+            }
+        }
+        self.fetch_optional_here(st).await
     }
 
     async fn execute(&self, st: Statement) -> Result<u64> {
         let inner = &*self.inner;
-        traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let _turn = inner.write_turn().await?;
-            on_pool!(inner, x => run::execute(x, sql, values).await)
-        })
+        self.write(
+            st,
+            async |tx, st| tx.execute(st).await,
+            async |sql, values| {
+                let _turn = inner.write_turn().await?;
+                on_pool!(inner, x => run::execute(x, sql, values, true).await)
+            },
+        )
         .await
     }
 
     async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
         let inner = &*self.inner;
-        traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let _turn = inner.write_turn().await?;
-            on_pool!(inner, x => run::insert_returning_key(x, sql, values, key).await)
-        })
+        self.write(
+            st,
+            async |tx, st| tx.insert_returning_key(st, key).await,
+            async |sql, values| {
+                let _turn = inner.write_turn().await?;
+                on_pool!(inner, x => run::insert_returning_key(x, sql, values, true, key).await)
+            },
+        )
         .await
     }
 
     async fn insert_returning_rows(&self, st: Statement) -> Result<Vec<Row>> {
         let inner = &*self.inner;
-        traced(inner.dialect, &inner.settings, st, async |sql, values| {
-            let _turn = inner.write_turn().await?;
-            on_pool!(inner, x => run::fetch_all(x, sql, values, &mut Ok).await)
-        })
+        self.write(
+            st,
+            async |tx, st| tx.insert_returning_rows(st).await,
+            async |sql, values| {
+                let _turn = inner.write_turn().await?;
+                on_pool!(inner, x => run::fetch_all(x, sql, values, true, &mut Ok).await)
+            },
+        )
         .await
     }
 
     fn fetch_stream(&self, st: Statement) -> BoxStream<'_, Result<Row>> {
-        let inner = &*self.inner;
-        // The pool serves the stream: the warm connection goes back to it first.
-        inner.warm.release();
-        trace::traced_stream(
-            inner.dialect,
-            &inner.settings,
-            st,
-            |st, trace| match &inner.pool {
-                #[cfg(feature = "sqlite")]
-                Pool::Sqlite(p) => trace.wrap(run::fetch_stream(p, st)),
-                #[cfg(feature = "postgres")]
-                Pool::Postgres(p) => trace.wrap(run::fetch_stream(p, st)),
-                #[cfg(feature = "mysql")]
-                Pool::MySql(p) => trace.wrap(interrupt::FinishRowOnDrop::new(Box::pin(
-                    run::fetch_stream(p, st),
-                ))),
-            },
-        )
+        use futures_util::StreamExt as _;
+        let Some(replica) = self.reader(&st) else {
+            return self.fetch_stream_here(st);
+        };
+        // On the replica; if it fails before the first row for want of the replica, on
+        // the primary instead (no row has reached the reader yet).
+        enum Phase<'a> {
+            First(BoxStream<'a, Result<Row>>, Statement, &'a replicas::Replica),
+            Rest(BoxStream<'a, Result<Row>>),
+        }
+        let first = Phase::First(replica.db.fetch_stream_here(st.clone()), st, replica);
+        futures_util::stream::unfold(first, move |phase| async move {
+            let mut rows = match phase {
+                Phase::First(mut rows, st, replica) => match rows.next().await {
+                    Some(Err(e)) if replicas::unavailable(&e) => {
+                        replica.failed(&e);
+                        drop(rows);
+                        self.fetch_stream_here(st)
+                    }
+                    Some(row) => return Some((row, Phase::Rest(rows))),
+                    None => return None,
+                },
+                Phase::Rest(rows) => rows,
+            };
+            let row = rows.next().await?;
+            Some((row, Phase::Rest(rows)))
+        })
+        .boxed()
     }
 }

@@ -35,6 +35,12 @@ pub struct DatabaseOptions {
     pub(crate) sqlite_busy_timeout: Duration,
     pub(crate) trace_statements: bool,
     pub(crate) log_values: bool,
+    pub(crate) name: Option<String>,
+    pub(crate) replicas: Vec<String>,
+    pub(crate) replica_max_lag: Duration,
+    pub(crate) replica_check_interval: Duration,
+    pub(crate) read_your_writes: Option<Duration>,
+    pub(crate) transaction_pooler: bool,
 }
 
 impl std::fmt::Debug for DatabaseOptions {
@@ -47,6 +53,16 @@ impl std::fmt::Debug for DatabaseOptions {
             .field("idle_timeout", &self.idle_timeout)
             .field("max_lifetime", &self.max_lifetime)
             .field("test_before_acquire", &self.test_before_acquire)
+            .field("name", &self.name)
+            .field(
+                "replicas",
+                &self
+                    .replicas
+                    .iter()
+                    .map(|u| crate::redact_url(u))
+                    .collect::<Vec<_>>(),
+            )
+            .field("transaction_pooler", &self.transaction_pooler)
             .finish_non_exhaustive()
     }
 }
@@ -65,6 +81,12 @@ impl DatabaseOptions {
             sqlite_busy_timeout: Duration::from_secs(5),
             trace_statements: true,
             log_values: false,
+            name: None,
+            replicas: Vec::new(),
+            replica_max_lag: Duration::from_secs(10),
+            replica_check_interval: Duration::from_secs(2),
+            read_your_writes: None,
+            transaction_pooler: false,
         }
     }
 
@@ -151,6 +173,85 @@ impl DatabaseOptions {
     /// How long SQLite waits for a lock held by another connection (default: 5 s).
     pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
         self.sqlite_busy_timeout = timeout;
+        self
+    }
+
+    /// A read replica of this database (a PostgreSQL hot standby, a MySQL replica) at
+    /// `url`, same backend; call once per replica. Reads of the query builder outside a
+    /// transaction then go to a replica, round-robin among the healthy ones; everything
+    /// else goes to the primary (the URL given to [`Database::options`]): writes,
+    /// transactions, raw SQL, and reads on [`Database::primary`]. See the README's
+    /// "Scaling out".
+    ///
+    /// A replica that cannot be reached, or that lags more than
+    /// [`replica_max_lag`](Self::replica_max_lag), is skipped, and checked again every
+    /// [`replica_check_interval`](Self::replica_check_interval); a read it fails with a
+    /// connection error runs again on the primary, so the application sees no error. With
+    /// no healthy replica, reads go to the primary. A replica that is down when the
+    /// database connects does not fail the connect.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> orm_core::Result<()> {
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let primary = format!("sqlite://{}", dir.path().join("app.db").display());
+    /// # let replica = primary.clone();
+    /// let db = orm_core::Database::options(&primary)
+    ///     .replica(&replica)
+    ///     .connect()
+    ///     .await?;
+    /// assert_eq!(db.replica_urls().len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replica(mut self, url: &str) -> Self {
+        self.replicas.push(url.to_owned());
+        self
+    }
+
+    /// How far behind the primary a replica may be and still serve reads (default: 10 s).
+    /// PostgreSQL: the age of the last transaction the standby replayed, 0 when it has
+    /// replayed all it received; MySQL: `Seconds_Behind_Source`.
+    pub fn replica_max_lag(mut self, lag: Duration) -> Self {
+        self.replica_max_lag = lag;
+        self
+    }
+
+    /// How often each replica's health and lag are checked (default: 2 s); also how long
+    /// one check may take.
+    pub fn replica_check_interval(mut self, interval: Duration) -> Self {
+        self.replica_check_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Reads through this `Database` go to the primary for `window` after any write
+    /// through it (a statement, or a transaction's commit), so that an application sees
+    /// its own writes before the replicas have replayed them (default: off). Sessions and
+    /// transactions that wrote read from the primary anyway.
+    pub fn read_your_writes(mut self, window: Duration) -> Self {
+        self.read_your_writes = Some(window);
+        self
+    }
+
+    /// The database is reached through a transaction-mode pooler such as PgBouncer
+    /// (`pool_mode = transaction`), which may hand each transaction another server
+    /// connection (default: off; PostgreSQL only). Every statement then runs inside a
+    /// transaction of its own (`BEGIN` … `COMMIT`, two more round trips for a statement
+    /// outside a transaction), is prepared unnamed and not kept, and the session's time
+    /// zone is set per transaction (`SET LOCAL`), since session state does not survive a
+    /// transaction. See the README's "Scaling out" for the pooler's own settings.
+    pub fn transaction_pooler(mut self, on: bool) -> Self {
+        self.transaction_pooler = on;
+        self
+    }
+
+    /// Names this database, for models bound to it with `#[orm(database = "name")]`:
+    /// [`create_all`](Database::create_all) creates those models' tables (and only those),
+    /// and a statement or transaction that would reach a model of another database fails
+    /// with [`Error::OtherDatabase`](crate::Error::OtherDatabase). Without a name, a
+    /// database serves the models that name none.
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
         self
     }
 

@@ -23,6 +23,11 @@ pub(crate) async fn never_retried<F: Future>(statement: F) -> F::Output {
     RAW.scope((), statement).await
 }
 
+/// Whether the statement running now is raw SQL (see [`never_retried`]).
+pub(crate) fn is_raw() -> bool {
+    RAW.try_with(|_| ()).is_ok()
+}
+
 /// The values to run `st` with a second time, when it may be retried: a `SELECT` of the
 /// query builder on a server backend (SQLite has no connection to lose). Cloned before
 /// the first try, which consumes its own.
@@ -31,7 +36,7 @@ pub(super) fn read_values(
     settings: &StatementSettings,
     st: &Statement,
 ) -> Option<Vec<Value>> {
-    let server = dialect.has_server() && RAW.try_with(|_| ()).is_err();
+    let server = dialect.has_server() && !is_raw();
     let is_select = st
         .sql
         .trim_start()
@@ -91,6 +96,10 @@ mod tests {
             health: std::sync::Arc::default(),
             uuids_as_text,
             inserts_return: false,
+            role: "primary",
+            writes: None,
+            pooler: false,
+            name: None,
         }
     }
 

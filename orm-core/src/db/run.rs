@@ -21,15 +21,18 @@ fn plans_once(sql: &str, values: &[Value]) -> bool {
     !(binds_array && (sql.contains(" = ANY(") || sql.contains(" <> ALL(")))
 }
 
-/// The sqlx query of `sql` with `values` bound, kept prepared or not (`plans_once`).
+/// The sqlx query of `sql` with `values` bound, kept prepared or not (`plans_once`; never
+/// when `keep` is false, behind a transaction-mode pooler, where the next transaction may
+/// run on another server connection that never saw the statement).
 fn query<DB: Backend>(
     sql: Arc<str>,
     values: Vec<Value>,
+    keep: bool,
 ) -> Result<sqlx::query::Query<'static, DB, DB::Arguments>>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let persistent = plans_once(&sql, &values);
+    let persistent = keep && plans_once(&sql, &values);
     let args = DB::arguments(values)?;
     Ok(sqlx::query_with(AssertSqlSafe(sql), args).persistent(persistent))
 }
@@ -41,12 +44,13 @@ pub(crate) async fn fetch_all<'c, DB: Backend, T>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
     values: Vec<Value>,
+    keep: bool,
     decode: &mut impl FnMut(Row) -> Result<T>,
 ) -> Result<Vec<T>>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let mut rows = query::<DB>(sql, values)?.fetch(x);
+    let mut rows = query::<DB>(sql, values, keep)?.fetch(x);
     let mut decoded = Vec::new();
     let mut failed = None;
     while let Some(row) = rows.try_next().await? {
@@ -67,11 +71,12 @@ pub(crate) async fn fetch_optional<'c, DB: Backend>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
     values: Vec<Value>,
+    keep: bool,
 ) -> Result<Option<Row>>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let row = query::<DB>(sql, values)?.fetch_optional(x).await?;
+    let row = query::<DB>(sql, values, keep)?.fetch_optional(x).await?;
     Ok(row.map(DB::wrap_row))
 }
 
@@ -79,11 +84,12 @@ pub(crate) async fn execute<'c, DB: Backend>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
     values: Vec<Value>,
+    keep: bool,
 ) -> Result<u64>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let done = query::<DB>(sql, values)?.execute(x).await?;
+    let done = query::<DB>(sql, values, keep)?.execute(x).await?;
     Ok(DB::rows_affected(&done))
 }
 
@@ -92,12 +98,13 @@ pub(crate) async fn insert_returning_key<'c, DB: Backend>(
     x: impl sqlx::Executor<'c, Database = DB>,
     sql: Arc<str>,
     values: Vec<Value>,
+    keep: bool,
     key: &'static str,
 ) -> Result<i64>
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    let done = query::<DB>(sql, values)?.execute(x).await?;
+    let done = query::<DB>(sql, values, keep)?.execute(x).await?;
     DB::last_insert_id(&done).ok_or_else(|| {
         Error::Encode(format!(
             "the database reported no generated key for `{key}`"
@@ -109,11 +116,12 @@ where
 pub(crate) fn fetch_stream<'e, DB: Backend>(
     x: impl sqlx::Executor<'e, Database = DB>,
     st: Statement,
+    keep: bool,
 ) -> impl futures_core::Stream<Item = Result<Row>> + Send + 'e
 where
     DB::Arguments: sqlx::IntoArguments<DB>,
 {
-    match query::<DB>(Arc::from(st.sql), st.values) {
+    match query::<DB>(Arc::from(st.sql), st.values, keep) {
         Ok(query) => query
             .fetch(x)
             .map(|row| match row {

@@ -30,6 +30,24 @@ pub(crate) struct StatementSettings {
     pub(crate) uuids_as_text: bool,
     /// Whether the server has `INSERT … RETURNING` (see `Executor::inserts_return`).
     pub(crate) inserts_return: bool,
+    /// `"primary"` or `"replica"`, for the spans.
+    pub(crate) role: &'static str,
+    /// Told when a write ends, for the read-your-writes window (when one is set).
+    pub(crate) writes: Option<Arc<crate::db::replicas::WriteClock>>,
+    /// Behind a transaction-mode pooler (see `DatabaseOptions::transaction_pooler`):
+    /// statements are prepared unnamed, never kept on a connection.
+    pub(crate) pooler: bool,
+    /// The database's name, for the models bound to one (see `DatabaseOptions::name`).
+    pub(crate) name: Option<Arc<str>>,
+}
+
+impl StatementSettings {
+    /// A write through these settings ended.
+    pub(crate) fn wrote(&self) {
+        if let Some(clock) = &self.writes {
+            clock.wrote();
+        }
+    }
 }
 
 /// Rewrites the values of `st` as the server takes them (see `uuids_as_text`).
@@ -130,6 +148,8 @@ impl Trace {
             "orm.statement",
             db.system = dialect.name(),
             db.statement = &*sql,
+            db.server = &*settings.url,
+            db.role = settings.role,
             db.values = tracing::field::Empty,
             db.duration_us = tracing::field::Empty,
             db.outcome = tracing::field::Empty,

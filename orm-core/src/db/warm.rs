@@ -130,6 +130,11 @@ impl Warm {
         open
     }
 
+    /// Whether the `Database` is closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.slot.lock().map(|s| s.closed).unwrap_or(true)
+    }
+
     /// Releases the parked connection to the pool (before the pool is used directly).
     pub(crate) fn release(&self) {
         let parked = self.slot.lock().ok().and_then(|mut s| s.parked.take());

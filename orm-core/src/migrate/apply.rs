@@ -232,6 +232,16 @@ impl Database {
     }
 
     async fn run_migrator(&self, migrator: &Migrator, op: Option<Op>) -> Result<Option<Ledger>> {
+        if self.behind_transaction_pooler() {
+            // sqlx's migrator holds a session-level advisory lock across transactions: a
+            // pooler may run its unlock on another server connection, leaving the lock
+            // held and the next migration waiting for ever.
+            return Err(Error::Config(
+                "migrations cannot run through a transaction-mode pooler: connect to the \
+                 PostgreSQL server directly to migrate"
+                    .into(),
+            ));
+        }
         #[cfg(feature = "sqlite")]
         if let Some(pool) = self.sqlite_pool() {
             return on_connection!(pool, migrator, op, recover_sqlite).map_err(migrate_error);

@@ -107,6 +107,7 @@ pub(crate) async fn write_models<M: Model, T: BorrowMut<M> + Send + Sync, E: Exe
     with_key: bool,
     upsert: Option<&Upsert<M>>,
 ) -> Result<()> {
+    crate::db::check_model::<M>(exec)?;
     if models.is_empty() {
         return Ok(());
     }
@@ -173,6 +174,7 @@ pub(crate) async fn insert_rows<M: Model, E: Executor + ?Sized>(
     models: &[M],
     exec: &E,
 ) -> Result<u64> {
+    crate::db::check_model::<M>(exec)?;
     if M::META.hooks {
         return Err(Error::InvalidQuery(format!(
             "`{}` has hooks, which `insert_all` cannot run on models it only borrows: \

@@ -78,14 +78,16 @@ impl<M, S> Select<M, S> {
 
 impl<M: Model> Select<M, M> {
     pub(crate) fn new() -> Self {
+        let mut stmt = SelectStatement::new(
+            M::TABLE,
+            M::COLUMNS
+                .iter()
+                .map(|c| Node::column(M::TABLE, c))
+                .collect(),
+        );
+        stmt.models.push((M::META.name, M::META.database));
         Select {
-            stmt: SelectStatement::new(
-                M::TABLE,
-                M::COLUMNS
-                    .iter()
-                    .map(|c| Node::column(M::TABLE, c))
-                    .collect(),
-            ),
+            stmt,
             _marker: PhantomData,
         }
     }

@@ -27,7 +27,7 @@ impl<M, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn all<E: Executor + ?Sized>(self, exec: &E) -> Result<Vec<S::Output>> {
-        exec.fetch_all_with(self.checked_sql(exec.dialect())?, |row| S::decode(&row))
+        exec.fetch_all_with(self.checked_sql(exec)?, |row| S::decode(&row))
             .await
     }
 
@@ -51,9 +51,7 @@ impl<M, S: Selection<M>> Select<M, S> {
     /// ```
     pub async fn first<E: Executor + ?Sized>(mut self, exec: &E) -> Result<Option<S::Output>> {
         self.stmt.limit = Some(self.stmt.limit.map_or(1, |l| l.min(1)));
-        let row = exec
-            .fetch_optional(self.checked_sql(exec.dialect())?)
-            .await?;
+        let row = exec.fetch_optional(self.checked_sql(exec)?).await?;
         row.as_ref().map(S::decode).transpose()
     }
 
@@ -110,7 +108,7 @@ impl<M, S: Selection<M>> Select<M, S> {
     ) -> Result<Option<S::Output>> {
         // Two rows are enough to tell "several" from "one".
         self.stmt.limit = Some(self.stmt.limit.map_or(2, |l| l.min(2)));
-        let rows = exec.fetch_all(self.checked_sql(exec.dialect())?).await?;
+        let rows = exec.fetch_all(self.checked_sql(exec)?).await?;
         match rows.as_slice() {
             [] => Ok(None),
             [row] => S::decode(row).map(Some),
@@ -140,6 +138,7 @@ impl<M, S: Selection<M>> Select<M, S> {
     /// ```
     pub async fn count<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
         crate::relation::check_tables(&self.stmt)?;
+        self.stmt.check_database(exec)?;
         let statement = render::count(&self.stmt, exec.dialect());
         let row = exec
             .fetch_optional(statement)
@@ -175,6 +174,7 @@ impl<M, S: Selection<M>> Select<M, S> {
     /// ```
     pub async fn exists<E: Executor + ?Sized>(self, exec: &E) -> Result<bool> {
         crate::relation::check_tables(&self.stmt)?;
+        self.stmt.check_database(exec)?;
         let statement = render::exists(&self.stmt, exec.dialect());
         Ok(exec.fetch_optional(statement).await?.is_some())
     }
@@ -206,6 +206,7 @@ impl<M: Model, S: Selection<M>> Select<M, S> {
     /// # }
     /// ```
     pub async fn delete<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
+        crate::db::check_model::<M>(exec)?;
         let statement = self.delete_sql(exec.dialect())?;
         exec.execute(statement).await
     }
@@ -292,7 +293,7 @@ impl<M, S: Selection<M>> Select<M, S> {
         exec: &'e E,
     ) -> impl futures_core::Stream<Item = Result<S::Output>> + Send + 'e {
         use futures_util::StreamExt;
-        match self.checked_sql(exec.dialect()) {
+        match self.checked_sql(exec) {
             Ok(statement) => exec
                 .fetch_stream(statement)
                 .map(|row| row.and_then(|r| S::decode(&r)))
@@ -301,9 +302,11 @@ impl<M, S: Selection<M>> Select<M, S> {
         }
     }
 
-    /// The statement to run, once its tables are checked.
-    fn checked_sql(&self, dialect: Dialect) -> Result<Statement> {
+    /// The statement to run on `exec`, once its tables are checked (the models it reads
+    /// among them: all of `exec`'s database).
+    fn checked_sql<E: Executor + ?Sized>(&self, exec: &E) -> Result<Statement> {
         crate::relation::check_tables(&self.stmt)?;
-        Ok(self.to_sql(dialect))
+        self.stmt.check_database(exec)?;
+        Ok(self.to_sql(exec.dialect()))
     }
 }

@@ -123,6 +123,7 @@ impl<M: Model> Update<M> {
     /// # }
     /// ```
     pub async fn execute<E: Executor + ?Sized>(self, exec: &E) -> Result<u64> {
+        crate::db::check_model::<M>(exec)?;
         let statement = self.to_sql(exec.dialect())?;
         exec.execute(statement)
             .await

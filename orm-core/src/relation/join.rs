@@ -59,6 +59,8 @@ fn joined<F: Source, T: Source>(
 ) -> SelectStatement {
     stmt.joins.extend(relation.joins(kind));
     stmt.columns.extend(columns_of::<T>());
+    let meta = <T::Model as Model>::META;
+    stmt.models.push((meta.name, meta.database));
     stmt
 }
 

@@ -101,6 +101,7 @@ impl<F: Model, T: Model> Relation<F, T> {
         keys: Vec<Value>,
         exec: &E,
     ) -> Result<Vec<(Vec<usize>, T)>> {
+        crate::db::check_model::<T>(exec)?;
         let related_column = self.single_pair()?.1;
         let mut slots_of: HashMap<KeyId, Vec<usize>> = HashMap::with_capacity(keys.len());
         let mut distinct: Vec<Value> = Vec::with_capacity(keys.len());

@@ -78,18 +78,29 @@ pub fn registered_tables() -> Vec<&'static TableDef> {
     crate::__private::registered_tables()
 }
 
+/// The tables of the models linked into the binary that are bound to `database` (by
+/// `#[orm(database = "…")]`; `None`: the models that name no database).
+pub fn registered_tables_in(database: Option<&str>) -> Vec<&'static TableDef> {
+    crate::__private::registered_tables_in(database)
+}
+
 impl Database {
     /// Creates the table of every model linked into the binary, with its indexes, in
     /// foreign-key order. Tables that exist are left alone (SQLAlchemy's `checkfirst`),
     /// so running it twice is fine. Runs in one transaction where the backend has
     /// transactional DDL (SQLite, PostgreSQL).
+    ///
+    /// Only the models of this database: those bound to its
+    /// [`name`](crate::DatabaseOptions::name) by `#[orm(database = "…")]`, or, on a
+    /// database without a name, those that name none.
     pub async fn create_all(&self) -> Result<()> {
-        self.create_tables(&registered_tables()).await
+        self.create_tables(&registered_tables_in(self.name())).await
     }
 
-    /// Drops the table of every model linked into the binary, referencing tables first.
+    /// Drops the table of every model of this database linked into the binary (see
+    /// [`Database::create_all`]), referencing tables first.
     pub async fn drop_all(&self) -> Result<()> {
-        self.drop_tables(&registered_tables()).await
+        self.drop_tables(&registered_tables_in(self.name())).await
     }
 
     /// Creates `tables` (those that do not exist yet) and their indexes.

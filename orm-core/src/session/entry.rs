@@ -77,6 +77,8 @@ pub(super) struct Ops {
     pub(super) version: Option<usize>,
     /// Whether the model has hooks (`#[orm(hooks)]`).
     pub(super) hooks: bool,
+    /// The database the model is bound to (`#[orm(database = "…")]`).
+    pub(super) database: Option<&'static str>,
     pub(super) values: fn(&dyn Any) -> Vec<Value>,
     pub(super) set_key: fn(&mut dyn Any, i64) -> Result<()>,
     pub(super) set_version: fn(&mut dyn Any, i64) -> Result<()>,
@@ -95,6 +97,7 @@ impl Ops {
         Ops {
             type_id: TypeId::of::<M>(),
             name: M::NAME,
+            database: M::META.database,
             table: M::TABLE,
             table_def: M::table_def,
             columns: M::COLUMNS,

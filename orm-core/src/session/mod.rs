@@ -212,7 +212,8 @@ pub enum ObjectState {
 
 impl Database {
     /// A [`Session`] on this database: reads through the pool, writes in a transaction
-    /// from its first flush to its commit.
+    /// from its first flush to its commit. With read replicas, its reads go to a replica
+    /// until it first flushes, then to the primary for the rest of its life.
     pub fn session(&self) -> Session {
         Session::new(Source::Database {
             db: self.clone(),
@@ -721,10 +722,25 @@ impl Session {
         if !self.has_changes() {
             return Ok(());
         }
+        // One flush is one transaction, on one database: an object of a model bound to
+        // another is refused before anything is written.
+        for entry in self.slots.iter().flatten() {
+            match &self.source {
+                Source::Database { db, .. } => {
+                    crate::db::check_database(db, entry.ops.name, entry.ops.database)?
+                }
+                Source::Transaction(tx) => {
+                    crate::db::check_database(tx, entry.ops.name, entry.ops.database)?
+                }
+            }
+        }
         if let Source::Database { db, tx } = &mut self.source
             && tx.is_none()
         {
             *tx = Some(db.begin().await?);
+            // A session that wrote reads its writes: from the primary from now on, not
+            // from a replica that may not have replayed them yet.
+            *db = db.primary();
         }
         let Session {
             source,

@@ -254,9 +254,22 @@ pub(crate) struct SelectStatement {
     pub(crate) order_by: Vec<OrderItem>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
+    /// The models read (by name) and the databases they are bound to, checked against
+    /// the database the statement runs on.
+    pub(crate) models: Vec<(&'static str, Option<&'static str>)>,
 }
 
 impl SelectStatement {
+    /// Refuses to run on `exec` when a model read is bound to another database.
+    pub(crate) fn check_database(
+        &self,
+        exec: &(impl crate::Executor + ?Sized),
+    ) -> crate::Result<()> {
+        self.models
+            .iter()
+            .try_for_each(|(model, database)| crate::db::check_database(exec, model, *database))
+    }
+
     /// The statement with every column of its expressions replaced by what `f` makes of
     /// it (its own table's columns included: `f` must leave those as they are).
     pub(crate) fn map_columns(mut self, f: &impl Fn(&'static str, &'static str) -> Node) -> Self {
@@ -283,6 +296,7 @@ impl SelectStatement {
             order_by: Vec::new(),
             limit: None,
             offset: None,
+            models: Vec::new(),
         }
     }
 }

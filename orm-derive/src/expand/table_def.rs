@@ -77,6 +77,29 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
     let mut checks = Vec::new();
     for r in &model.references {
         let target = target(model, r);
+        if !r.is_self() && model.ident != r.model_name() {
+            // Both tables in one database: a foreign key cannot reach into another.
+            let database = match &model.database {
+                Some(name) => quote!(::core::option::Option::Some(#name)),
+                None => quote!(::core::option::Option::None),
+            };
+            let message = format!(
+                "`{}` references `{}`, a model of another database (`#[orm(database = ...)]`): \
+                 a foreign key stays within one database",
+                model.ident,
+                r.model_name()
+            );
+            let span = r.model.span();
+            checks.push(quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    ::orm_core::__private::same_database(
+                        <#target as ::orm_core::Model>::META.database,
+                        #database,
+                    ),
+                    #message
+                );
+            });
+        }
         let fields: Vec<_> = r
             .fields
             .iter()

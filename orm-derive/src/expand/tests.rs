@@ -161,11 +161,12 @@ fn references_resolve_through_the_other_models_consts() {
         .iter()
         .filter(|i| matches!(i, Item::Const(_)))
         .collect();
-    // A key-width assertion and a type check for each foreign key.
+    // A key-width assertion and a type check for each foreign key, and for the one to
+    // another model a check that it is of the same database.
     assert_eq!(
         assertions.len(),
-        4,
-        "a key assertion and a type check for `User` and for `Self`"
+        5,
+        "a key assertion and a type check for `User` and for `Self`, a database check for `User`"
     );
 }
 

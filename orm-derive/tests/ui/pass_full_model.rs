@@ -84,8 +84,9 @@ pub struct Tag {
     pub name: String,
 }
 
-/// An integer key the application gives.
+/// An integer key the application gives, in a database of its own.
 #[derive(Model)]
+#[orm(database = "config")]
 pub struct Setting {
     /// The key.
     #[orm(primary_key, auto_increment = false)]

@@ -47,6 +47,7 @@ pub(crate) mod key {
     pub(crate) const VERSION: &str = "version";
     pub(crate) const HOOKS: &str = "hooks";
     pub(crate) const VIEW: &str = "view";
+    pub(crate) const DATABASE: &str = "database";
 }
 
 /// Reads the value of one key into `T`. Errors in the value are recorded in the context;
@@ -93,6 +94,7 @@ pub(crate) struct StructAttrs {
     pub(crate) foreign_keys: Vec<ForeignKeyAttr>,
     pub(crate) hooks: bool,
     pub(crate) view: bool,
+    pub(crate) database: Option<String>,
 }
 
 /// The struct's `foreign_key(...)`: a foreign key over one field or several.
@@ -176,6 +178,10 @@ const STRUCT_GRAMMAR: Grammar<StructAttrs> = &[
     }),
     (key::VIEW, |cx, meta, a| {
         a.view = flag(cx, meta)?;
+        Ok(())
+    }),
+    (key::DATABASE, |cx, meta, a| {
+        a.database = name_value(cx, meta, r#"database = "analytics""#)?;
         Ok(())
     }),
 ];

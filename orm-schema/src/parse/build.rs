@@ -69,6 +69,7 @@ pub(crate) fn read_model(cx: &Ctxt, input: &DeriveInput) -> Option<ModelDef> {
         references,
         hooks: struct_attrs.hooks,
         view: struct_attrs.view,
+        database: struct_attrs.database.clone(),
     })
 }
 

@@ -26,6 +26,9 @@ pub struct ModelDef {
     /// `#[orm(view)]`: the model reads a view or a subquery; `create_all` and the CLI
     /// neither create nor drop it, and it needs no primary key.
     pub view: bool,
+    /// `#[orm(database = "name")]`: the named database the model's table lives in (see
+    /// `orm_core::DatabaseOptions::name`); `None`: the unnamed one.
+    pub database: Option<String>,
 }
 
 /// One field of a model.

@@ -89,7 +89,17 @@ impl Transaction {
         options: TransactionOptions,
         writer: Option<WriterTurn>,
     ) -> Result<Self> {
-        let (before, begin) = state::begin_sql(dialect, &options)?;
+        let (before, mut begin) = state::begin_sql(dialect, &options)?;
+        if settings.pooler
+            && dialect == Dialect::Postgres
+            && !settings.url.to_ascii_lowercase().contains("timezone")
+        {
+            // Behind a transaction-mode pooler the session's time zone, set at connect,
+            // may belong to another client's connection: each transaction sets its own,
+            // in the same round trip as its BEGIN.
+            let start = begin.take().unwrap_or_else(|| "BEGIN".to_owned());
+            begin = Some(format!("{start}; SET LOCAL TimeZone TO 'UTC'"));
+        }
         let only_begin = before.is_none();
         let acquired: Result<Conn> = async {
             if let Some(conn) = warm {
@@ -120,7 +130,7 @@ impl Transaction {
         traced_control(dialect, &settings, "BEGIN", async || {
             with_conn!(&mut state.conn, c, DB => {
                 if let Some(sql) = before {
-                    run::execute::<DB>(&mut *c, sql.into(), Vec::new()).await?;
+                    run::execute::<DB>(&mut *c, sql.into(), Vec::new(), !settings.pooler).await?;
                 }
                 let begin = begin.map(|s| sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(s)));
                 Manager::<DB>::begin(c, begin).await?;
@@ -299,6 +309,9 @@ impl Transaction {
         state.leave_query_only().await;
         if state.levels.is_empty() {
             state.writer = None;
+            if commit {
+                shared.settings.wrote();
+            }
         }
         drop(state);
         self.finished = true;
@@ -370,35 +383,43 @@ impl Executor for Transaction {
         self.shared.settings.inserts_return
     }
 
+    fn database_name(&self) -> Option<&str> {
+        self.shared.settings.name.as_deref()
+    }
+
     async fn fetch_all_with<T: Send, F: FnMut(Row) -> Result<T> + Send>(
         &self,
         st: Statement,
         mut decode: F,
     ) -> Result<Vec<T>> {
+        let keep = !self.shared.settings.pooler;
         self.on_connection(st, async |conn, sql, values| {
-            with_conn!(conn, c, DB => run::fetch_all::<DB, T>(c, sql, values, &mut decode).await)
+            with_conn!(conn, c, DB => run::fetch_all::<DB, T>(c, sql, values, keep, &mut decode).await)
         })
         .await
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
+        let keep = !self.shared.settings.pooler;
         self.on_connection(st, async |conn, sql, values| {
-            with_conn!(conn, c, DB => run::fetch_optional::<DB>(c, sql, values).await)
+            with_conn!(conn, c, DB => run::fetch_optional::<DB>(c, sql, values, keep).await)
         })
         .await
     }
 
     async fn execute(&self, st: Statement) -> Result<u64> {
+        let keep = !self.shared.settings.pooler;
         self.on_connection(st, async |conn, sql, values| {
-            with_conn!(conn, c, DB => run::execute::<DB>(c, sql, values).await)
+            with_conn!(conn, c, DB => run::execute::<DB>(c, sql, values, keep).await)
         })
         .await
     }
 
     async fn insert_returning_key(&self, st: Statement, key: &'static str) -> Result<i64> {
+        let keep = !self.shared.settings.pooler;
         self.on_connection(st, async |conn, sql, values| {
             with_conn!(conn, c, DB => {
-                run::insert_returning_key::<DB>(c, sql, values, key).await
+                run::insert_returning_key::<DB>(c, sql, values, keep, key).await
             })
         })
         .await

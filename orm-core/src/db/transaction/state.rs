@@ -222,7 +222,7 @@ impl State {
             let switched = self
                 .settle(async |conn| {
                     with_conn!(conn, c, DB => {
-                        crate::db::run::execute::<DB>(&mut *c, off.into(), Vec::new()).await
+                        crate::db::run::execute::<DB>(&mut *c, off.into(), Vec::new(), true).await
                     })
                 })
                 .await;

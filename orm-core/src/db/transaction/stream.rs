@@ -34,6 +34,7 @@ pub(super) fn fetch_stream(tx: &Transaction, st: Statement) -> BoxStream<'_, Res
 fn read_in_task(tx: &Transaction, st: Statement, span: tracing::Span) -> RowReceiver {
     let shared = Arc::clone(&tx.shared);
     let (id, depth) = (tx.id, tx.depth);
+    let keep = !shared.settings.pooler;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Row>>(ROWS_AHEAD);
     tokio::spawn(
         async move {
@@ -46,7 +47,7 @@ fn read_in_task(tx: &Transaction, st: Statement, span: tracing::Span) -> RowRece
             let _ = state
                 .statement(async |conn| {
                     let mut rows =
-                        with_conn!(conn, c, DB => run::fetch_stream::<DB>(c, st).boxed());
+                        with_conn!(conn, c, DB => run::fetch_stream::<DB>(c, st, keep).boxed());
                     // Every row is read whole, even after the reader has gone: a read cut
                     // half-way would leave a MySQL connection out of step with the server.
                     // Rows left unread are skipped by the driver before the next statement.
