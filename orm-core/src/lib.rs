@@ -58,6 +58,7 @@ mod row;
 pub mod schema;
 mod session;
 mod sql;
+pub mod testing;
 mod url;
 mod value;
 
@@ -86,6 +87,9 @@ pub use orm_derive::Model;
 
 /// `#[derive(DbEnum)]`: stores a fieldless enum as text.
 pub use orm_derive::DbEnum;
+
+/// `#[orm_core::test]`: an async test on a database of its own. See [`testing`].
+pub use orm_derive::test;
 
 /// The sqlx this crate runs on, for the pools behind [`Database`] and custom [`SqlValue`]s.
 pub use sqlx;

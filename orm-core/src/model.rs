@@ -453,7 +453,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 )));
             }
             let n = query.delete(exec).await?;
-            if n == 0 && version.is_some() && Self::get_by_values(exec, values).await? {
+            // Whether the row is gone or changed: asked of the primary, which a replica
+            // behind it could answer wrongly.
+            let exists = crate::db::on_primary(Self::get_by_values(exec, values));
+            if n == 0 && version.is_some() && exists.await? {
                 return Err(Error::StaleData {
                     table: Self::TABLE.to_owned(),
                     key: Some(format!("{} {:?}", Self::NAME, self.key_values())),

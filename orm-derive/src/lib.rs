@@ -6,6 +6,7 @@
 
 mod db_enum;
 mod expand;
+mod test_attr;
 
 use proc_macro::TokenStream;
 
@@ -237,4 +238,12 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(DbEnum, attributes(orm))]
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     db_enum::expand(input.into()).into()
+}
+
+/// An async test on a database of its own: see `orm_core::testing` for what it does and
+/// the options it takes (`backends(...)`, `migrations = "dir"`, `fixtures(...)`,
+/// `rollback`).
+#[proc_macro_attribute]
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(attr.into(), item.into()).into()
 }

@@ -42,6 +42,16 @@ impl Backend {
         }
     }
 
+    /// The same backend as `orm_core::testing` names it, where that helper makes its
+    /// databases (PostgreSQL and MySQL).
+    pub fn public(self) -> Option<orm_core::testing::Backend> {
+        match self {
+            Backend::Postgres => Some(orm_core::testing::Backend::Postgres),
+            Backend::MySql => Some(orm_core::testing::Backend::MySql),
+            Backend::Sqlite | Backend::PgBouncer => None,
+        }
+    }
+
     /// The server URL, `None` when the variable is unset (never for SQLite).
     pub fn server_url(self) -> Option<String> {
         self.env_var()
@@ -55,21 +65,58 @@ pub async fn run<F>(backend: Backend, test: &str, body: F)
 where
     F: AsyncFnOnce(Database) -> TestResult,
 {
-    let Some(db) = fresh_database(backend, test).await else {
-        return;
+    use futures_util::FutureExt as _;
+    // PostgreSQL's and MySQL's databases are made and dropped by the public helper
+    // (`orm_core::testing`), which the whole suite thus exercises; SQLite files and the
+    // PgBouncer databases are this harness's own.
+    let server = match backend.public() {
+        Some(public) => {
+            if backend.server_url().is_none() {
+                let var = backend.env_var().unwrap_or_default();
+                skip(&format!("{test} on {backend:?}: set {var} to run it"));
+                return;
+            }
+            match orm_core::testing::TestDatabase::create(public, test).await {
+                Ok(Some(made)) => Some(made),
+                Ok(None) => return,
+                Err(e) => panic!("{test}: its database could not be made on {backend:?}: {e}"),
+            }
+        }
+        None => None,
+    };
+    let db = match &server {
+        Some(made) => made.database().clone(),
+        None => match fresh_database(backend, test).await {
+            Some(db) => db,
+            None => return,
+        },
     };
     // Boxed: a test body's future is large in a debug build, and moving it into the
-    // timeout by value would take that much of the test thread's 2 MiB stack again.
-    match tokio::time::timeout(TIME_LIMIT, Box::pin(body(db.clone()))).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("{test} failed on {backend:?}: {e}"),
-        Err(_) => panic!("{test} did not finish within {TIME_LIMIT:?} on {backend:?}"),
-    }
+    // timeout by value would take that much of the test thread's 2 MiB stack again. A
+    // panic is caught so that the database is dropped first.
+    let ran =
+        std::panic::AssertUnwindSafe(tokio::time::timeout(TIME_LIMIT, Box::pin(body(db.clone()))))
+            .catch_unwind()
+            .await;
     // Every connection must come back: a pool that cannot close has lost one.
-    if tokio::time::timeout(CLOSE_LIMIT, db.close()).await.is_err() {
+    let closed = tokio::time::timeout(CLOSE_LIMIT, db.close()).await.is_ok();
+    match server {
+        Some(made) => {
+            if let Err(e) = made.remove().await {
+                panic!("{test}: its database could not be dropped on {backend:?}: {e}");
+            }
+        }
+        None => drop_database(backend, test).await,
+    }
+    match ran {
+        Err(panicked) => std::panic::resume_unwind(panicked),
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => panic!("{test} failed on {backend:?}: {e}"),
+        Ok(Err(_)) => panic!("{test} did not finish within {TIME_LIMIT:?} on {backend:?}"),
+    }
+    if !closed {
         panic!("{test}: the pool did not close within {CLOSE_LIMIT:?} on {backend:?}");
     }
-    drop_database(backend, test).await;
 }
 
 /// The longest a test body may run: a hang fails its test, by name, instead of stalling
@@ -200,55 +247,30 @@ async fn raw_admin(admin: &Database, sql: String) {
     }
 }
 
-/// `orm_<hash>_<pid>_<test>`: lower case letters, digits and `_` (PostgreSQL folds the
-/// unquoted `search_path` to lower case), at most 60 characters. The hash of the full
-/// name keeps two long names apart, the process id two runs on one server.
+/// The name of `test`'s schema or database: `orm_core::testing`'s, so that either can
+/// drop what the other made.
 fn database_name(test: &str) -> String {
-    let hash = test.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let readable: String = test
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut name = format!(
-        "orm_{:08x}_{}_{readable}",
-        hash & 0xffff_ffff,
-        std::process::id()
-    );
-    name.truncate(60);
-    name
+    orm_core::testing::database_name(test)
 }
 
 /// The server URL pointed at database (MySQL) or schema (PostgreSQL) `name`.
 fn with_database(backend: Backend, url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    match backend {
-        Backend::Postgres => {
-            let sep = if query.is_empty() { "?" } else { "&" };
-            format!("{url}{sep}options[search_path]={name}")
-        }
-        _ => {
-            // Replace the path (the database) of scheme://user@host:port/db.
-            let authority_end = base
-                .find("://")
-                .map(|i| i + 3)
-                .and_then(|start| base[start..].find('/').map(|j| start + j))
-                .unwrap_or(base.len());
-            let mut out = format!("{}/{name}", &base[..authority_end]);
-            if !query.is_empty() {
-                out.push('?');
-                out.push_str(query);
-            }
-            out
-        }
+    if let Some(public) = backend.public() {
+        return orm_core::testing::database_url(public, url, name);
     }
+    // Through PgBouncer: replace the path (the database) of scheme://user@host:port/db.
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|j| start + j))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
 }
 
 async fn connect(url: &str) -> Database {

@@ -143,6 +143,13 @@ async fn statements_never_reach_another_databases_model(db: Database) -> TestRes
     drop(session);
     assert_eq!(User::query().count(&db).await?, 1);
 
+    // A subquery reading another database's model is refused with the rest.
+    let in_other = User::query()
+        .filter(User::name.in_query(Event::query().select(Event::kind)))
+        .all(&db)
+        .await;
+    other_database(in_other, "Event");
+
     // Both models of one database join; the message names both databases.
     event.insert(&analytics).await?;
     Detail {

@@ -64,21 +64,48 @@ async fn many_tasks_share_the_pooler(db: Database) -> TestResult {
     Ok(())
 }
 
-/// The pooler drops the time zone sqlx asks for at connect; each transaction sets UTC.
+/// The pooler drops the time zone sqlx asks for at connect; each transaction sets UTC,
+/// here on a database whose own default is another zone.
 async fn every_statement_runs_in_utc(db: Database) -> TestResult {
-    let zones: Vec<(String,)> = raw("SELECT current_setting('TimeZone')")
-        .fetch_as(&db)
+    let name = db.url().rsplit('/').next().unwrap_or_default().to_owned();
+    let Some(direct) = Backend::Postgres.server_url() else {
+        return Ok(());
+    };
+    let admin = Database::connect(&direct).await?;
+    let zoned = format!("{name}_tz");
+    let quoted = Dialect::Postgres.quoted(&zoned);
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"),
+        format!("CREATE DATABASE {quoted}"),
+        format!("ALTER DATABASE {quoted} SET timezone = 'Asia/Kolkata'"),
+    ] {
+        Raw::dynamic(sql).execute(&admin).await?;
+    }
+    let through = db.url().replace(&format!("/{name}"), &format!("/{zoned}"));
+    let zoned_db = orm_tests::connect_to(Backend::PgBouncer, &through).await;
+    let outcome = async {
+        let zones: Vec<(String,)> = raw("SELECT current_setting('TimeZone')")
+            .fetch_as(&zoned_db)
+            .await?;
+        assert_eq!(zones[0].0, "UTC");
+        let in_tx = zoned_db
+            .transaction(async |tx| {
+                let zones: Vec<(String,)> = raw("SELECT current_setting('TimeZone')")
+                    .fetch_as(tx)
+                    .await?;
+                Ok(zones[0].0.clone())
+            })
+            .await?;
+        assert_eq!(in_tx, "UTC");
+        Ok::<_, Error>(())
+    }
+    .await;
+    zoned_db.close().await;
+    Raw::dynamic(format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        .execute(&admin)
         .await?;
-    assert_eq!(zones[0].0, "UTC");
-    let in_tx = db
-        .transaction(async |tx| {
-            let zones: Vec<(String,)> = raw("SELECT current_setting('TimeZone')")
-                .fetch_as(tx)
-                .await?;
-            Ok(zones[0].0.clone())
-        })
-        .await?;
-    assert_eq!(in_tx, "UTC");
+    admin.close().await;
+    outcome?;
     Ok(())
 }
 

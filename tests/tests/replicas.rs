@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use orm_core::DatabaseOptions;
+use orm_core::db::TransactionOptions;
 use orm_core::prelude::*;
 use orm_tests::{TestResult, backend_tests, servers_of};
 
@@ -68,7 +69,21 @@ async fn reads_go_to_the_replica_and_everything_else_to_the_primary(db: Database
     let raw_read = raw("SELECT COUNT(*) FROM rep_items").fetch_all(&routed);
     assert_eq!(roles(raw_read).await?, ["primary"]);
     let in_tx = roles(routed.transaction(async |tx| Item::query().all(tx).await)).await?;
-    assert!(in_tx.iter().all(|r| r == "primary"), "{in_tx:?}");
+    assert!(
+        !in_tx.is_empty() && in_tx.iter().all(|r| r == "primary"),
+        "{in_tx:?}"
+    );
+    // A read-modify-write loop reads the primary: a retry must not meet a stale row.
+    let worked = roles(routed.unit_of_work(2, async |s| {
+        let all = s.query::<Item>().all().await?;
+        s[all[0]].name = "anna".into();
+        Ok(())
+    }));
+    let worked = worked.await?;
+    assert!(
+        !worked.is_empty() && worked.iter().all(|r| r == "primary"),
+        "{worked:?}"
+    );
     ann.name = "anne".into();
     assert_eq!(roles(ann.update(&routed)).await?, ["primary"]);
     routed.close().await;
@@ -91,7 +106,10 @@ async fn a_session_reads_from_the_primary_once_it_wrote(db: Database) -> TestRes
     session.commit().await?;
     let (found, seen) = servers_of(session.query::<Item>().all()).await;
     assert_eq!(found?.len(), 1);
-    assert!(seen.iter().all(|(role, _)| role == "primary"), "{seen:?}");
+    assert!(
+        !seen.is_empty() && seen.iter().all(|(role, _)| role == "primary"),
+        "{seen:?}"
+    );
     drop(session);
     routed.close().await;
     Ok(())
@@ -108,6 +126,20 @@ async fn reads_follow_writes_to_the_primary_within_the_window(db: Database) -> T
     .await?;
     assert_eq!(roles(Item::query().all(&routed)).await?, ["primary"]);
     routed.close().await;
+
+    // A write of raw SQL opens the window too; a read-only transaction does not.
+    let raw_write = with_replica(&db, |o| o.read_your_writes(Duration::from_secs(60))).await?;
+    raw_write
+        .transaction_with(TransactionOptions::new().read_only(true), async |tx| {
+            Item::query().count(tx).await
+        })
+        .await?;
+    assert_eq!(roles(Item::query().all(&raw_write)).await?, ["replica"]);
+    raw("DELETE FROM rep_items WHERE name = 'nobody'")
+        .execute(&raw_write)
+        .await?;
+    assert_eq!(roles(Item::query().all(&raw_write)).await?, ["primary"]);
+    raw_write.close().await;
 
     let short = with_replica(&db, |o| o.read_your_writes(Duration::from_millis(50))).await?;
     Item {
@@ -284,26 +316,43 @@ mod replica {
     async fn a_session_sees_its_write_at_once() {
         let _turn = ONE_AT_A_TIME.lock().await;
         let test = "replica::a_session_sees_its_write";
-        let Some((primary, routed, _)) = standby_setup(test).await else {
+        let Some((primary, routed, replica_url)) = standby_setup(test).await else {
             return;
         };
-        let mut session = routed.session();
-        session.add(Item {
-            id: 0,
-            name: "gus".into(),
-        });
-        session.commit().await.unwrap();
-        // No waiting for the standby: the session reads from the primary now.
-        let names: Vec<String> = session
-            .query::<Item>()
-            .all()
+        replayed(&replica_url, 0).await;
+        // The standby stops replaying: what the primary writes now, it does not see.
+        let standby = orm_tests::connect_to(Backend::Postgres, &replica_url).await;
+        raw("SELECT pg_wal_replay_pause()::text")
+            .fetch_all(&standby)
             .await
-            .unwrap()
-            .into_iter()
-            .map(|h| session[h].name.clone())
-            .collect();
-        assert_eq!(names, ["gus"]);
-        drop(session);
+            .unwrap();
+        let checked = async {
+            let mut session = routed.session();
+            session.add(Item {
+                id: 0,
+                name: "gus".into(),
+            });
+            session.commit().await?;
+            // The session reads from the primary now, so it sees its row...
+            let names: Vec<String> = session
+                .query::<Item>()
+                .all()
+                .await?
+                .into_iter()
+                .map(|h| session[h].name.clone())
+                .collect();
+            assert_eq!(names, ["gus"]);
+            // ...which a read routed to the paused standby does not.
+            assert_eq!(Item::query().count(&routed).await?, 0);
+            Ok::<_, Error>(())
+        }
+        .await;
+        raw("SELECT pg_wal_replay_resume()::text")
+            .fetch_all(&standby)
+            .await
+            .unwrap();
+        standby.close().await;
+        checked.unwrap();
         routed.close().await;
         primary.close().await;
         orm_tests::drop_database(Backend::Postgres, test).await;

@@ -25,6 +25,7 @@ use futures_core::stream::BoxStream;
 
 pub use executor::Executor;
 pub use options::{DatabaseOptions, IsolationLevel, TransactionOptions};
+pub(crate) use replicas::on_primary;
 pub(crate) use retry::never_retried;
 pub(crate) use trace::{StatementSettings, traced, traced_control};
 pub use transaction::Transaction;
@@ -310,24 +311,13 @@ impl Database {
             inserts_return,
             replicas,
         );
-        if db.inner.warm.enabled() {
-            // Gives an idle parked connection back to the pool; ends with the `Database`.
-            let inner = Arc::downgrade(&db.inner);
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(warm::IDLE_FOR);
-                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    tick.tick().await;
-                    match inner.upgrade() {
-                        Some(inner) if inner.warm.release_idle() => {}
-                        _ => break,
-                    }
-                }
-            });
-        }
+        db.release_idle_warm();
         if let Some(replicas) = &db.inner.replicas {
+            for replica in replicas.list() {
+                replica.db.release_idle_warm();
+            }
             // Whether each replica may serve reads, known before the first read.
-            replicas.check_all().await;
+            replicas.check_all(&db.primary()).await;
             let every = replicas.check_every;
             let inner = Arc::downgrade(&db.inner);
             tokio::spawn(async move {
@@ -337,14 +327,40 @@ impl Database {
                 loop {
                     tick.tick().await;
                     let Some(inner) = inner.upgrade() else { break };
-                    match &inner.replicas {
-                        Some(replicas) if !inner.warm.is_closed() => replicas.check_all().await,
+                    let primary = Database {
+                        inner,
+                        on_primary: true,
+                    };
+                    match &primary.inner.replicas {
+                        Some(replicas) if !primary.inner.warm.is_closed() => {
+                            replicas.check_all(&primary).await
+                        }
                         _ => break,
                     }
                 }
             });
         }
         Ok(db)
+    }
+
+    /// Starts the task that gives an idle parked connection back to the pool (see
+    /// [`warm`]); it ends with the `Database`.
+    fn release_idle_warm(&self) {
+        if !self.inner.warm.enabled() {
+            return;
+        }
+        let inner = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(warm::IDLE_FOR);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match inner.upgrade() {
+                    Some(inner) if inner.warm.release_idle() => {}
+                    _ => break,
+                }
+            }
+        });
     }
 
     /// A `Database` over `pool`, its settings taken from `options`.
@@ -419,10 +435,22 @@ impl Database {
                 )));
             }
             crate::url::check(url, dialect)?;
+            if url.contains(":memory:") || url.contains("mode=memory") {
+                return Err(crate::Error::Config(format!(
+                    "replica `{url}` is an in-memory SQLite database: a new, empty one, not a copy"
+                )));
+            }
             let mut replica = options.clone();
             replica.url = url.clone();
             replica.replicas = Vec::new();
             replica.read_your_writes = None;
+            // A read waits for a replica's connection no longer than a check takes: past
+            // that, the primary serves it.
+            replica.acquire_timeout = options.acquire_timeout.min(
+                options
+                    .replica_check_interval
+                    .max(std::time::Duration::from_secs(1)),
+            );
             let health = Arc::new(health::Health::default());
             let pool = connect::connect(&replica, dialect, Arc::clone(&health), true).await?;
             let mut db = Self::assemble(
@@ -504,7 +532,7 @@ impl Database {
     /// [`DatabaseOptions::replica_check_interval`]).
     pub async fn check_replicas(&self) {
         if let Some(replicas) = &self.inner.replicas {
-            replicas.check_all().await;
+            replicas.check_all(&self.primary()).await;
         }
     }
 
@@ -515,7 +543,7 @@ impl Database {
             return None;
         }
         let replicas = self.inner.replicas.as_ref()?;
-        if retry::is_raw() || !replicas::is_plain_read(st) {
+        if retry::is_raw() || replicas::pinned() || !replicas::is_plain_read(st) {
             return None;
         }
         if let Some(writes) = &self.inner.settings.writes
@@ -524,6 +552,14 @@ impl Database {
             return None;
         }
         replicas.pick()
+    }
+
+    /// Whether a statement run through a fetch may write (raw SQL, `INSERT … RETURNING`),
+    /// when a read-your-writes window is kept: its end then starts the window.
+    fn may_write(&self, st: &Statement) -> bool {
+        self.inner.settings.writes.is_some()
+            && (retry::is_raw() || !replicas::is_plain_read(st))
+            && !replicas::checking()
     }
 
     /// Runs `work` in a transaction of its own: behind a transaction-mode pooler, a
@@ -728,9 +764,20 @@ impl Database {
     ) -> Result<Vec<T>> {
         let inner = &*self.inner;
         if inner.settings.pooler {
-            return self
-                .in_own_transaction(async |tx| tx.fetch_all_with(st, &mut *decode).await)
+            // Boxed: the transaction's futures would make every read's future larger.
+            let mut again = self.pooled_again(&st);
+            let mut result = Box::pin(
+                self.in_own_transaction(async |tx| tx.fetch_all_with(st, &mut *decode).await),
+            )
+            .await;
+            let broken = matches!(result, Err(crate::Error::Connection { .. }));
+            if broken && let Some(st) = again.take() {
+                result = Box::pin(
+                    self.in_own_transaction(async |tx| tx.fetch_all_with(st, &mut *decode).await),
+                )
                 .await;
+            }
+            return result;
         }
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
         let keep = true;
@@ -747,9 +794,15 @@ impl Database {
     async fn fetch_optional_here(&self, st: Statement) -> Result<Option<Row>> {
         let inner = &*self.inner;
         if inner.settings.pooler {
-            return self
-                .in_own_transaction(async |tx| tx.fetch_optional(st).await)
-                .await;
+            let mut again = self.pooled_again(&st);
+            let mut result =
+                Box::pin(self.in_own_transaction(async |tx| tx.fetch_optional(st).await)).await;
+            let broken = matches!(result, Err(crate::Error::Connection { .. }));
+            if broken && let Some(st) = again.take() {
+                result =
+                    Box::pin(self.in_own_transaction(async |tx| tx.fetch_optional(st).await)).await;
+            }
+            return result;
         }
         let again = retry::read_values(inner.dialect, &inner.settings, &st);
         traced(inner.dialect, &inner.settings, st, async |sql, values| {
@@ -786,6 +839,12 @@ impl Database {
         )
     }
 
+    /// Behind a pooler, a copy of `st` to run once more when its transaction meets a
+    /// broken connection: a read of the query builder, as `read_again!` runs again.
+    fn pooled_again(&self, st: &Statement) -> Option<Statement> {
+        retry::read_values(self.inner.dialect, &self.inner.settings, st).map(|_| st.clone())
+    }
+
     /// A stream read in a transaction of its own (behind a transaction-mode pooler): a
     /// task begins it, passes the rows on through a bounded channel, and ends it; dropping
     /// the stream ends the task.
@@ -793,7 +852,8 @@ impl Database {
         use futures_util::StreamExt as _;
         let db = self.clone();
         let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Row>>(64);
-        tokio::spawn(async move {
+        let span = tracing::Span::current();
+        let task = async move {
             let tx = match db.begin().await {
                 Ok(tx) => tx,
                 Err(e) => {
@@ -811,7 +871,8 @@ impl Database {
             }
             // A read: its transaction has nothing to keep, so a failed end loses nothing.
             let _ = tx.commit().await;
-        });
+        };
+        tokio::spawn(tracing::Instrument::instrument(task, span));
         futures_util::stream::unfold(receiver, |mut receiver| async move {
             receiver.recv().await.map(|row| (row, receiver))
         })
@@ -828,8 +889,7 @@ impl Database {
     ) -> Result<T> {
         let inner = &*self.inner;
         let result = if inner.settings.pooler {
-            self.in_own_transaction(async |tx| pooled(tx, st).await)
-                .await
+            Box::pin(self.in_own_transaction(async |tx| pooled(tx, st).await)).await
         } else {
             traced(inner.dialect, &inner.settings, st, run).await
         };
@@ -868,21 +928,31 @@ impl Executor for Database {
     ) -> Result<Vec<T>> {
         if let Some(replica) = self.reader(&st) {
             match replica.db.fetch_all_here(st.clone(), &mut decode).await {
-                Err(e) if replicas::unavailable(&e) => replica.failed(&e),
+                Err(e) if replica.falls_back(&e) => {}
                 done => return done,
             }
         }
-        self.fetch_all_here(st, &mut decode).await
+        let writes = self.may_write(&st);
+        let result = self.fetch_all_here(st, &mut decode).await;
+        if writes && result.is_ok() {
+            self.inner.settings.wrote();
+        }
+        result
     }
 
     async fn fetch_optional(&self, st: Statement) -> Result<Option<Row>> {
         if let Some(replica) = self.reader(&st) {
             match replica.db.fetch_optional_here(st.clone()).await {
-                Err(e) if replicas::unavailable(&e) => replica.failed(&e),
+                Err(e) if replica.falls_back(&e) => {}
                 done => return done,
             }
         }
-        self.fetch_optional_here(st).await
+        let writes = self.may_write(&st);
+        let result = self.fetch_optional_here(st).await;
+        if writes && result.is_ok() {
+            self.inner.settings.wrote();
+        }
+        result
     }
 
     async fn execute(&self, st: Statement) -> Result<u64> {
@@ -939,8 +1009,7 @@ impl Executor for Database {
         futures_util::stream::unfold(first, move |phase| async move {
             let mut rows = match phase {
                 Phase::First(mut rows, st, replica) => match rows.next().await {
-                    Some(Err(e)) if replicas::unavailable(&e) => {
-                        replica.failed(&e);
+                    Some(Err(e)) if replica.falls_back(&e) => {
                         drop(rows);
                         self.fetch_stream_here(st)
                     }

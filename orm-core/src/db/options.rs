@@ -188,7 +188,9 @@ impl DatabaseOptions {
     /// [`replica_check_interval`](Self::replica_check_interval); a read it fails with a
     /// connection error runs again on the primary, so the application sees no error. With
     /// no healthy replica, reads go to the primary. A replica that is down when the
-    /// database connects does not fail the connect.
+    /// database connects does not fail the connect, which waits for the first check (at
+    /// most one interval). A replica's pool waits for a connection no longer than the
+    /// interval (at least 1 s): a read that would wait longer runs on the primary.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

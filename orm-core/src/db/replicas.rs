@@ -4,13 +4,15 @@
 //! naming it), held by the primary's. A read is routed to a replica only when running it
 //! there cannot change what the application sees, other than by the replica's lag: a
 //! `SELECT` of the query builder (raw SQL may call functions with effects: `nextval`,
-//! `SELECT … INTO`), outside a transaction, without a locking clause, not on
-//! [`Database::primary`], and not within the read-your-writes window.
+//! `SELECT … INTO`, and is where a locking clause is written), outside a transaction, not
+//! on [`Database::primary`] nor inside [`on_primary`], and not within the read-your-writes
+//! window.
 //!
 //! Fitness is decided off the read path. A task checks every replica each interval (a
 //! lag query, bounded by the interval): a replica that does not answer, or lags beyond
 //! the bound, is skipped until a check finds it fit again. A read that meets a connection
-//! error on a replica marks it unfit at once and runs on the primary; no read waits on a
+//! error on a replica marks it unfit at once and runs on the primary; a replica's pool
+//! waits for a connection no longer than the interval, so no read waits long on a
 //! replica that is down.
 
 use std::sync::Mutex;
@@ -63,16 +65,32 @@ impl Replicas {
         let n = self.list.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         (0..n)
-            .map(|i| &self.list[(start + i) % n])
+            .map(|i| &self.list[start.wrapping_add(i) % n])
             .find(|r| r.is_fit())
     }
 
-    /// Checks every replica at once; returns when all have answered or timed out.
-    pub(crate) async fn check_all(&self) {
+    /// Checks every replica at once against `primary`; returns when all have answered
+    /// or timed out.
+    pub(crate) async fn check_all(&self, primary: &Database) {
+        // Where the primary's WAL is now: a standby that has replayed that far is not
+        // behind, however old its last transaction.
+        let primary_at = match primary.dialect() {
+            Dialect::Postgres => {
+                let at = crate::raw("SELECT pg_current_wal_lsn()::text")
+                    .fetch_as::<(String,), _>(primary);
+                // Raw SQL counts as a write for the read-your-writes window; not this.
+                let at = CHECKING.scope((), at);
+                match tokio::time::timeout(self.check_every, at).await {
+                    Ok(Ok(rows)) => rows.into_iter().next().map(|(lsn,)| lsn),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         let checks = self
             .list
             .iter()
-            .map(|r| r.check(self.max_lag, self.check_every));
+            .map(|r| r.check(primary_at.as_deref(), self.max_lag, self.check_every));
         futures_util::future::join_all(checks).await;
     }
 
@@ -104,14 +122,26 @@ impl Replica {
         }
     }
 
-    /// Skips the replica after a read failed on it with `e` (see [`unavailable`]).
-    pub(crate) fn failed(&self, e: &Error) {
-        self.set_unfit(Some(e.to_string()));
+    /// Whether a read that failed on the replica with `e` runs again on the primary: when
+    /// the replica could not serve it. Down or unreachable, it is also skipped until a
+    /// check finds it fit; a pool busy past the replica's acquire timeout, or (PostgreSQL)
+    /// a read the standby cancelled to replay a conflicting change, says nothing of the
+    /// next read.
+    pub(crate) fn falls_back(&self, e: &Error) -> bool {
+        match e {
+            Error::Connection { .. } => {
+                self.set_unfit(Some(e.to_string()));
+                true
+            }
+            Error::PoolTimedOut => true,
+            Error::SerializationFailure { message } => message.contains("conflict with recovery"),
+            _ => false,
+        }
     }
 
     /// Asks the replica its lag, within `within`, and marks it fit or not.
-    async fn check(&self, max_lag: Duration, within: Duration) {
-        let verdict = match tokio::time::timeout(within, lag(&self.db)).await {
+    async fn check(&self, primary_at: Option<&str>, max_lag: Duration, within: Duration) {
+        let verdict = match tokio::time::timeout(within, lag(&self.db, primary_at)).await {
             Err(_) => Some(format!("no answer within {within:?}")),
             Ok(Err(e)) => Some(e.to_string()),
             Ok(Ok(None)) => Some("replication is not running".to_owned()),
@@ -155,30 +185,35 @@ impl WriteClock {
     }
 }
 
-/// How far `db` is behind its primary; `Some(0)` for a server that is no replica at all
-/// (SQLite, or a replica URL naming a primary), `None` when it is a replica whose
-/// replication has stopped.
-async fn lag(db: &Database) -> Result<Option<Duration>> {
+/// How far `db` is behind its primary, whose WAL is at `primary_at` (PostgreSQL);
+/// `Some(0)` for a server that is no replica at all (SQLite, or a replica URL naming a
+/// primary), `None` when it is a replica whose replication has stopped (MySQL).
+async fn lag(db: &Database, primary_at: Option<&str>) -> Result<Option<Duration>> {
     let seconds = match db.dialect() {
         Dialect::Sqlite => {
             // A copy of the file: no lag to ask for, but it must open and answer.
             crate::raw("SELECT 1").fetch_all(db).await?;
             return Ok(Some(Duration::ZERO));
         }
-        Dialect::Postgres => postgres_lag(db).await?,
+        Dialect::Postgres => postgres_lag(db, primary_at).await?,
         Dialect::MySql => mysql_lag(db).await?,
     };
     Ok(seconds.map(|s| Duration::from_secs_f64(s.max(0.0))))
 }
 
-/// A standby that has replayed all it received is not behind; otherwise it is as far
-/// behind as the last transaction it replayed is old.
-async fn postgres_lag(db: &Database) -> Result<Option<f64>> {
+/// A standby that has replayed as far as the primary's WAL reached just before is not
+/// behind; otherwise it is as far behind as the last transaction it replayed is old, so
+/// that a standby whose replication stopped falls further behind while the primary
+/// writes on. Without the primary's position, a standby that has replayed all it
+/// received counts as caught up.
+async fn postgres_lag(db: &Database, primary_at: Option<&str>) -> Result<Option<f64>> {
     let rows: Vec<(Option<f64>,)> = crate::raw(
         "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 \
-         WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 \
-         ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END::float8",
+         WHEN pg_last_wal_replay_lsn() >= COALESCE(CAST($1 AS pg_lsn), pg_last_wal_receive_lsn()) \
+         THEN 0 \
+         ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8",
     )
+    .bind(primary_at.map(str::to_owned))
     .fetch_as(db)
     .await?;
     Ok(Some(rows.first().and_then(|r| r.0).unwrap_or(0.0)))
@@ -218,46 +253,36 @@ async fn mysql_lag(_: &Database) -> Result<Option<f64>> {
     Ok(Some(0.0))
 }
 
-/// Whether a read failed because the replica could not serve it, so that the primary
-/// should: the replica is down or unreachable, or (PostgreSQL) cancelled the read to
-/// replay a conflicting change from the primary.
-pub(crate) fn unavailable(e: &Error) -> bool {
-    match e {
-        Error::Connection { .. } | Error::PoolTimedOut => true,
-        Error::SerializationFailure { message } => message.contains("conflict with recovery"),
-        _ => false,
-    }
+tokio::task_local! {
+    /// Set while reads must see the primary (see [`on_primary`]).
+    static PRIMARY: ();
+    /// Set while the replica checks ask the primary where its WAL is.
+    static CHECKING: ();
 }
 
-/// Whether `st` may run on a replica: a `SELECT` of the query builder without a locking
-/// clause (see the module's rules; raw SQL is told apart by the caller).
+/// Whether the statement running now is a replica check's, which writes nothing.
+pub(crate) fn checking() -> bool {
+    CHECKING.try_with(|_| ()).is_ok()
+}
+
+/// Runs `reads` with every read on the primary: a check that a replica behind it must
+/// not answer (whether the row a write missed still exists).
+pub(crate) async fn on_primary<F: Future>(reads: F) -> F::Output {
+    PRIMARY.scope((), reads).await
+}
+
+/// Whether the reads running now are pinned to the primary by [`on_primary`].
+pub(crate) fn pinned() -> bool {
+    PRIMARY.try_with(|_| ()).is_ok()
+}
+
+/// Whether `st` is a plain read: a `SELECT` (raw SQL is told apart by the caller; the
+/// query builder writes no locking clause, `FOR UPDATE` being raw SQL's).
 pub(crate) fn is_plain_read(st: &Statement) -> bool {
-    let sql = st.sql.trim_start();
-    let select = sql
+    st.sql
+        .trim_start()
         .get(..6)
-        .is_some_and(|word| word.eq_ignore_ascii_case("SELECT"));
-    select && !locks_rows(sql)
-}
-
-/// Whether a `SELECT` ends in a locking clause (`FOR UPDATE`, `FOR SHARE`, MySQL's
-/// `LOCK IN SHARE MODE`).
-fn locks_rows(sql: &str) -> bool {
-    let tail = sql.trim_end();
-    let tail = tail
-        .get(tail.len().saturating_sub(40)..)
-        .unwrap_or(tail)
-        .to_ascii_uppercase();
-    [
-        "FOR UPDATE",
-        "FOR SHARE",
-        "FOR NO KEY UPDATE",
-        "FOR KEY SHARE",
-        "NOWAIT",
-        "SKIP LOCKED",
-        "LOCK IN SHARE MODE",
-    ]
-    .iter()
-    .any(|clause| tail.ends_with(clause))
+        .is_some_and(|word| word.eq_ignore_ascii_case("SELECT"))
 }
 
 #[cfg(test)]
@@ -272,26 +297,11 @@ mod tests {
     }
 
     #[test]
-    fn only_selects_without_a_locking_clause_are_plain_reads() {
+    fn only_selects_are_plain_reads() {
         assert!(is_plain_read(&st(" select * from t where id = $1")));
-        assert!(!is_plain_read(&st("INSERT INTO t VALUES (1)")));
-        assert!(!is_plain_read(&st("SELECT * FROM t FOR UPDATE")));
+        assert!(!is_plain_read(&st("INSERT INTO t VALUES (1) RETURNING id")));
         assert!(!is_plain_read(&st(
-            "SELECT * FROM t for share skip locked "
+            "WITH x AS (DELETE FROM t RETURNING *) SELECT 1"
         )));
-        assert!(!is_plain_read(&st("SELECT * FROM t LOCK IN SHARE MODE")));
-        assert!(is_plain_read(&st("SELECT 'FOR UPDATE' AS x FROM t")));
-    }
-
-    #[test]
-    fn only_unreachable_replicas_send_reads_back_to_the_primary() {
-        assert!(unavailable(&Error::PoolTimedOut));
-        assert!(unavailable(&Error::SerializationFailure {
-            message: "canceling statement due to conflict with recovery".into()
-        }));
-        assert!(!unavailable(&Error::SerializationFailure {
-            message: "could not serialize access".into()
-        }));
-        assert!(!unavailable(&Error::InvalidQuery("x".into())));
     }
 }

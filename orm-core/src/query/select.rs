@@ -85,7 +85,7 @@ impl<M: Model> Select<M, M> {
                 .map(|c| Node::column(M::TABLE, c))
                 .collect(),
         );
-        stmt.models.push((M::META.name, M::META.database));
+        stmt.model = Some((M::META.name, M::META.database));
         Select {
             stmt,
             _marker: PhantomData,

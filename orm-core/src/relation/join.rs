@@ -60,7 +60,7 @@ fn joined<F: Source, T: Source>(
     stmt.joins.extend(relation.joins(kind));
     stmt.columns.extend(columns_of::<T>());
     let meta = <T::Model as Model>::META;
-    stmt.models.push((meta.name, meta.database));
+    stmt.joined_models.push((meta.name, meta.database));
     stmt
 }
 

@@ -254,7 +254,9 @@ impl Database {
     {
         let mut attempt = 0;
         loop {
-            let mut session = self.session();
+            // Read-modify-write: its reads are the primary's, or a retry after a
+            // conflict would read the same stale row from a replica again.
+            let mut session = self.primary().session();
             let result = match work(&mut session).await {
                 Ok(value) => session.commit().await.map(|()| value),
                 Err(e) => Err(e),

@@ -74,6 +74,20 @@ impl Node {
         }
     }
 
+    /// Calls `f` on every subquery directly inside this node (`IN (SELECT …)`,
+    /// `EXISTS`), not on those nested in them (`f` walks those itself).
+    fn visit_selects(&self, f: &mut impl FnMut(&SelectStatement)) {
+        match self {
+            Node::Exists(select) | Node::InSelect(_, select, _) => f(select),
+            Node::Binary(l, _, r) => {
+                l.visit_selects(f);
+                r.visit_selects(f);
+            }
+            Node::Not(n) => n.visit_selects(f),
+            _ => {}
+        }
+    }
+
     /// The node with every column replaced by what `f` makes of its table and name,
     /// inside correlated `EXISTS` subqueries too (an `IN` subquery is left as it is).
     pub(crate) fn map_columns(self, f: &impl Fn(&'static str, &'static str) -> Node) -> Node {
@@ -254,20 +268,33 @@ pub(crate) struct SelectStatement {
     pub(crate) order_by: Vec<OrderItem>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
-    /// The models read (by name) and the databases they are bound to, checked against
-    /// the database the statement runs on.
-    pub(crate) models: Vec<(&'static str, Option<&'static str>)>,
+    /// The model read (by name) and the database it is bound to, checked against the
+    /// database the statement runs on; `None` for a statement no model's query made.
+    pub(crate) model: Option<(&'static str, Option<&'static str>)>,
+    /// The same for each model joined (empty, without allocating, for no join).
+    pub(crate) joined_models: Vec<(&'static str, Option<&'static str>)>,
 }
 
 impl SelectStatement {
-    /// Refuses to run on `exec` when a model read is bound to another database.
+    /// Refuses to run on `exec` when a model read, joined or read in a subquery is bound
+    /// to another database.
     pub(crate) fn check_database(
         &self,
         exec: &(impl crate::Executor + ?Sized),
     ) -> crate::Result<()> {
-        self.models
-            .iter()
-            .try_for_each(|(model, database)| crate::db::check_database(exec, model, *database))
+        let own = self.model.iter().chain(&self.joined_models);
+        for (model, database) in own {
+            crate::db::check_database(exec, model, *database)?;
+        }
+        let mut result = Ok(());
+        for node in self.filter.iter().chain(&self.having) {
+            node.visit_selects(&mut |select| {
+                if result.is_ok() {
+                    result = select.check_database(exec);
+                }
+            });
+        }
+        result
     }
 
     /// The statement with every column of its expressions replaced by what `f` makes of
@@ -296,7 +323,8 @@ impl SelectStatement {
             order_by: Vec::new(),
             limit: None,
             offset: None,
-            models: Vec::new(),
+            model: None,
+            joined_models: Vec::new(),
         }
     }
 }

@@ -158,6 +158,7 @@ impl Transaction {
                 state: Mutex::new(state),
                 dropped: std::sync::Mutex::new(Vec::new()),
                 streaming: AtomicBool::new(false),
+                wrote: AtomicBool::new(false),
                 dialect,
                 settings,
             }),
@@ -185,6 +186,11 @@ impl Transaction {
         op: impl AsyncFnOnce(&mut Conn, Arc<str>, Vec<Value>) -> Result<T>,
     ) -> Result<T> {
         let shared = &self.shared;
+        if shared.settings.writes.is_some()
+            && (crate::db::retry::is_raw() || !crate::db::replicas::is_plain_read(&st))
+        {
+            shared.wrote.store(true, Ordering::Relaxed);
+        }
         traced(shared.dialect, &shared.settings, st, async |sql, values| {
             let mut state = self.lock().await?;
             state.check_innermost(self.id, self.depth)?;
@@ -309,7 +315,7 @@ impl Transaction {
         state.leave_query_only().await;
         if state.levels.is_empty() {
             state.writer = None;
-            if commit {
+            if commit && shared.wrote.load(Ordering::Relaxed) {
                 shared.settings.wrote();
             }
         }
@@ -432,6 +438,7 @@ impl Executor for Transaction {
     #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
     async fn copy_in(&self, sql: String, data: Vec<u8>) -> Result<Option<u64>> {
         let shared = &self.shared;
+        shared.wrote.store(true, Ordering::Relaxed);
         let st = Statement {
             sql,
             values: Vec::new(),

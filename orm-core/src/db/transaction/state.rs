@@ -19,6 +19,9 @@ pub(super) struct Shared {
     pub(super) dropped: std::sync::Mutex<Vec<u64>>,
     /// Set while a stream reads on the connection.
     pub(super) streaming: AtomicBool,
+    /// Set once a statement that may write ran (anything but a plain read): its commit
+    /// starts the read-your-writes window, when there is one.
+    pub(super) wrote: AtomicBool,
     pub(super) dialect: Dialect,
     pub(super) settings: StatementSettings,
 }
