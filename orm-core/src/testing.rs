@@ -322,9 +322,7 @@ async fn in_rollback<R: TestOutcome>(
     let outcome = guarded(body(&tx)).await;
     // Whatever the body did, it is undone.
     let _ = tx.rollback().await;
-    if backend == Backend::Sqlite {
-        db.close().await;
-    }
+    db.close().await;
     outcome
 }
 
