@@ -260,7 +260,9 @@ async fn transaction_streams_dropped_mid_read(db: Database) -> TestResult {
 }
 
 /// `insert_all` of many rows (one `COPY` on PostgreSQL, `INSERT`s in a transaction
-/// elsewhere) cut off at many points: on a `Database` no row is left and the pool answers;
+/// elsewhere) cut off at many points: on a `Database` all rows or none are left (none,
+/// unless the cut lands while the server commits: a commit sent is a commit whose outcome
+/// the caller cannot know) and the pool answers;
 /// in a transaction, the transaction refuses everything but its rollback, which leaves no
 /// row either. (A `COPY` cut off may leave half a message on the wire: its connection is
 /// closed, never reused.)
@@ -273,15 +275,14 @@ async fn bulk_inserts_cut_off_leave_nothing(db: Database) -> TestResult {
         })
         .collect();
     for waits in (0..CUT_POINTS).step_by(8) {
-        if let Some(inserted) = cut_off(waits, Mark::insert_all(&marks, &db)).await {
-            assert_eq!(inserted?, 20_000);
-            answers(Mark::query().delete(&db)).await?;
+        match cut_off(waits, Mark::insert_all(&marks, &db)).await {
+            Some(inserted) => assert_eq!(inserted?, 20_000),
+            // A commit already sent lands in a moment, or never: let it, before counting.
+            None => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
         }
-        assert_eq!(
-            answers(Mark::query().count(&db)).await?,
-            0,
-            "cut at {waits}"
-        );
+        let left = answers(Mark::query().count(&db)).await?;
+        assert!(left == 0 || left == 20_000, "cut at {waits}: {left} rows");
+        answers(Mark::query().delete(&db)).await?;
     }
     for waits in [0, 1, 2, 3, 5, 20] {
         let tx = db.begin().await?;
