@@ -442,11 +442,16 @@ fn name_of(test: &str, tag: &str) -> String {
 /// The server URL `url` pointed at schema (PostgreSQL, by `search_path`) or database
 /// (MySQL) `name`.
 pub fn database_url(backend: Backend, url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
     if backend == Backend::Postgres {
-        let sep = if query.is_empty() { "?" } else { "&" };
+        let sep = if url.contains('?') { "&" } else { "?" };
         return format!("{url}{sep}options[search_path]={name}");
     }
+    url_with_database(url, name)
+}
+
+/// `url` (`scheme://user@host:port/database?…`) with its database replaced by `name`.
+pub fn url_with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let authority_end = base
         .find("://")
         .map(|i| i + 3)
@@ -579,19 +584,16 @@ async fn load_json_rows<E: crate::Executor + ?Sized>(
                 }
                 let mut placeholder = String::new();
                 dialect.placeholder(i + 1, &mut placeholder);
-                // Text (and NULL) is bound as text: PostgreSQL is told the column's type.
-                let cast = match (dialect, value, def) {
-                    (
-                        Dialect::Postgres,
-                        serde_json::Value::String(_) | serde_json::Value::Null,
-                        Some(def),
-                    ) => def
-                        .columns
-                        .iter()
-                        .find(|c| &c.name == column)
-                        .map(|c| dialect.column_type(c, false)),
-                    _ => None,
-                };
+                // Text (and NULL) is bound as text: where the dialect does not convert
+                // it, it is cast to the column's type.
+                let text = matches!(
+                    value,
+                    serde_json::Value::String(_) | serde_json::Value::Null
+                );
+                let cast = def
+                    .filter(|_| text && dialect.casts_bound_text())
+                    .and_then(|def| def.columns.iter().find(|c| &c.name == column))
+                    .map(|c| dialect.column_type(c, false));
                 match cast {
                     Some(ty) => sql.push_str(&format!("CAST({placeholder} AS {ty})")),
                     None => sql.push_str(&placeholder),

@@ -258,19 +258,8 @@ fn with_database(backend: Backend, url: &str, name: &str) -> String {
     if let Some(public) = backend.public() {
         return orm_core::testing::database_url(public, url, name);
     }
-    // Through PgBouncer: replace the path (the database) of scheme://user@host:port/db.
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let authority_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| base[start..].find('/').map(|j| start + j))
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if !query.is_empty() {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
+    // Through PgBouncer: a PostgreSQL database of its own, named in the path.
+    orm_core::testing::url_with_database(url, name)
 }
 
 async fn connect(url: &str) -> Database {

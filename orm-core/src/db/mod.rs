@@ -82,37 +82,49 @@ struct Inner {
     replicas: Option<replicas::Replicas>,
 }
 
-/// Which of the dialect's [`ServerFeature`]s the server lacks, asked once at connect.
+/// What the server says of itself, asked once at connect: which of the dialect's
+/// [`ServerFeature`]s it lacks, and whether it has `INSERT … RETURNING` where the dialect
+/// does not promise it (the dialect's own answer otherwise).
 ///
 /// [`ServerFeature`]: crate::dialect::ServerFeature
-async fn lacked_features(
+async fn probe_server(
     pool: &Pool,
     dialect: Dialect,
-) -> Result<Vec<crate::dialect::ServerFeature>> {
-    let mut lacked = Vec::new();
-    for feature in dialect.server_features() {
-        if !probe_count(pool, feature.present).await? {
-            lacked.push(*feature);
-        }
-    }
-    Ok(lacked)
+) -> Result<(Vec<crate::dialect::ServerFeature>, bool)> {
+    let features = dialect.server_features();
+    let mut probes: Vec<&'static str> = features.iter().map(|f| f.present).collect();
+    probes.extend(dialect.returning_probe());
+    let counts = probe_counts(pool, &probes).await?;
+    let lacked = features
+        .iter()
+        .zip(&counts)
+        .filter(|(_, present)| !**present)
+        .map(|(feature, _)| *feature)
+        .collect();
+    let inserts_return = match dialect.returning_probe() {
+        Some(_) => counts.last().copied().unwrap_or(false),
+        None => dialect.has_returning(),
+    };
+    Ok((lacked, inserts_return))
 }
 
-/// Whether `probe`, a query of one count, counts anything on this server (asked only of
-/// MySQL servers, whose versions differ in what they have).
-async fn probe_count(pool: &Pool, probe: &'static str) -> Result<bool> {
+/// Whether each of `probes`, queries of one count, counts anything on this server (asked
+/// only of MySQL servers, whose versions differ in what they have), all on one
+/// connection: probes on the pool would each take one while the last is on its way back.
+async fn probe_counts(pool: &Pool, probes: &[&'static str]) -> Result<Vec<bool>> {
     match pool {
         #[cfg(feature = "mysql")]
-        Pool::MySql(p) => {
-            let sql = sqlx::AssertSqlSafe(probe);
-            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(p).await?;
-            Ok(n > 0)
+        Pool::MySql(p) if !probes.is_empty() => {
+            let mut conn = p.acquire().await?;
+            let mut counts = Vec::with_capacity(probes.len());
+            for probe in probes {
+                let sql = sqlx::AssertSqlSafe(*probe);
+                let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *conn).await?;
+                counts.push(n > 0);
+            }
+            Ok(counts)
         }
-        #[allow(unreachable_patterns)] // reachable when other backends are compiled in
-        _ => {
-            let _ = probe;
-            Ok(true)
-        }
+        _ => Ok(vec![true; probes.len()]),
     }
 }
 
@@ -284,7 +296,7 @@ impl Database {
     pub(crate) async fn connect_with(options: DatabaseOptions) -> Result<Database> {
         let dialect = Dialect::from_url(&options.url)?;
         crate::url::check(&options.url, dialect)?;
-        if options.transaction_pooler && dialect != Dialect::Postgres {
+        if options.transaction_pooler && dialect.pooled_transaction_setup().is_none() {
             return Err(crate::Error::Config(format!(
                 "transaction_pooler is for PostgreSQL behind PgBouncer; `{}` is {dialect}",
                 crate::redact_url(&options.url)
@@ -292,15 +304,9 @@ impl Database {
         }
         let health = Arc::new(health::Health::default());
         let pool = connect::connect(&options, dialect, Arc::clone(&health), false).await?;
-        let lacked = lacked_features(&pool, dialect)
+        let (lacked, inserts_return) = probe_server(&pool, dialect)
             .await
             .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?;
-        let inserts_return = match dialect.returning_probe() {
-            Some(probe) => probe_count(&pool, probe)
-                .await
-                .map_err(|e| e.with_url(&crate::redact_url(&options.url)))?,
-            None => dialect.has_returning(),
-        };
         let replicas = Self::connect_replicas(&options, dialect, &lacked, inserts_return).await?;
         let db = Self::assemble(
             &options,

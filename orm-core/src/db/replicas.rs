@@ -21,7 +21,8 @@ use std::time::Duration;
 
 use crate::db::Database;
 use crate::db::health::now_ns;
-use crate::{Dialect, Error, Result, Statement};
+use crate::dialect::ReplicaLag;
+use crate::{Error, Result, Statement};
 
 /// The replicas of one primary.
 pub(crate) struct Replicas {
@@ -74,10 +75,9 @@ impl Replicas {
     pub(crate) async fn check_all(&self, primary: &Database) {
         // Where the primary's WAL is now: a standby that has replayed that far is not
         // behind, however old its last transaction.
-        let primary_at = match primary.dialect() {
-            Dialect::Postgres => {
-                let at = crate::raw("SELECT pg_current_wal_lsn()::text")
-                    .fetch_as::<(String,), _>(primary);
+        let primary_at = match primary.dialect().replica_lag() {
+            ReplicaLag::Position { primary: sql, .. } => {
+                let at = crate::raw(sql).fetch_as::<(String,), _>(primary);
                 // Raw SQL counts as a write for the read-your-writes window; not this.
                 let at = CHECKING.scope((), at);
                 match tokio::time::timeout(self.check_every, at).await {
@@ -85,7 +85,7 @@ impl Replicas {
                     _ => None,
                 }
             }
-            _ => None,
+            ReplicaLag::Answers | ReplicaLag::ReplicaStatus => None,
         };
         let checks = self
             .list
@@ -185,38 +185,27 @@ impl WriteClock {
     }
 }
 
-/// How far `db` is behind its primary, whose WAL is at `primary_at` (PostgreSQL);
-/// `Some(0)` for a server that is no replica at all (SQLite, or a replica URL naming a
-/// primary), `None` when it is a replica whose replication has stopped (MySQL).
+/// How far `db` is behind its primary, whose position is `primary_at` where the dialect
+/// compares positions; `Some(0)` for a server that is no replica at all (an SQLite copy,
+/// or a replica URL naming a primary), `None` when it is a replica whose replication has
+/// stopped.
 async fn lag(db: &Database, primary_at: Option<&str>) -> Result<Option<Duration>> {
-    let seconds = match db.dialect() {
-        Dialect::Sqlite => {
-            // A copy of the file: no lag to ask for, but it must open and answer.
+    let seconds = match db.dialect().replica_lag() {
+        ReplicaLag::Answers => {
+            // Nothing to ask, but the copy must open and answer.
             crate::raw("SELECT 1").fetch_all(db).await?;
-            return Ok(Some(Duration::ZERO));
+            Some(0.0)
         }
-        Dialect::Postgres => postgres_lag(db, primary_at).await?,
-        Dialect::MySql => mysql_lag(db).await?,
+        ReplicaLag::Position { replica: sql, .. } => {
+            let rows: Vec<(Option<f64>,)> = crate::raw(sql)
+                .bind(primary_at.map(str::to_owned))
+                .fetch_as(db)
+                .await?;
+            Some(rows.first().and_then(|r| r.0).unwrap_or(0.0))
+        }
+        ReplicaLag::ReplicaStatus => mysql_lag(db).await?,
     };
     Ok(seconds.map(|s| Duration::from_secs_f64(s.max(0.0))))
-}
-
-/// A standby that has replayed as far as the primary's WAL reached just before is not
-/// behind; otherwise it is as far behind as the last transaction it replayed is old, so
-/// that a standby whose replication stopped falls further behind while the primary
-/// writes on. Without the primary's position, a standby that has replayed all it
-/// received counts as caught up.
-async fn postgres_lag(db: &Database, primary_at: Option<&str>) -> Result<Option<f64>> {
-    let rows: Vec<(Option<f64>,)> = crate::raw(
-        "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 \
-         WHEN pg_last_wal_replay_lsn() >= COALESCE(CAST($1 AS pg_lsn), pg_last_wal_receive_lsn()) \
-         THEN 0 \
-         ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8",
-    )
-    .bind(primary_at.map(str::to_owned))
-    .fetch_as(db)
-    .await?;
-    Ok(Some(rows.first().and_then(|r| r.0).unwrap_or(0.0)))
 }
 
 /// `Seconds_Behind_Source` (`…_Master` before MySQL 8.0.22 and on MariaDB): NULL while

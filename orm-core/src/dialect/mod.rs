@@ -165,6 +165,34 @@ impl Dialect {
         matches!(self, Dialect::Postgres)
     }
 
+    /// What a transaction needs behind a transaction-mode pooler, sent with its `BEGIN`
+    /// (PostgreSQL: the session's time zone, which the pooler does not keep); `None`
+    /// where the ORM has no pooler mode for the backend.
+    pub(crate) fn pooled_transaction_setup(self) -> Option<&'static str> {
+        match self {
+            Dialect::Postgres => Some(postgres::POOLED_TRANSACTION_SETUP),
+            Dialect::Sqlite | Dialect::MySql => None,
+        }
+    }
+
+    /// How a read replica of this backend says how far behind its primary it is.
+    pub(crate) fn replica_lag(self) -> ReplicaLag {
+        match self {
+            Dialect::Sqlite => ReplicaLag::Answers,
+            Dialect::Postgres => ReplicaLag::Position {
+                primary: postgres::WAL_POSITION,
+                replica: postgres::REPLICA_LAG,
+            },
+            Dialect::MySql => ReplicaLag::ReplicaStatus,
+        }
+    }
+
+    /// Whether a value bound as text must be cast to its column's type to be stored
+    /// there (PostgreSQL types the parameter as text; the others convert it).
+    pub(crate) fn casts_bound_text(self) -> bool {
+        matches!(self, Dialect::Postgres)
+    }
+
     /// Whether a list of values can be bound as one array parameter: an `IN` list
     /// (PostgreSQL's `= ANY($1)`), and each column of a multi-row `INSERT`
     /// (`SELECT * FROM UNNEST($1, $2, …)`).
@@ -594,6 +622,21 @@ impl Dialect {
             Dialect::Sqlite | Dialect::Postgres => " DEFAULT VALUES",
         }
     }
+}
+
+/// How a read replica says how far behind it is (see `db::replicas`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReplicaLag {
+    /// A copy with no replication to ask about (SQLite): it only has to answer.
+    Answers,
+    /// PostgreSQL: the primary's WAL position (`primary`, one text column), and the
+    /// standby's lag in seconds against it (`replica`, bound as `$1`, NULL for none).
+    Position {
+        primary: &'static str,
+        replica: &'static str,
+    },
+    /// MySQL: `SHOW REPLICA STATUS`, `Seconds_Behind_Source`.
+    ReplicaStatus,
 }
 
 /// See [`Dialect::rebuild_transaction`]: SQL text, statements ended by `;`.

@@ -59,3 +59,19 @@ pub(super) fn knows_url_parameter(key: &str) -> bool {
             | "options"
     ) || (key.starts_with("options[") && key.ends_with(']'))
 }
+
+/// Sent with each `BEGIN` behind a transaction-mode pooler: the pooler drops the time
+/// zone sqlx asks for at connect, and `SET LOCAL` lasts the transaction only.
+pub(super) const POOLED_TRANSACTION_SETUP: &str = "SET LOCAL TimeZone TO 'UTC'";
+
+/// Where the primary's WAL is now.
+pub(super) const WAL_POSITION: &str = "SELECT pg_current_wal_lsn()::text";
+
+/// A standby's lag in seconds: none once its replay reached the primary's position `$1`
+/// read just before (or, without one, all it received); otherwise the age of the last
+/// transaction it replayed, which grows while the primary writes on and the standby does
+/// not follow. A server that is no standby is not behind.
+pub(super) const REPLICA_LAG: &str = "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 \
+     WHEN pg_last_wal_replay_lsn() >= COALESCE(CAST($1 AS pg_lsn), pg_last_wal_receive_lsn()) \
+     THEN 0 \
+     ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8";

@@ -91,14 +91,14 @@ impl Transaction {
     ) -> Result<Self> {
         let (before, mut begin) = state::begin_sql(dialect, &options)?;
         if settings.pooler
-            && dialect == Dialect::Postgres
+            && let Some(setup) = dialect.pooled_transaction_setup()
             && !settings.url.to_ascii_lowercase().contains("timezone")
         {
-            // Behind a transaction-mode pooler the session's time zone, set at connect,
-            // may belong to another client's connection: each transaction sets its own,
-            // in the same round trip as its BEGIN.
+            // Behind a transaction-mode pooler the session state set at connect may
+            // belong to another client's connection: each transaction sets its own, in
+            // the same round trip as its BEGIN.
             let start = begin.take().unwrap_or_else(|| "BEGIN".to_owned());
-            begin = Some(format!("{start}; SET LOCAL TimeZone TO 'UTC'"));
+            begin = Some(format!("{start}; {setup}"));
         }
         let only_begin = before.is_none();
         let acquired: Result<Conn> = async {
