@@ -1,7 +1,10 @@
 //! Compile time of `#[derive(Model)]` against `#[derive(sqlx::FromRow)]`: two generated
 //! crates of the same 50 structs (plus one with no derive at all), their dependencies built
-//! once, then each rebuilt after a touch in alternating rounds. The time of a no-op
-//! `cargo build` (cargo's own bookkeeping) is measured the same way and taken off.
+//! once, then each rebuilt in alternating rounds after an edit that moves every struct down
+//! a line (so that no span stays where it was), in two ways: a whole build of the crate
+//! (`CARGO_INCREMENTAL=0`, as in CI or a release build) and an incremental one (a
+//! developer's edit-compile loop). The time of a no-op `cargo build` (cargo's own
+//! bookkeeping) is measured the same way and taken off.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,8 +30,11 @@ const CRATES: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// The crate's source in `round`: the header grows and shrinks by a line from one round to
+/// the next, moving every struct, as an edit near the top of a file does.
 fn lib_rs(attribute: &str, round: usize) -> String {
     let mut out = format!("//! Generated for the compile-time benchmark (round {round}).\n");
+    out.push_str(&"//!\n".repeat(round % 2));
     for i in 0..MODELS {
         out.push_str(&format!(
             "\n/// Model {i}.\n{attribute}\npub struct Model{i} {{\n{key}    pub id: i64,\n    \
@@ -54,12 +60,46 @@ fn rustc() -> Result<PathBuf> {
     Ok(PathBuf::from(sysroot.trim()).join("bin/rustc"))
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> Result<Duration> {
+/// How a crate is rebuilt: its own target directory and `CARGO_INCREMENTAL`.
+#[derive(Clone, Copy)]
+enum Build {
+    Whole,
+    Incremental,
+}
+
+impl Build {
+    const ALL: [Build; 2] = [Build::Whole, Build::Incremental];
+
+    fn title(self) -> &'static str {
+        match self {
+            Build::Whole => "whole build of the crate (`CARGO_INCREMENTAL=0`)",
+            Build::Incremental => "incremental rebuild after the edit",
+        }
+    }
+
+    fn target_dir(self) -> &'static str {
+        match self {
+            Build::Whole => "target-whole",
+            Build::Incremental => "target-incremental",
+        }
+    }
+
+    fn incremental(self) -> &'static str {
+        match self {
+            Build::Whole => "0",
+            Build::Incremental => "1",
+        }
+    }
+}
+
+fn cargo(dir: &Path, build: Build, args: &[&str]) -> Result<Duration> {
     let mut command = Command::new(env!("CARGO"));
     command
         .args(args)
         .current_dir(dir)
         .env("RUSTC", rustc()?)
+        .env("CARGO_TARGET_DIR", dir.join(build.target_dir()))
+        .env("CARGO_INCREMENTAL", build.incremental())
         .env_remove("RUSTFLAGS");
     let start = Instant::now();
     let out = command.output().context("running cargo")?;
@@ -110,9 +150,16 @@ pub fn run(rounds: usize) -> Result<()> {
         )?;
         std::fs::write(dir.join(name).join("src/lib.rs"), lib_rs(attribute, 0))?;
     }
-    eprintln!("building the dependencies once…");
-    cargo(&dir, &["build", "--workspace"])?;
+    for build in Build::ALL {
+        eprintln!("building the dependencies once ({})…", build.title());
+        cargo(&dir, build, &["build", "--workspace"])?;
+        measure(&dir, build, rounds)?;
+    }
+    Ok(())
+}
 
+/// Rebuilds each crate `rounds` times, alternating, and prints the table.
+fn measure(dir: &Path, build: Build, rounds: usize) -> Result<()> {
     // Per crate: a build after the change, then a no-op build (cargo's bookkeeping alone).
     let mut builds: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
     let mut noops: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
@@ -121,8 +168,8 @@ pub fn run(rounds: usize) -> Result<()> {
             let i = (round + k) % CRATES.len();
             let (name, _, attribute) = CRATES[i];
             std::fs::write(dir.join(name).join("src/lib.rs"), lib_rs(attribute, round))?;
-            builds[i].push(cargo(&dir, &["build", "-p", name])?);
-            noops[i].push(cargo(&dir, &["build", "-p", name])?);
+            builds[i].push(cargo(dir, build, &["build", "-p", name])?);
+            noops[i].push(cargo(dir, build, &["build", "-p", name])?);
         }
     }
     let noop = median(noops.concat());
@@ -132,7 +179,10 @@ pub fn run(rounds: usize) -> Result<()> {
         .map(|(b, n)| median(b).saturating_sub(median(n)))
         .collect();
     let reference = cost[1].as_secs_f64();
-    println!("\n### Compile time, {MODELS} structs of 5 fields (debug build of the crate alone)\n");
+    println!(
+        "\n### {MODELS} structs of 5 fields: {} (debug)\n",
+        build.title()
+    );
     println!("| crate | rustc time | against `derive(FromRow)` |");
     println!("|---|---|---|");
     for ((name, ..), time) in CRATES.iter().zip(&cost) {
@@ -143,7 +193,7 @@ pub fn run(rounds: usize) -> Result<()> {
         );
     }
     println!(
-        "\n(cargo's own no-op build of each crate, about {}, taken off its time)",
+        "\n(cargo's own no-op build of each crate, about {}, taken off its time; medians of {rounds})",
         crate::harness::human(noop)
     );
     Ok(())

@@ -1,24 +1,45 @@
 //! Items the derive's generated code calls. Not a public API.
 
-pub use inventory;
-
 // The names the derive's code uses, under one short path.
 pub use crate::schema::SqlType;
 pub use crate::{Column, Model, Result, Row, SqlValue, Value};
 
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use crate::Error;
 use crate::schema::{ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef};
 
-/// A model linked into the binary, found by `Database::create_all`: data only (no
-/// function per model to compile).
-pub struct Registration {
-    /// The model's constants.
-    pub meta: &'static ModelMeta,
-    /// Its state, where its table definition is kept.
-    pub state: &'static ModelState,
+/// The models linked into the binary, found by `Database::create_all`: each model's
+/// constructor adds its state before `main` (see [`register`]).
+static REGISTERED: Mutex<Vec<&'static ModelState>> = Mutex::new(Vec::new());
+
+/// Registers `M`: what the derive puts in each model's constructor, a function pointer
+/// in the section the platform runs before `main` (`.init_array`, `__mod_init_func`,
+/// `.CRT$XCU`). A generic function, so that the derive writes no function body per model;
+/// it replaces the `inventory` crate, whose expansion measured about 15% of a model
+/// crate's build (BENCHMARKS.md, "Compile time").
+pub extern "C" fn register<M: Model>() {
+    add(M::state());
 }
 
-inventory::collect!(Registration);
+/// [`register`]'s work, compiled once rather than once per model.
+#[inline(never)]
+fn add(state: &'static ModelState) {
+    REGISTERED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(state);
+}
+
+/// The registered models, in name order (the order of constructors is the linker's).
+fn registered() -> Vec<&'static ModelState> {
+    let mut models = REGISTERED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    models.sort_by_key(|m| m.meta.table.name);
+    models
+}
 
 /// Whether two models' `#[orm(database = "…")]` name the same database (a `const fn`,
 /// for the derive's check that a foreign key stays within one).
@@ -45,18 +66,18 @@ pub const fn same_database(a: Option<&str>, b: Option<&str>) -> bool {
 
 /// Every registered model's table definition.
 pub(crate) fn registered_tables() -> Vec<&'static TableDef> {
-    inventory::iter::<Registration>
+    registered()
         .into_iter()
-        .map(|r| r.state.table_def(&r.meta.table))
+        .map(ModelState::table_def)
         .collect()
 }
 
 /// The table definitions of the registered models bound to `database`.
 pub(crate) fn registered_tables_in(database: Option<&str>) -> Vec<&'static TableDef> {
-    inventory::iter::<Registration>
+    registered()
         .into_iter()
-        .filter(|r| r.meta.database == database)
-        .map(|r| r.state.table_def(&r.meta.table))
+        .filter(|m| m.meta.database == database)
+        .map(ModelState::table_def)
         .collect()
 }
 
@@ -80,26 +101,28 @@ pub struct ModelMeta {
     pub table: TableSpec,
 }
 
-/// A model's state in the process (`Model::state`): its table definition and rendered
-/// statements, built on first use. One `static` per model, the rest shared code.
+/// A model's state in the process (`Model::state`): its constants, and its table
+/// definition and rendered statements, built on first use. One `static` per model, which
+/// is also what registers it; the rest is shared code.
 pub struct ModelState {
-    table_def: std::sync::OnceLock<TableDef>,
+    meta: &'static ModelMeta,
+    table_def: OnceLock<TableDef>,
     pub(crate) statements: crate::query::StatementCache,
 }
 
 impl ModelState {
-    /// Nothing built yet.
-    #[allow(clippy::new_without_default)] // a `const` for each model's `static`
-    pub const fn new() -> Self {
+    /// The state of the model described by `meta`, nothing built yet.
+    pub const fn new(meta: &'static ModelMeta) -> Self {
         ModelState {
-            table_def: std::sync::OnceLock::new(),
+            meta,
+            table_def: OnceLock::new(),
             statements: crate::query::StatementCache::new(),
         }
     }
 
-    /// The table definition of `spec`, built the first time.
-    pub fn table_def(&'static self, spec: &TableSpec) -> &'static TableDef {
-        self.table_def.get_or_init(|| spec.table_def())
+    /// The model's table definition, built the first time.
+    pub fn table_def(&'static self) -> &'static TableDef {
+        self.table_def.get_or_init(|| self.meta.table.table_def())
     }
 }
 
@@ -268,14 +291,94 @@ pub fn field<M: Model, T: SqlValue>(row: &Row, offset: usize, index: usize) -> R
         .map_err(|e| Error::from_decode(e, Some((M::NAME, M::COLUMNS[index])), offset + index))
 }
 
-/// [`field`] of a type the schema stores as text; `T` must say it fits there.
+/// A model's fields decoded together: a tuple of up to 16 [`SqlValue`]s, read from
+/// consecutive columns. The derive decodes a row as one or a few such tuples, which costs
+/// the compiler far less than a `?` per field (one `Result` to check instead of sixteen).
+pub trait DecodeFields: Sized {
+    /// The tuple of columns `first..` of `M`, at `offset + first..` in the row.
+    fn decode_fields<M: Model>(row: &Row, offset: usize, first: usize) -> Result<Self>;
+}
+
+macro_rules! decode_fields {
+    ($($field:ident $index:tt),+) => {
+        impl<$($field: SqlValue),+> DecodeFields for ($($field,)+) {
+            #[inline]
+            fn decode_fields<M: Model>(row: &Row, offset: usize, first: usize) -> Result<Self> {
+                Ok(($(field::<M, $field>(row, offset, first + $index)?,)+))
+            }
+        }
+    };
+}
+
+decode_fields!(A 0);
+decode_fields!(A 0, B 1);
+decode_fields!(A 0, B 1, C 2);
+decode_fields!(A 0, B 1, C 2, D 3);
+decode_fields!(A 0, B 1, C 2, D 3, E 4);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14);
+decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14, Q 15);
+
+/// Columns `first..` of `M` as the tuple `T` (see [`DecodeFields`]).
 #[inline]
-pub fn text_field<M: Model, T: crate::TextValue>(
-    row: &Row,
-    offset: usize,
-    index: usize,
-) -> Result<T> {
-    field::<M, T>(row, offset, index)
+pub fn fields<M: Model, T: DecodeFields>(row: &Row, offset: usize, first: usize) -> Result<T> {
+    T::decode_fields::<M>(row, offset, first)
+}
+
+/// A model's fields read together: a tuple of references to up to 16 [`SqlValue`]s. The
+/// derive's `Model::column_value` is one call with such a tuple (per 16 columns) instead of
+/// a match arm and a trait call per field, which the compiler checks far faster.
+pub trait FieldValues {
+    /// The value of the tuple's element `index`, `None` past its end.
+    fn value_at(self, index: usize) -> Option<Value>;
+}
+
+macro_rules! field_values {
+    ($($field:ident $index:tt),+) => {
+        impl<$($field: SqlValue),+> FieldValues for ($(&$field,)+) {
+            #[inline]
+            fn value_at(self, index: usize) -> Option<Value> {
+                match index {
+                    $($index => Some(self.$index.to_value()),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+field_values!(A 0);
+field_values!(A 0, B 1);
+field_values!(A 0, B 1, C 2);
+field_values!(A 0, B 1, C 2, D 3);
+field_values!(A 0, B 1, C 2, D 3, E 4);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14);
+field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14, Q 15);
+
+/// The value of column `index` of `M`, whose fields from column `first` on are `fields`.
+#[inline]
+pub fn value_in<M: Model, F: FieldValues>(fields: F, index: usize, first: usize) -> Value {
+    match fields.value_at(index.wrapping_sub(first)) {
+        Some(value) => value,
+        None => no_column(M::NAME, index),
+    }
 }
 
 /// A model's key as values, in key order: a column's value, or a tuple of them for a

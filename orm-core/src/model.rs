@@ -79,7 +79,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// The table definition: columns, keys, indexes, foreign keys.
     fn table_def() -> &'static TableDef {
-        Self::state().table_def(&Self::META.table)
+        Self::state().table_def()
     }
 
     /// Builds the model from a row whose columns are [`Model::COLUMNS`], in order.

@@ -39,12 +39,23 @@ fn generate(model: &ModelDef) -> TokenStream {
     // A view is not created by `create_all`: it is not registered.
     let registration = (!model.view).then(|| {
         quote! {
-            __orm::inventory::submit! {
-                __orm::Registration {
-                    meta: &<#ident as __orm::Model>::META,
-                    state: &STATE,
-                }
-            }
+            // The model's constructor, run before `main` (what `inventory` does, without
+            // its per-model code): see `__private::register`.
+            #[used]
+            #[cfg_attr(
+                any(
+                    target_os = "linux", target_os = "android", target_os = "freebsd",
+                    target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly",
+                    target_os = "illumos", target_os = "solaris", target_os = "haiku",
+                ),
+                unsafe(link_section = ".init_array")
+            )]
+            #[cfg_attr(
+                any(target_os = "macos", target_os = "ios"),
+                unsafe(link_section = "__DATA,__mod_init_func,mod_init_funcs")
+            )]
+            #[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
+            static REGISTER: extern "C" fn() = __orm::register::<#ident>;
         }
     });
     quote! {
@@ -72,10 +83,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let primary_key = &model.table_def.primary_key;
     let table_spec = table_def::table_spec(model);
     let from_row = from_row(model);
-    let column_value_arms = model.columns().enumerate().map(|(i, f)| {
-        let value = to_value(f);
-        quote!(#i => #value,)
-    });
+    let column_value = column_value(model);
     let hooks = hooks(model);
     let has_hooks = model.hooks;
     let database = match &model.database {
@@ -86,7 +94,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     // One item per model where it can be: the constants are one `META`, the statics one
     // `ModelState`, and what can be written once is a default method of `Model`.
     quote! {
-        static STATE: __orm::ModelState = __orm::ModelState::new();
+        static STATE: __orm::ModelState = __orm::ModelState::new(&<#ident as __orm::Model>::META);
 
         #[automatically_derived]
         impl __orm::Model for #ident {
@@ -112,15 +120,12 @@ fn model_impl(model: &ModelDef) -> TokenStream {
 
             #[inline]
             fn from_row_at(row: &__orm::Row, offset: usize) -> __orm::Result<Self> {
-                ::core::result::Result::Ok(#from_row)
+                #from_row
             }
 
             #[inline]
             fn column_value(&self, index: usize) -> __orm::Value {
-                match index {
-                    #(#column_value_arms)*
-                    _ => __orm::no_column(#name, index),
-                }
+                #column_value
             }
 
             #set_integer
@@ -147,34 +152,72 @@ fn key_type(model: &ModelDef) -> TokenStream {
     }
 }
 
-/// `User { id: field::<Self, _>(row, offset, 0)?, cache: Default::default(), .. }`.
+/// The most fields decoded as one tuple (`orm_core::__private::DecodeFields`).
+const FIELDS_PER_TUPLE: usize = 16;
+
+/// `let (__f0, __f1,): (i64, String,) = fields::<Self, _>(row, offset, 0)?;
+/// Ok(User { id: __f0, name: __f1, cache: Default::default() })`: the columns decoded as
+/// tuples of up to 16, one `?` per tuple, which type-checks far faster than one per field.
 fn from_row(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
+    let columns: Vec<&FieldDef> = model.columns().collect();
+    let local = |i: usize| format_ident!("__f{}", i);
+    let tuples = columns
+        .chunks(FIELDS_PER_TUPLE)
+        .enumerate()
+        .map(|(chunk, fields)| {
+            let first = chunk * FIELDS_PER_TUPLE;
+            let locals = (first..first + fields.len()).map(local);
+            let types = fields.iter().map(|f| {
+                let ty = &f.ty;
+                quote_spanned!(at_type(f)=> #ty)
+            });
+            quote! {
+                let (#(#locals,)*): (#(#types,)*) = __orm::fields::<Self, _>(row, offset, #first)?;
+            }
+        });
     let mut index = 0usize;
     let fields = model.fields.iter().map(|f| {
         let field = &f.ident;
         if f.skip {
             return quote!(#field: ::core::default::Default::default());
         }
-        let span = at_type(f);
-        // The schema stores an unknown type as text: only a `TextValue` fits there.
-        let decode = if f.stored_as_text {
-            quote!(text_field)
-        } else {
-            quote!(field)
-        };
-        let value = quote_spanned!(span=> #field: __orm::#decode::<Self, _>(row, offset, #index)?);
+        let value = local(index);
         index += 1;
-        value
+        quote!(#field: #value)
     });
-    quote!(#ident { #(#fields),* })
+    quote! {
+        #(#tuples)*
+        ::core::result::Result::Ok(#ident { #(#fields),* })
+    }
 }
 
-/// `SqlValue::to_value(&self.field)`, spanned at the field's type.
-fn to_value(f: &FieldDef) -> TokenStream {
-    let field = &f.ident;
-    let span = at_type(f);
-    quote_spanned!(span=> __orm::SqlValue::to_value(&self.#field))
+/// `value_in::<Self, _>((&self.id, &self.name,), index, 0)`: the fields as tuples of up
+/// to 16 references, one call per tuple (`orm_core::__private::FieldValues`).
+fn column_value(model: &ModelDef) -> TokenStream {
+    let name = model.ident.unraw().to_string();
+    let columns: Vec<&FieldDef> = model.columns().collect();
+    let calls: Vec<TokenStream> = columns
+        .chunks(FIELDS_PER_TUPLE)
+        .enumerate()
+        .map(|(chunk, fields)| {
+            let first = chunk * FIELDS_PER_TUPLE;
+            let fields = fields.iter().map(|f| &f.ident);
+            quote!(__orm::value_in::<Self, _>((#(&self.#fields,)*), index, #first))
+        })
+        .collect();
+    match calls.as_slice() {
+        [one] => one.clone(),
+        several => {
+            let chunks = 0..several.len();
+            quote! {
+                match index / #FIELDS_PER_TUPLE {
+                    #(#chunks => #several,)*
+                    _ => __orm::no_column(#name, index),
+                }
+            }
+        }
+    }
 }
 
 /// Where code about a field's value goes, so that a type that is not `SqlValue` is reported
@@ -263,13 +306,22 @@ fn column_handles(model: &ModelDef) -> TokenStream {
             .and_then(|t| t.sql_type(None))
             .is_some_and(|(t, _)| {
                 use ::orm_schema::SqlType;
-                matches!(t, SqlType::Decimal | SqlType::Timestamp | SqlType::TimestampTz | SqlType::Time)
+                matches!(
+                    t,
+                    SqlType::Decimal | SqlType::Timestamp | SqlType::TimestampTz | SqlType::Time
+                )
             });
-        let stored_as = stored_as_text
-            .then(|| quote!(.stored_as(<#ty as __orm::SqlValue>::STORED_AS)));
+        let stored_as =
+            stored_as_text.then(|| quote!(.stored_as(<#ty as __orm::SqlValue>::STORED_AS)));
+        // Spanned at the field's type, where a type that cannot be stored is reported.
+        let constructor = if f.stored_as_text {
+            quote_spanned!(at_type(f)=> __orm::Column::of_text_field(#table, #column))
+        } else {
+            quote_spanned!(at_type(f)=> __orm::Column::of_field(#table, #column))
+        };
         quote! {
             #[doc = #doc]
-            #vis const #field: __orm::Column<#ident, #ty> = __orm::Column::new(#table, #column)#stored_as;
+            #vis const #field: __orm::Column<#ident, #ty> = #constructor #stored_as;
         }
     });
     let relations = relations(model);

@@ -22,13 +22,6 @@ fn generated_items(input: proc_macro2::TokenStream) -> Vec<Item> {
         .iter()
         .filter_map(|s| match s {
             syn::Stmt::Item(item) => Some(item.clone()),
-            // `inventory::submit! { .. }` in statement position
-            syn::Stmt::Macro(m) => Some(Item::Macro(syn::ItemMacro {
-                attrs: m.attrs.clone(),
-                ident: None,
-                mac: m.mac.clone(),
-                semi_token: m.semi_token,
-            })),
             _ => None,
         })
         .collect()
@@ -67,7 +60,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     assert_eq!(
         items.len(),
         5,
-        "use, static STATE, impl Model, impl User, inventory::submit!"
+        "use, static STATE, impl Model, impl User, static REGISTER"
     );
     let meta = model_item(&items, "META");
     assert!(meta.contains(r#"columns : & ["id" , "email"]"#), "{meta}");
@@ -88,9 +81,12 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
         "{from_row}"
     );
     assert!(
-        from_row.contains("email : __orm :: field :: < Self , _ > (row , offset , 1usize) ?"),
+        from_row.contains(
+            "let (__f0 , __f1 ,) : (i64 , Option < String > ,) = __orm :: fields :: < Self , _ > (row , offset , 0usize) ?"
+        ),
         "{from_row}"
     );
+    assert!(from_row.contains("email : __f1"), "{from_row}");
     let set_integer = model_item(&items, "set_integer");
     assert!(
         set_integer.contains(
@@ -101,7 +97,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
 
     let handles = quote!(#(#items)*).to_string();
     assert!(handles.contains(
-        r#"pub (crate) const email : __orm :: Column < User , Option < String > > = __orm :: Column :: new ("users" , "email")"#
+        r#"pub (crate) const email : __orm :: Column < User , Option < String > > = __orm :: Column :: of_field ("users" , "email")"#
     ));
     assert!(!handles.contains("const cache"));
 }
@@ -213,4 +209,32 @@ fn expansion_snapshot() {
     });
     let file: syn::File = syn::parse2(output).expect("the expansion parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn a_wide_model_is_decoded_as_tuples_of_sixteen() {
+    let fields = (0..20usize).map(|i| quote::format_ident!("f{}", i));
+    let items = generated_items(quote! {
+        struct Wide {
+            #[orm(primary_key)] id: i64,
+            #(#fields: i32,)*
+        }
+    });
+    let from_row = model_item(&items, "from_row_at");
+    assert_eq!(
+        from_row.matches("__orm :: fields ::").count(),
+        2,
+        "{from_row}"
+    );
+    assert!(from_row.contains("(row , offset , 16usize)"), "{from_row}");
+    assert!(from_row.contains("f19 : __f20"), "{from_row}");
+    let column_value = model_item(&items, "column_value");
+    assert!(
+        column_value.contains("match index / 16usize"),
+        "{column_value}"
+    );
+    assert!(
+        column_value.contains("1usize => __orm :: value_in :: < Self , _ > ((& self . f15 ,"),
+        "{column_value}"
+    );
 }
