@@ -3,8 +3,9 @@
 //! once, then each rebuilt in alternating rounds after an edit that moves every struct down
 //! a line (so that no span stays where it was), in two ways: a whole build of the crate
 //! (`CARGO_INCREMENTAL=0`, as in CI or a release build) and an incremental one (a
-//! developer's edit-compile loop). The time of a no-op `cargo build` (cargo's own
-//! bookkeeping) is measured the same way and taken off.
+//! developer's edit-compile loop). What is timed is the crate's own `rustc` command, as
+//! cargo runs it, started directly: cargo's own bookkeeping moved the figures by tens of
+//! milliseconds from one build to the next on this machine.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -158,26 +159,62 @@ pub fn run(rounds: usize) -> Result<()> {
     Ok(())
 }
 
+/// The `rustc` command cargo runs for `crate_name`, as a shell command line (taken from
+/// `cargo build -v` after a touch).
+fn rustc_command(dir: &Path, build: Build, crate_name: &str) -> Result<String> {
+    let source = dir.join(crate_name).join("src/lib.rs");
+    let text = std::fs::read_to_string(&source)?;
+    std::fs::write(&source, text)?;
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(["build", "-v", "-p", crate_name])
+        .current_dir(dir)
+        .env("RUSTC", rustc()?)
+        .env("CARGO_TARGET_DIR", dir.join(build.target_dir()))
+        .env("CARGO_INCREMENTAL", build.incremental())
+        .env_remove("RUSTFLAGS");
+    let out = command.output().context("running cargo")?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    let marker = format!("--crate-name {crate_name} ");
+    log.lines()
+        .filter_map(|line| line.trim().strip_prefix("Running `"))
+        .find(|line| line.contains(&marker))
+        .and_then(|line| line.strip_suffix('`'))
+        .map(str::to_owned)
+        .with_context(|| format!("no rustc command for {crate_name} in:\n{log}"))
+}
+
+/// Runs `command` (a shell command line) in `dir` and times it.
+fn time_rustc(dir: &Path, command: &str) -> Result<Duration> {
+    let start = Instant::now();
+    let out = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(dir)
+        .output()
+        .context("running rustc")?;
+    let elapsed = start.elapsed();
+    if !out.status.success() {
+        bail!("rustc failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(elapsed)
+}
+
 /// Rebuilds each crate `rounds` times, alternating, and prints the table.
 fn measure(dir: &Path, build: Build, rounds: usize) -> Result<()> {
-    // Per crate: a build after the change, then a no-op build (cargo's bookkeeping alone).
-    let mut builds: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
-    let mut noops: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
+    let commands = CRATES
+        .iter()
+        .map(|(name, ..)| rustc_command(dir, build, name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); CRATES.len()];
     for round in 1..=rounds {
         for k in 0..CRATES.len() {
             let i = (round + k) % CRATES.len();
             let (name, _, attribute) = CRATES[i];
             std::fs::write(dir.join(name).join("src/lib.rs"), lib_rs(attribute, round))?;
-            builds[i].push(cargo(dir, build, &["build", "-p", name])?);
-            noops[i].push(cargo(dir, build, &["build", "-p", name])?);
+            times[i].push(time_rustc(dir, &commands[i])?);
         }
     }
-    let noop = median(noops.concat());
-    let cost: Vec<Duration> = builds
-        .into_iter()
-        .zip(noops)
-        .map(|(b, n)| median(b).saturating_sub(median(n)))
-        .collect();
+    let cost: Vec<Duration> = times.into_iter().map(median).collect();
     let reference = cost[1].as_secs_f64();
     println!(
         "\n### {MODELS} structs of 5 fields: {} (debug)\n",
@@ -193,8 +230,8 @@ fn measure(dir: &Path, build: Build, rounds: usize) -> Result<()> {
         );
     }
     println!(
-        "\n(cargo's own no-op build of each crate, about {}, taken off its time; medians of {rounds})",
-        crate::harness::human(noop)
+        "\n(the crate's `rustc` process from start to end, medians of {rounds}; `plain` is what \
+         any crate of these structs costs)"
     );
     Ok(())
 }

@@ -120,7 +120,7 @@ async fn main() -> Result<()> {
         return compile_time::run(if args.smoke {
             1
         } else {
-            args.max_rounds.min(9)
+            args.max_rounds.min(21)
         });
     }
     let wanted = |backend: &str| {
