@@ -16,8 +16,8 @@ static REGISTERED: Mutex<Vec<&'static ModelState>> = Mutex::new(Vec::new());
 /// Registers `M`: what the derive puts in each model's constructor, a function pointer
 /// in the section the platform runs before `main` (`.init_array`, `__mod_init_func`,
 /// `.CRT$XCU`). A generic function, so that the derive writes no function body per model;
-/// it replaces the `inventory` crate, whose expansion measured about 15% of a model
-/// crate's build (BENCHMARKS.md, "Compile time").
+/// it replaces the `inventory` crate, whose expansion measured about a fifth of a model
+/// crate's build, in instructions (BENCHMARKS.md, "Compile time").
 pub extern "C" fn register<M: Model>() {
     add(M::state());
 }
@@ -299,34 +299,6 @@ pub trait DecodeFields: Sized {
     fn decode_fields<M: Model>(row: &Row, offset: usize, first: usize) -> Result<Self>;
 }
 
-macro_rules! decode_fields {
-    ($($field:ident $index:tt),+) => {
-        impl<$($field: SqlValue),+> DecodeFields for ($($field,)+) {
-            #[inline]
-            fn decode_fields<M: Model>(row: &Row, offset: usize, first: usize) -> Result<Self> {
-                Ok(($(field::<M, $field>(row, offset, first + $index)?,)+))
-            }
-        }
-    };
-}
-
-decode_fields!(A 0);
-decode_fields!(A 0, B 1);
-decode_fields!(A 0, B 1, C 2);
-decode_fields!(A 0, B 1, C 2, D 3);
-decode_fields!(A 0, B 1, C 2, D 3, E 4);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14);
-decode_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14, Q 15);
-
 /// Columns `first..` of `M` as the tuple `T` (see [`DecodeFields`]).
 #[inline]
 pub fn fields<M: Model, T: DecodeFields>(row: &Row, offset: usize, first: usize) -> Result<T> {
@@ -341,8 +313,16 @@ pub trait FieldValues {
     fn value_at(self, index: usize) -> Option<Value>;
 }
 
-macro_rules! field_values {
+/// `DecodeFields` and `FieldValues` for a tuple of one size.
+macro_rules! model_tuples {
     ($($field:ident $index:tt),+) => {
+        impl<$($field: SqlValue),+> DecodeFields for ($($field,)+) {
+            #[inline]
+            fn decode_fields<M: Model>(row: &Row, offset: usize, first: usize) -> Result<Self> {
+                Ok(($(field::<M, $field>(row, offset, first + $index)?,)+))
+            }
+        }
+
         impl<$($field: SqlValue),+> FieldValues for ($(&$field,)+) {
             #[inline]
             fn value_at(self, index: usize) -> Option<Value> {
@@ -355,22 +335,22 @@ macro_rules! field_values {
     };
 }
 
-field_values!(A 0);
-field_values!(A 0, B 1);
-field_values!(A 0, B 1, C 2);
-field_values!(A 0, B 1, C 2, D 3);
-field_values!(A 0, B 1, C 2, D 3, E 4);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14);
-field_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14, Q 15);
+model_tuples!(A 0);
+model_tuples!(A 0, B 1);
+model_tuples!(A 0, B 1, C 2);
+model_tuples!(A 0, B 1, C 2, D 3);
+model_tuples!(A 0, B 1, C 2, D 3, E 4);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14);
+model_tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, N 12, O 13, P 14, Q 15);
 
 /// The value of column `index` of `M`, whose fields from column `first` on are `fields`.
 #[inline]

@@ -35,10 +35,8 @@ impl Backend {
     /// The environment variable holding this backend's server URL.
     pub fn env_var(self) -> Option<&'static str> {
         match self {
-            Backend::Sqlite => None,
-            Backend::Postgres => Some("ORM_TEST_POSTGRES_URL"),
-            Backend::MySql => Some("ORM_TEST_MYSQL_URL"),
             Backend::PgBouncer => Some("ORM_TEST_PGBOUNCER_URL"),
+            other => other.public().and_then(orm_core::testing::Backend::env_var),
         }
     }
 
