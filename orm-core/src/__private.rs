@@ -4,40 +4,39 @@
 pub use crate::schema::SqlType;
 pub use crate::{Column, Model, Result, Row, SqlValue, Value};
 
+use std::mem::ManuallyDrop;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::Error;
 use crate::schema::{ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef};
 
+/// A registered model: its constants and its state.
+type Registered = (&'static ModelMeta, &'static ModelState);
+
 /// The models linked into the binary, found by `Database::create_all`: each model's
-/// constructor adds its state before `main` (see [`register`]).
-static REGISTERED: Mutex<Vec<&'static ModelState>> = Mutex::new(Vec::new());
+/// constructor adds itself before `main` (see [`register`]).
+static REGISTERED: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
 
-/// Registers `M`: what the derive puts in each model's constructor, a function pointer
-/// in the section the platform runs before `main` (`.init_array`, `__mod_init_func`,
-/// `.CRT$XCU`). A generic function, so that the derive writes no function body per model;
-/// it replaces the `inventory` crate, whose expansion measured about a fifth of a model
-/// crate's build, in instructions (BENCHMARKS.md, "Compile time").
-pub extern "C" fn register<M: Model>() {
-    add(M::state());
-}
-
-/// [`register`]'s work, compiled once rather than once per model.
-#[inline(never)]
-fn add(state: &'static ModelState) {
+/// Registers a model: what the derive's constructor for each model calls, a function
+/// pointer in the section the platform runs before `main` (`.init_array`,
+/// `__mod_init_func`, `.CRT$XCU`). This replaces the `inventory` crate, whose expansion
+/// measured about a fifth of a model crate's build, in instructions (BENCHMARKS.md,
+/// "Compile time"). Not generic: an instance of a generic function in the model's crate
+/// makes the compiler look up every upstream crate's generic code.
+pub fn register(meta: &'static ModelMeta, state: &'static ModelState) {
     REGISTERED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .push(state);
+        .push((meta, state));
 }
 
 /// The registered models, in name order (the order of constructors is the linker's).
-fn registered() -> Vec<&'static ModelState> {
+fn registered() -> Vec<Registered> {
     let mut models = REGISTERED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
-    models.sort_by_key(|m| m.meta.table.name);
+    models.sort_by_key(|(meta, _)| meta.table.name);
     models
 }
 
@@ -68,7 +67,7 @@ pub const fn same_database(a: Option<&str>, b: Option<&str>) -> bool {
 pub(crate) fn registered_tables() -> Vec<&'static TableDef> {
     registered()
         .into_iter()
-        .map(ModelState::table_def)
+        .map(|(meta, state)| state.table_def(meta))
         .collect()
 }
 
@@ -76,8 +75,8 @@ pub(crate) fn registered_tables() -> Vec<&'static TableDef> {
 pub(crate) fn registered_tables_in(database: Option<&str>) -> Vec<&'static TableDef> {
     registered()
         .into_iter()
-        .filter(|m| m.meta.database == database)
-        .map(ModelState::table_def)
+        .filter(|(meta, _)| meta.database == database)
+        .map(|(meta, state)| state.table_def(meta))
         .collect()
 }
 
@@ -89,6 +88,8 @@ pub struct ModelMeta {
     pub columns: &'static [&'static str],
     /// The positions in `columns` of the primary key's columns.
     pub key_columns: &'static [usize],
+    /// The primary key's columns.
+    pub primary_key: &'static [&'static str],
     /// The position of the generated key.
     pub auto_increment: Option<usize>,
     /// The position of the version column.
@@ -102,39 +103,47 @@ pub struct ModelMeta {
 }
 
 /// A model's state in the process (`Model::state`): its constants, and its table
-/// definition and rendered statements, built on first use. One `static` per model, which
-/// is also what registers it; the rest is shared code.
+/// definition and rendered statements, built on first use. One `static` per model,
+/// initialized with [`ModelState::NEW`]: a constant the compiler evaluates once for all
+/// models, where a call (or a reference to the model's `META`) would be evaluated, and
+/// emitted, once per model.
+///
+/// The caches are `ManuallyDrop` because a `static` is never dropped: a field whose type
+/// has drop glue would make each model crate instantiate that glue, and with it look up
+/// the generic code of every upstream crate, for nothing.
 pub struct ModelState {
-    meta: &'static ModelMeta,
-    table_def: OnceLock<TableDef>,
-    pub(crate) statements: crate::query::StatementCache,
+    table_def: ManuallyDrop<OnceLock<TableDef>>,
+    pub(crate) statements: ManuallyDrop<crate::query::StatementCache>,
 }
 
 impl ModelState {
-    /// The state of the model described by `meta`, nothing built yet.
-    pub const fn new(meta: &'static ModelMeta) -> Self {
-        ModelState {
-            meta,
-            table_def: OnceLock::new(),
-            statements: crate::query::StatementCache::new(),
-        }
-    }
+    /// A model's state before anything is built.
+    pub const NEW: ModelState = ModelState {
+        table_def: ManuallyDrop::new(OnceLock::new()),
+        statements: ManuallyDrop::new(crate::query::StatementCache::new()),
+    };
 
-    /// The model's table definition, built the first time.
-    pub fn table_def(&'static self) -> &'static TableDef {
-        self.table_def.get_or_init(|| self.meta.table.table_def())
+    /// The table definition of the model `meta` describes (this state's), built the
+    /// first time.
+    pub fn table_def(&'static self, meta: &ModelMeta) -> &'static TableDef {
+        self.table_def.get_or_init(|| meta.table_def())
     }
 }
 
 /// A table as the derive describes it: constants only, turned into a [`TableDef`] by
-/// `ModelState::table_def` at run time.
+/// `ModelState::table_def` at run time. Its column names and primary key are
+/// [`ModelMeta::columns`] and [`ModelMeta::primary_key`]: each list is written once per
+/// model, in as few slices as can be (each is a constant the compiler evaluates on its
+/// own).
 pub struct TableSpec {
     /// The table's name.
     pub name: &'static str,
-    /// Its columns, in field order.
-    pub columns: &'static [ColumnSpec],
-    /// The primary key's columns.
-    pub primary_key: &'static [&'static str],
+    /// Each column's type and flags ([`NULLABLE`], [`PRIMARY_KEY`]…, or-ed), in field
+    /// order.
+    pub columns: &'static [(SqlType, u8)],
+    /// What the few columns that have them add: a custom type, a default, per-dialect
+    /// types.
+    pub extras: &'static [ColumnExtra],
     /// Unique constraints: name and columns.
     pub uniques: &'static [(&'static str, &'static [&'static str])],
     /// Indexes: name, columns, unique.
@@ -143,57 +152,25 @@ pub struct TableSpec {
     pub foreign_keys: &'static [ForeignKeySpec],
 }
 
-/// A column of a [`TableSpec`]: [`ColumnSpec::new`] and, where the column has them, a
-/// custom type, a default or per-dialect types (kept short: the derive writes one per
-/// column).
-pub struct ColumnSpec {
-    name: &'static str,
-    sql_type: SqlType,
-    flags: u8,
-    custom_type: Option<&'static str>,
-    default: Option<&'static str>,
-    dialect_types: &'static [(&'static str, &'static str)],
-}
-
-/// [`ColumnSpec`] flag: `NULL`-able.
+/// [`TableSpec::columns`] flag: `NULL`-able.
 pub const NULLABLE: u8 = 1;
-/// [`ColumnSpec`] flag: part of the primary key.
+/// [`TableSpec::columns`] flag: part of the primary key.
 pub const PRIMARY_KEY: u8 = 2;
-/// [`ColumnSpec`] flag: generated by the database.
+/// [`TableSpec::columns`] flag: generated by the database.
 pub const AUTO_INCREMENT: u8 = 4;
-/// [`ColumnSpec`] flag: unique on its own.
+/// [`TableSpec::columns`] flag: unique on its own.
 pub const UNIQUE: u8 = 8;
 
-impl ColumnSpec {
-    /// A column of `sql_type` with `flags` ([`NULLABLE`], [`PRIMARY_KEY`]…, or-ed).
-    pub const fn new(name: &'static str, sql_type: SqlType, flags: u8) -> Self {
-        ColumnSpec {
-            name,
-            sql_type,
-            flags,
-            custom_type: None,
-            default: None,
-            dialect_types: &[],
-        }
-    }
-
-    /// Of the type named `sql_type = "..."` (which replaces the `SqlType`).
-    pub const fn custom(mut self, name: &'static str) -> Self {
-        self.custom_type = Some(name);
-        self
-    }
-
-    /// With a default, as SQL.
-    pub const fn default(mut self, expr: &'static str) -> Self {
-        self.default = Some(expr);
-        self
-    }
-
-    /// With per-dialect types: dialect and type.
-    pub const fn dialect_types(mut self, types: &'static [(&'static str, &'static str)]) -> Self {
-        self.dialect_types = types;
-        self
-    }
+/// What a column of a [`TableSpec`] has beyond its type and flags.
+pub struct ColumnExtra {
+    /// The column's position.
+    pub column: usize,
+    /// The type named by `sql_type = "..."` (which replaces the `SqlType`).
+    pub custom_type: Option<&'static str>,
+    /// The default, as SQL.
+    pub default: Option<&'static str>,
+    /// Per-dialect types: dialect and type.
+    pub dialect_types: &'static [(&'static str, &'static str)],
 }
 
 /// `names[i]`, or `""` past the end: a foreign key whose width does not match the key it
@@ -218,13 +195,16 @@ pub struct ForeignKeySpec {
     pub on_update: Option<ReferentialAction>,
 }
 
-impl TableSpec {
+impl ModelMeta {
     fn table_def(&self) -> TableDef {
+        let t = &self.table;
         TableDef {
-            name: self.name.to_owned(),
-            columns: self.columns.iter().map(ColumnSpec::column_def).collect(),
+            name: t.name.to_owned(),
+            columns: (self.columns.iter().zip(t.columns).enumerate())
+                .map(|(i, (name, spec))| self.column_def(i, name, spec))
+                .collect(),
             primary_key: strings(self.primary_key),
-            uniques: self
+            uniques: t
                 .uniques
                 .iter()
                 .map(|(name, columns)| UniqueDef {
@@ -232,7 +212,7 @@ impl TableSpec {
                     columns: strings(columns),
                 })
                 .collect(),
-            indexes: self
+            indexes: t
                 .indexes
                 .iter()
                 .map(|(name, columns, unique)| IndexDef {
@@ -241,7 +221,7 @@ impl TableSpec {
                     unique: *unique,
                 })
                 .collect(),
-            foreign_keys: self
+            foreign_keys: t
                 .foreign_keys
                 .iter()
                 .map(|f| ForeignKeyDef {
@@ -255,23 +235,27 @@ impl TableSpec {
                 .collect(),
         }
     }
-}
 
-impl ColumnSpec {
-    fn column_def(&self) -> ColumnDef {
+    fn column_def(
+        &self,
+        index: usize,
+        name: &str,
+        &(ref sql_type, flags): &(SqlType, u8),
+    ) -> ColumnDef {
+        let extra = self.table.extras.iter().find(|e| e.column == index);
         ColumnDef {
-            name: self.name.to_owned(),
-            sql_type: match self.custom_type {
+            name: name.to_owned(),
+            sql_type: match extra.and_then(|e| e.custom_type) {
                 Some(name) => SqlType::Custom(name.to_owned()),
-                None => self.sql_type.clone(),
+                None => sql_type.clone(),
             },
-            nullable: self.flags & NULLABLE != 0,
-            primary_key: self.flags & PRIMARY_KEY != 0,
-            auto_increment: self.flags & AUTO_INCREMENT != 0,
-            unique: self.flags & UNIQUE != 0,
-            default: self.default.map(str::to_owned),
-            dialect_types: self
-                .dialect_types
+            nullable: flags & NULLABLE != 0,
+            primary_key: flags & PRIMARY_KEY != 0,
+            auto_increment: flags & AUTO_INCREMENT != 0,
+            unique: flags & UNIQUE != 0,
+            default: extra.and_then(|e| e.default).map(str::to_owned),
+            dialect_types: extra
+                .map_or(&[][..], |e| e.dialect_types)
                 .iter()
                 .map(|(d, t)| ((*d).to_owned(), (*t).to_owned()))
                 .collect(),

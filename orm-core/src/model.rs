@@ -52,13 +52,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// The Rust name of the model, for messages.
     const NAME: &'static str = Self::META.name;
-    /// The table's name. (This and [`Model::PRIMARY_KEY`] are constants of their own:
-    /// other models' foreign keys read them inside their own `META`.)
-    const TABLE: &'static str;
+    /// The table's name.
+    ///
+    /// (The derive writes this and [`Model::PRIMARY_KEY`] as constants of their own for a
+    /// model with foreign keys: its `META` reads other models' constants, which must not
+    /// lead back to its own `META`.)
+    const TABLE: &'static str = Self::META.table.name;
     /// The columns, in field order (skipped fields excluded).
     const COLUMNS: &'static [&'static str] = Self::META.columns;
     /// The primary key's columns.
-    const PRIMARY_KEY: &'static [&'static str];
+    const PRIMARY_KEY: &'static [&'static str] = Self::META.primary_key;
     /// The positions in [`Model::COLUMNS`] of the primary key's columns, in key order.
     #[doc(hidden)]
     const KEY_COLUMNS: &'static [usize] = Self::META.key_columns;
@@ -79,7 +82,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// The table definition: columns, keys, indexes, foreign keys.
     fn table_def() -> &'static TableDef {
-        Self::state().table_def()
+        Self::state().table_def(&Self::META)
     }
 
     /// Builds the model from a row whose columns are [`Model::COLUMNS`], in order.

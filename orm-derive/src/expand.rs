@@ -35,8 +35,8 @@ fn generate(model: &ModelDef) -> TokenStream {
     let model_impl = model_impl(model);
     let column_handles = column_handles(model);
     let key_assertions = table_def::key_assertions(model);
-    let ident = &model.ident;
     // A view is not created by `create_all`: it is not registered.
+    let ident = &model.ident;
     let registration = (!model.view).then(|| {
         quote! {
             // The model's constructor, run before `main` (what `inventory` does, without
@@ -55,7 +55,12 @@ fn generate(model: &ModelDef) -> TokenStream {
                 unsafe(link_section = "__DATA,__mod_init_func,mod_init_funcs")
             )]
             #[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
-            static REGISTER: extern "C" fn() = __orm::register::<#ident>;
+            static REGISTER: extern "C" fn() = {
+                extern "C" fn register() {
+                    __orm::register(&<#ident as __orm::Model>::META, &STATE)
+                }
+                register
+            };
         }
     });
     quote! {
@@ -76,8 +81,8 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let key_columns = model
         .key_fields()
         .filter_map(|k| model.columns().position(|f| f.ident == k.ident));
-    let auto_increment = option(model.auto_increment_column());
-    let version = option(model.version_column());
+    let auto_increment = table_def::option(model.auto_increment_column().as_ref());
+    let version = table_def::option(model.version_column().as_ref());
     let key_type = key_type(model);
     let table = model.table();
     let primary_key = &model.table_def.primary_key;
@@ -91,19 +96,27 @@ fn model_impl(model: &ModelDef) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let set_integer = set_integer(model);
+    // `TABLE` and `PRIMARY_KEY` are read from `META` (trait defaults), except where
+    // `META` reads other models' constants: theirs could lead back to this `META`.
+    let own_names = (!model.references.is_empty()).then(|| {
+        quote! {
+            const TABLE: &'static str = #table;
+            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+        }
+    });
     // One item per model where it can be: the constants are one `META`, the statics one
     // `ModelState`, and what can be written once is a default method of `Model`.
     quote! {
-        static STATE: __orm::ModelState = __orm::ModelState::new(&<#ident as __orm::Model>::META);
+        static STATE: __orm::ModelState = __orm::ModelState::NEW;
 
         #[automatically_derived]
         impl __orm::Model for #ident {
-            const TABLE: &'static str = #table;
-            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+            #own_names
             const META: __orm::ModelMeta = __orm::ModelMeta {
                 name: #name,
                 columns: &[#(#columns),*],
                 key_columns: &[#(#key_columns),*],
+                primary_key: &[#(#primary_key),*],
                 auto_increment: #auto_increment,
                 version: #version,
                 hooks: #has_hooks,
@@ -136,13 +149,6 @@ fn model_impl(model: &ModelDef) -> TokenStream {
 }
 
 /// `Some(i)` or `None`, as tokens.
-fn option(value: Option<usize>) -> TokenStream {
-    match value {
-        Some(i) => quote!(::core::option::Option::Some(#i)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
 /// The key field's type, or a tuple of them for a composite key.
 fn key_type(model: &ModelDef) -> TokenStream {
     let types: Vec<_> = model.key_fields().map(|f| &f.ty).collect();
@@ -155,27 +161,14 @@ fn key_type(model: &ModelDef) -> TokenStream {
 /// The most fields decoded as one tuple (`orm_core::__private::DecodeFields`).
 const FIELDS_PER_TUPLE: usize = 16;
 
-/// `let (__f0, __f1,): (i64, String,) = fields::<Self, _>(row, offset, 0)?;
-/// Ok(User { id: __f0, name: __f1, cache: Default::default() })`: the columns decoded as
-/// tuples of up to 16, one `?` per tuple, which type-checks far faster than one per field.
+/// `match fields::<Self, (i64, String,)>(row, offset, 0) { Ok((__f0, __f1,)) => Ok(User {
+/// id: __f0, name: __f1, cache: Default::default() }), Err(e) => Err(e) }`: the columns
+/// decoded as tuples of up to 16, one check per tuple, which type-checks far faster than
+/// one per field.
 fn from_row(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let columns: Vec<&FieldDef> = model.columns().collect();
     let local = |i: usize| format_ident!("__f{}", i);
-    let tuples = columns
-        .chunks(FIELDS_PER_TUPLE)
-        .enumerate()
-        .map(|(chunk, fields)| {
-            let first = chunk * FIELDS_PER_TUPLE;
-            let locals = (first..first + fields.len()).map(local);
-            let types = fields.iter().map(|f| {
-                let ty = &f.ty;
-                quote_spanned!(at_type(f)=> #ty)
-            });
-            quote! {
-                let (#(#locals,)*): (#(#types,)*) = __orm::fields::<Self, _>(row, offset, #first)?;
-            }
-        });
     let mut index = 0usize;
     let fields = model.fields.iter().map(|f| {
         let field = &f.ident;
@@ -186,10 +179,24 @@ fn from_row(model: &ModelDef) -> TokenStream {
         index += 1;
         quote!(#field: #value)
     });
-    quote! {
-        #(#tuples)*
-        ::core::result::Result::Ok(#ident { #(#fields),* })
+    let mut body = quote!(::core::result::Result::Ok(#ident { #(#fields),* }));
+    // A `match` per tuple, innermost last: the compiler checks a plain `match` faster
+    // than `?`, which goes through the `Try` traits.
+    for (chunk, fields) in columns.chunks(FIELDS_PER_TUPLE).enumerate().rev() {
+        let first = chunk * FIELDS_PER_TUPLE;
+        let locals = (first..first + fields.len()).map(local);
+        let types = fields.iter().map(|f| {
+            let ty = &f.ty;
+            quote_spanned!(at_type(f)=> #ty)
+        });
+        body = quote! {
+            match __orm::fields::<Self, (#(#types,)*)>(row, offset, #first) {
+                ::core::result::Result::Ok((#(#locals,)*)) => #body,
+                ::core::result::Result::Err(__e) => ::core::result::Result::Err(__e),
+            }
+        };
     }
+    body
 }
 
 /// `value_in::<Self, _>((&self.id, &self.name,), index, 0)`: the fields as tuples of up
@@ -246,19 +253,21 @@ fn hooks(model: &ModelDef) -> TokenStream {
 }
 
 /// `set_integer`: the columns that can take a key (a generated key, a version, a parent's
-/// key): integer fields and their `Option`s, and the auto-increment and version fields
-/// however their type is spelled (an alias), which `KeyField` then checks.
+/// key): the auto-increment and version fields however their type is spelled (an alias),
+/// which `KeyField` then checks, and the foreign keys that are integers or their
+/// `Option`s. Other columns get no arm: each arm is compiled in every model crate.
 fn set_integer(model: &ModelDef) -> TokenStream {
     let arms: Vec<_> = model
         .columns()
         .enumerate()
         .filter(|(_, f)| {
+            let is_reference = || model.references.iter().any(|r| r.fields.contains(&f.ident));
             f.auto_increment
                 || f.version
-                || f.rust_type.as_ref().is_some_and(|t| {
+                || (f.rust_type.as_ref().is_some_and(|t| {
                     t.is_integer()
                         || (t.name == "Option" && t.args.first().is_some_and(|a| a.is_integer()))
-                })
+                }) && is_reference())
         })
         .map(|(i, f)| {
             let field = &f.ident;

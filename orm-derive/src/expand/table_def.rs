@@ -14,7 +14,7 @@ pub(super) fn table_spec(model: &ModelDef) -> TokenStream {
     let t = &model.table_def;
     let name = &t.name;
     let columns = t.columns.iter().map(column);
-    let primary_key = &t.primary_key;
+    let extras = t.columns.iter().enumerate().filter_map(column_extra);
     let uniques = t
         .uniques
         .iter()
@@ -31,7 +31,7 @@ pub(super) fn table_spec(model: &ModelDef) -> TokenStream {
         __orm::TableSpec {
             name: #name,
             columns: &[#(#columns),*],
-            primary_key: &[#(#primary_key),*],
+            extras: &[#(#extras),*],
             uniques: &[#(#uniques),*],
             indexes: &[#(#indexes),*],
             foreign_keys: &[#(#foreign_keys),*],
@@ -149,32 +149,43 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
     quote!(#(#checks)*)
 }
 
-/// `ColumnSpec::new(name, type, flags)`, and what else the column has.
+/// A column's `(type, flags)` in `TableSpec::columns` (its name is in `META.columns`).
 fn column(c: &ColumnDef) -> TokenStream {
-    let ColumnDef {
-        name,
-        sql_type,
-        nullable,
-        primary_key,
-        auto_increment,
-        unique,
-        default,
-        dialect_types,
-    } = c;
     // The bits of `orm_core::__private::{NULLABLE, PRIMARY_KEY, AUTO_INCREMENT, UNIQUE}`
     // (`tests/same_table_as_parser.rs` compares the result with the parser's columns).
-    let flags = u8::from(*nullable)
-        | u8::from(*primary_key) << 1
-        | u8::from(*auto_increment) << 2
-        | u8::from(*unique) << 3;
-    let (sql_type, custom) = self::sql_type(sql_type);
-    let custom = custom.map(|name| quote!(.custom(#name)));
-    let default = default.as_ref().map(|expr| quote!(.default(#expr)));
-    let dialect_types = (!dialect_types.is_empty()).then(|| {
-        let types = dialect_types.iter().map(|(d, t)| quote!((#d, #t)));
-        quote!(.dialect_types(&[#(#types),*]))
-    });
-    quote!(__orm::ColumnSpec::new(#name, __orm::SqlType::#sql_type, #flags)#custom #default #dialect_types)
+    let flags = u8::from(c.nullable)
+        | u8::from(c.primary_key) << 1
+        | u8::from(c.auto_increment) << 2
+        | u8::from(c.unique) << 3;
+    let (sql_type, _) = self::sql_type(&c.sql_type);
+    quote!((__orm::SqlType::#sql_type, #flags))
+}
+
+/// The column's `ColumnExtra`, if it has a custom type, a default or per-dialect types.
+fn column_extra((index, c): (usize, &ColumnDef)) -> Option<TokenStream> {
+    let (_, custom) = self::sql_type(&c.sql_type);
+    if custom.is_none() && c.default.is_none() && c.dialect_types.is_empty() {
+        return None;
+    }
+    let custom = option(custom.as_ref());
+    let default = option(c.default.as_ref());
+    let types = c.dialect_types.iter().map(|(d, t)| quote!((#d, #t)));
+    Some(quote! {
+        __orm::ColumnExtra {
+            column: #index,
+            custom_type: #custom,
+            default: #default,
+            dialect_types: &[#(#types),*],
+        }
+    })
+}
+
+/// `Some(value)` or `None`, as an expression.
+pub(super) fn option(value: Option<&impl quote::ToTokens>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
 }
 
 fn foreign_key(model: &ModelDef, r: &ModelReference) -> TokenStream {

@@ -66,14 +66,18 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     assert!(meta.contains(r#"columns : & ["id" , "email"]"#), "{meta}");
     assert!(meta.contains("auto_increment : :: core :: option :: Option :: Some (0usize)"));
     assert!(meta.contains("key_columns : & [0usize]"), "{meta}");
+    assert!(meta.contains(r#"primary_key : & ["id"]"#), "{meta}");
+    assert!(meta.contains(r#"name : "users""#), "{meta}");
+    // The table's columns: type and flags (`email` is NULL-able), in field order.
     assert!(
-        meta.contains(r#"__orm :: ColumnSpec :: new ("email" , __orm :: SqlType :: Text , 1u8)"#),
+        meta.contains(
+            "columns : & [(__orm :: SqlType :: BigInt , 6u8) , (__orm :: SqlType :: Text , 1u8)]"
+        ),
         "{meta}"
     );
-    assert_eq!(
-        model_item(&items, "TABLE"),
-        r#"const TABLE : & 'static str = "users" ;"#
-    );
+    // With no foreign key, `TABLE` and `PRIMARY_KEY` are the trait's, read from `META`.
+    assert_eq!(model_item(&items, "TABLE"), "");
+    assert_eq!(model_item(&items, "PRIMARY_KEY"), "");
     assert_eq!(model_item(&items, "Key"), "type Key = i64 ;");
     let from_row = model_item(&items, "from_row_at");
     assert!(
@@ -82,7 +86,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     );
     assert!(
         from_row.contains(
-            "let (__f0 , __f1 ,) : (i64 , Option < String > ,) = __orm :: fields :: < Self , _ > (row , offset , 0usize) ?"
+            "match __orm :: fields :: < Self , (i64 , Option < String > ,) > (row , offset , 0usize) { :: core :: result :: Result :: Ok ((__f0 , __f1 ,)) =>"
         ),
         "{from_row}"
     );
@@ -117,7 +121,10 @@ fn a_composite_key_is_a_tuple() {
         "{meta}"
     );
     assert!(meta.contains("key_columns : & [0usize , 1usize]"), "{meta}");
-    assert!(model_item(&items, "PRIMARY_KEY").contains(r#"& ["group_id" , "user_id"]"#));
+    assert!(
+        meta.contains(r#"primary_key : & ["group_id" , "user_id"]"#),
+        "{meta}"
+    );
 }
 
 #[test]
@@ -153,6 +160,16 @@ fn references_resolve_through_the_other_models_consts() {
         "{meta}"
     );
     assert!(meta.contains("ReferentialAction :: Cascade"), "{meta}");
+    // `META` reads other models' constants, so `TABLE` and `PRIMARY_KEY` are its own
+    // (read from `META`, they could lead back to it: `references(Self)` here).
+    assert_eq!(
+        model_item(&items, "TABLE"),
+        r#"const TABLE : & 'static str = "post" ;"#
+    );
+    assert_eq!(
+        model_item(&items, "PRIMARY_KEY"),
+        r#"const PRIMARY_KEY : & 'static [& 'static str] = & ["id"] ;"#
+    );
     let assertions: Vec<_> = items
         .iter()
         .filter(|i| matches!(i, Item::Const(_)))
