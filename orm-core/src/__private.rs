@@ -118,6 +118,9 @@ pub struct ModelState {
 
 impl ModelState {
     /// A model's state before anything is built.
+    // A constant with interior mutability is meant here: each model's `static` takes a
+    // fresh copy of it, which is what a constant gives.
+    #[allow(clippy::declare_interior_mutable_const)]
     pub const NEW: ModelState = ModelState {
         table_def: ManuallyDrop::new(OnceLock::new()),
         statements: ManuallyDrop::new(crate::query::StatementCache::new()),
