@@ -1,5 +1,6 @@
-//! Compile time of `#[derive(Model)]` against `#[derive(sqlx::FromRow)]`: two generated
-//! crates of the same 50 structs (plus one with no derive at all), their dependencies built
+//! Compile time of `#[derive(Model)]` against `#[derive(sqlx::FromRow)]`: generated crates
+//! of the same 50 structs (with no derive, with `FromRow` twice, the second for the noise,
+//! and with `Model`), their dependencies built
 //! once, then each rebuilt in alternating rounds after an edit that moves every struct down
 //! a line (so that no span stays where it was), in two ways: a whole build of the crate
 //! (`CARGO_INCREMENTAL=0`, as in CI or a release build) and an incremental one (a
@@ -16,14 +17,17 @@ use anyhow::{Context, Result, bail};
 /// Models per crate, and fields per model.
 const MODELS: usize = 50;
 
-/// The three crates: their name, dependency line, and what goes before each struct.
-const CRATES: [(&str, &str, &str); 3] = [
+/// `derive(FromRow)`'s dependency line.
+const SQLX: &str =
+    r#"sqlx = { version = "0.9", default-features = false, features = ["sqlite", "derive"] }"#;
+
+/// The crates: their name, dependency line, and what goes before each struct. The second
+/// `FromRow` crate is the calibration: the same code, timed in the same rounds, so its
+/// ratio is this machine's noise.
+const CRATES: [(&str, &str, &str); 4] = [
     ("plain", "", ""),
-    (
-        "fromrow",
-        r#"sqlx = { version = "0.9", default-features = false, features = ["sqlite", "derive"] }"#,
-        "#[derive(sqlx::FromRow)]",
-    ),
+    ("fromrow", SQLX, "#[derive(sqlx::FromRow)]"),
+    ("fromrow_again", SQLX, "#[derive(sqlx::FromRow)]"),
     (
         "model",
         "orm-core = { path = \"ORM_CORE\" }",
@@ -216,22 +220,63 @@ fn measure(dir: &Path, build: Build, rounds: usize) -> Result<()> {
     }
     let cost: Vec<Duration> = times.into_iter().map(median).collect();
     let reference = cost[1].as_secs_f64();
+    // Instructions do not move between runs as time does; counted once, after one more
+    // edit, where valgrind is installed (not in the smoke run).
+    let instructions: Vec<Option<u64>> = CRATES
+        .iter()
+        .zip(&commands)
+        .map(|((name, _, attribute), command)| {
+            if rounds < 2 {
+                return Ok(None);
+            }
+            std::fs::write(
+                dir.join(name).join("src/lib.rs"),
+                lib_rs(attribute, rounds + 1),
+            )?;
+            Ok(count_instructions(dir, command))
+        })
+        .collect::<Result<_>>()?;
     println!(
         "\n### {MODELS} structs of 5 fields: {} (debug)\n",
         build.title()
     );
-    println!("| crate | rustc time | against `derive(FromRow)` |");
-    println!("|---|---|---|");
-    for ((name, ..), time) in CRATES.iter().zip(&cost) {
+    println!(
+        "| crate | rustc time | against `derive(FromRow)` | instructions | against `derive(FromRow)` |"
+    );
+    println!("|---|---|---|---|---|");
+    for (((name, ..), time), count) in CRATES.iter().zip(&cost).zip(&instructions) {
+        let (count, ratio) = match (count, instructions[1]) {
+            (Some(count), Some(base)) => (
+                format!("{:.0} M", *count as f64 / 1e6),
+                format!("{:.2}x", *count as f64 / base as f64),
+            ),
+            _ => ("-".to_owned(), "-".to_owned()),
+        };
         println!(
-            "| {name} | {} | {:.2}x |",
+            "| {name} | {} | {:.2}x | {count} | {ratio} |",
             crate::harness::human(*time),
             time.as_secs_f64() / reference
         );
     }
     println!(
         "\n(the crate's `rustc` process from start to end, medians of {rounds}; `plain` is what \
-         any crate of these structs costs)"
+         any crate of these structs costs; `fromrow_again` is `fromrow` again, the noise; \
+         instructions by `valgrind --tool=callgrind`, all threads, once)"
     );
     Ok(())
+}
+
+/// The instructions `command` executes, counted by callgrind; `None` without valgrind.
+fn count_instructions(dir: &Path, command: &str) -> Option<u64> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "valgrind --tool=callgrind --callgrind-out-file=/dev/null {command}"
+        ))
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    let line = log.lines().find(|l| l.contains("Collected :"))?;
+    line.rsplit(' ').next()?.trim().parse().ok()
 }

@@ -21,6 +21,12 @@ struct User {
     admin: bool,
     #[orm(sql_type = "CHAR(2)")]
     country: Option<String>,
+    // A custom type, a default and per-dialect types on one column, after columns with
+    // none (the derive writes them apart from the column list).
+    #[orm(sql_type = "CHAR(3)", default = "'EUR'")]
+    currency: String,
+    #[orm(sql_type(postgres = "CITEXT", mysql = "VARCHAR(80)"))]
+    nickname: Option<String>,
     #[orm(references(Post), on_delete = "set null", on_update = "cascade")]
     best_post: Option<i64>,
     #[orm(skip)]

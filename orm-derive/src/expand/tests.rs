@@ -55,6 +55,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
             #[orm(skip)]
             cache: Vec<String>,
             pub(crate) email: Option<String>,
+            pub visits: i32,
         }
     });
     assert_eq!(
@@ -63,7 +64,10 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
         "use, static STATE, impl Model, impl User, static REGISTER"
     );
     let meta = model_item(&items, "META");
-    assert!(meta.contains(r#"columns : & ["id" , "email"]"#), "{meta}");
+    assert!(
+        meta.contains(r#"columns : & ["id" , "email" , "visits"]"#),
+        "{meta}"
+    );
     assert!(meta.contains("auto_increment : :: core :: option :: Option :: Some (0usize)"));
     assert!(meta.contains("key_columns : & [0usize]"), "{meta}");
     assert!(meta.contains(r#"primary_key : & ["id"]"#), "{meta}");
@@ -71,7 +75,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     // The table's columns: type and flags (`email` is NULL-able), in field order.
     assert!(
         meta.contains(
-            "columns : & [(__orm :: SqlType :: BigInt , 6u8) , (__orm :: SqlType :: Text , 1u8)]"
+            "columns : & [(__orm :: SqlType :: BigInt , 6u8) , (__orm :: SqlType :: Text , 1u8) , (__orm :: SqlType :: Integer , 0u8)]"
         ),
         "{meta}"
     );
@@ -86,7 +90,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     );
     assert!(
         from_row.contains(
-            "match __orm :: fields :: < Self , (i64 , Option < String > ,) > (row , offset , 0usize) { :: core :: result :: Result :: Ok ((__f0 , __f1 ,)) =>"
+            "match __orm :: fields :: < Self , (i64 , Option < String > , i32 ,) > (row , offset , 0usize) { :: core :: result :: Result :: Ok ((__f0 , __f1 , __f2 ,)) =>"
         ),
         "{from_row}"
     );
@@ -98,6 +102,8 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
         ),
         "{set_integer}"
     );
+    // An integer that is no key, version or foreign key is never given a key.
+    assert!(!set_integer.contains("visits"), "{set_integer}");
 
     let handles = quote!(#(#items)*).to_string();
     assert!(handles.contains(
