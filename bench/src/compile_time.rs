@@ -1,12 +1,12 @@
 //! Compile time of `#[derive(Model)]` against `#[derive(sqlx::FromRow)]`: generated crates
 //! of the same 50 structs (with no derive, with `FromRow` twice, the second for the noise,
-//! and with `Model`), their dependencies built
-//! once, then each rebuilt in alternating rounds after an edit that moves every struct down
-//! a line (so that no span stays where it was), in two ways: a whole build of the crate
-//! (`CARGO_INCREMENTAL=0`, as in CI or a release build) and an incremental one (a
-//! developer's edit-compile loop). What is timed is the crate's own `rustc` command, as
-//! cargo runs it, started directly: cargo's own bookkeeping moved the figures by tens of
-//! milliseconds from one build to the next on this machine.
+//! and with `Model`), their dependencies built once, then each rebuilt in alternating
+//! rounds after an edit that moves every struct down a line (so that no span stays where
+//! it was), in two ways: a whole build of the crate (`CARGO_INCREMENTAL=0`, as in CI or a
+//! release build) and an incremental one (a developer's edit-compile loop). What is timed
+//! is the crate's own `rustc` command, as cargo runs it, started directly: cargo's own
+//! bookkeeping moved the figures by tens of milliseconds from one build to the next on
+//! this machine.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,7 +97,9 @@ impl Build {
     }
 }
 
-fn cargo(dir: &Path, build: Build, args: &[&str]) -> Result<Duration> {
+/// Cargo with `args` in `dir`, for `build`: its target directory, `CARGO_INCREMENTAL`,
+/// this toolchain's rustc and no `RUSTFLAGS`.
+fn cargo_command(dir: &Path, build: Build, args: &[&str]) -> Result<Command> {
     let mut command = Command::new(env!("CARGO"));
     command
         .args(args)
@@ -106,6 +108,11 @@ fn cargo(dir: &Path, build: Build, args: &[&str]) -> Result<Duration> {
         .env("CARGO_TARGET_DIR", dir.join(build.target_dir()))
         .env("CARGO_INCREMENTAL", build.incremental())
         .env_remove("RUSTFLAGS");
+    Ok(command)
+}
+
+fn cargo(dir: &Path, build: Build, args: &[&str]) -> Result<Duration> {
+    let mut command = cargo_command(dir, build, args)?;
     let start = Instant::now();
     let out = command.output().context("running cargo")?;
     if !out.status.success() {
@@ -169,15 +176,9 @@ fn rustc_command(dir: &Path, build: Build, crate_name: &str) -> Result<String> {
     let source = dir.join(crate_name).join("src/lib.rs");
     let text = std::fs::read_to_string(&source)?;
     std::fs::write(&source, text)?;
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(["build", "-v", "-p", crate_name])
-        .current_dir(dir)
-        .env("RUSTC", rustc()?)
-        .env("CARGO_TARGET_DIR", dir.join(build.target_dir()))
-        .env("CARGO_INCREMENTAL", build.incremental())
-        .env_remove("RUSTFLAGS");
-    let out = command.output().context("running cargo")?;
+    let out = cargo_command(dir, build, &["build", "-v", "-p", crate_name])?
+        .output()
+        .context("running cargo")?;
     let log = String::from_utf8_lossy(&out.stderr);
     let marker = format!("--crate-name {crate_name} ");
     log.lines()

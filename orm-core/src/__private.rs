@@ -102,8 +102,8 @@ pub struct ModelMeta {
     pub table: TableSpec,
 }
 
-/// A model's state in the process (`Model::state`): its constants, and its table
-/// definition and rendered statements, built on first use. One `static` per model,
+/// A model's state in the process (`Model::state`): its table definition and rendered
+/// statements, built on first use. One `static` per model,
 /// initialized with [`ModelState::NEW`]: a constant the compiler evaluates once for all
 /// models, where a call (or a reference to the model's `META`) would be evaluated, and
 /// emitted, once per model.

@@ -35,8 +35,8 @@ fn generate(model: &ModelDef) -> TokenStream {
     let model_impl = model_impl(model);
     let column_handles = column_handles(model);
     let key_assertions = table_def::key_assertions(model);
-    // A view is not created by `create_all`: it is not registered.
     let ident = &model.ident;
+    // A view is not created by `create_all`: it is not registered.
     let registration = (!model.view).then(|| {
         quote! {
             // The model's constructor, run before `main` (what `inventory` does, without
@@ -91,10 +91,7 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let column_value = column_value(model);
     let hooks = hooks(model);
     let has_hooks = model.hooks;
-    let database = match &model.database {
-        Some(name) => quote!(::core::option::Option::Some(#name)),
-        None => quote!(::core::option::Option::None),
-    };
+    let database = table_def::option(model.database.as_ref());
     let set_integer = set_integer(model);
     // `TABLE` and `PRIMARY_KEY` are read from `META` (trait defaults), except where
     // `META` reads other models' constants: theirs could lead back to this `META`.
@@ -148,7 +145,6 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     }
 }
 
-/// `Some(i)` or `None`, as tokens.
 /// The key field's type, or a tuple of them for a composite key.
 fn key_type(model: &ModelDef) -> TokenStream {
     let types: Vec<_> = model.key_fields().map(|f| &f.ty).collect();

@@ -79,10 +79,7 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
         let target = target(model, r);
         if !r.is_self() && model.ident != r.model_name() {
             // Both tables in one database: a foreign key cannot reach into another.
-            let database = match &model.database {
-                Some(name) => quote!(::core::option::Option::Some(#name)),
-                None => quote!(::core::option::Option::None),
-            };
+            let database = option(model.database.as_ref());
             let message = format!(
                 "`{}` references `{}`, a model of another database (`#[orm(database = ...)]`): \
                  a foreign key stays within one database",
@@ -193,10 +190,7 @@ fn foreign_key(model: &ModelDef, r: &ModelReference) -> TokenStream {
     let target = quote_spanned!(r.model.span()=> <#target as ::orm_core::Model>);
     let columns = &r.columns;
     let ref_columns = ref_columns(model, r);
-    let name = match &r.name {
-        Some(name) => quote!(::core::option::Option::Some(#name)),
-        None => quote!(::core::option::Option::None),
-    };
+    let name = option(r.name.as_ref());
     let on_delete = action(r.on_delete);
     let on_update = action(r.on_update);
     quote! {
