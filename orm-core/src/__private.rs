@@ -1,42 +1,23 @@
 //! Items the derive's generated code calls. Not a public API.
 
+mod linked;
+
 // The names the derive's code uses, under one short path.
 pub use crate::schema::SqlType;
 pub use crate::{Column, Model, Result, Row, SqlValue, Value};
 
 use std::mem::ManuallyDrop;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 
 use crate::Error;
-use crate::schema::{ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef};
+use crate::schema::{ForeignKeyDef, ReferentialAction, TableDef};
 
-/// A registered model: its constants and its state.
-type Registered = (&'static ModelMeta, &'static ModelState);
-
-/// The models linked into the binary, found by `Database::create_all`: each model's
-/// constructor adds itself before `main` (see [`register`]).
-static REGISTERED: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
-
-/// Registers a model: what the derive's constructor for each model calls, a function
-/// pointer in the section the platform runs before `main` (`.init_array`,
-/// `__mod_init_func`, `.CRT$XCU`). This replaces the `inventory` crate, whose expansion
-/// measured about a fifth of a model crate's build, in instructions (BENCHMARKS.md,
-/// "Compile time"). Not generic: an instance of a generic function in the model's crate
-/// makes the compiler look up every upstream crate's generic code.
-pub fn register(meta: &'static ModelMeta, state: &'static ModelState) {
-    REGISTERED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push((meta, state));
-}
-
-/// The registered models, in name order (the order of constructors is the linker's).
-fn registered() -> Vec<Registered> {
-    let mut models = REGISTERED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    models.sort_by_key(|(meta, _)| meta.table.name);
+/// The models linked into the binary, found by `Database::create_all`, in table name
+/// order: each registered model's [`ModelState`] `static` lies in one link section (see
+/// [`linked`]).
+fn registered() -> Vec<&'static ModelState> {
+    let mut models: Vec<&'static ModelState> = linked::states().iter().collect();
+    models.sort_by_key(|state| state.table_def().name.as_str());
     models
 }
 
@@ -67,7 +48,7 @@ pub const fn same_database(a: Option<&str>, b: Option<&str>) -> bool {
 pub(crate) fn registered_tables() -> Vec<&'static TableDef> {
     registered()
         .into_iter()
-        .map(|(meta, state)| state.table_def(meta))
+        .map(ModelState::table_def)
         .collect()
 }
 
@@ -75,15 +56,22 @@ pub(crate) fn registered_tables() -> Vec<&'static TableDef> {
 pub(crate) fn registered_tables_in(database: Option<&str>) -> Vec<&'static TableDef> {
     registered()
         .into_iter()
-        .filter(|(meta, _)| meta.database == database)
-        .map(|(meta, state)| state.table_def(meta))
+        .filter(|state| state.database == database)
+        .map(ModelState::table_def)
         .collect()
 }
 
-/// What the derive knows of a model, as constants: `Model::META`.
+/// Whether this target has the link section that registers models ([`linked`]).
+pub(crate) const REGISTRATION: bool = linked::SUPPORTED;
+
+/// What the derive knows of a model, as constants: `Model::META`. Read by generic code
+/// where it is used; a model's crate does not evaluate it (its table goes to the runtime
+/// as [`ModelState::table`]).
 pub struct ModelMeta {
     /// The Rust name.
     pub name: &'static str,
+    /// The table's name.
+    pub table: &'static str,
     /// The columns, in field order.
     pub columns: &'static [&'static str],
     /// The positions in `columns` of the primary key's columns.
@@ -98,82 +86,61 @@ pub struct ModelMeta {
     pub hooks: bool,
     /// Its `#[orm(database = "…")]`.
     pub database: Option<&'static str>,
-    /// The table.
-    pub table: TableSpec,
 }
 
-/// A model's state in the process (`Model::state`): its table definition and rendered
-/// statements, built on first use. One `static` per model,
-/// initialized with [`ModelState::NEW`]: a constant the compiler evaluates once for all
-/// models, where a call (or a reference to the model's `META`) would be evaluated, and
-/// emitted, once per model.
+/// A model in the process (`Model::state`): its table, and what is built from it on first
+/// use. Each model has one `static`, which is also its registration: a registered model's
+/// `static` is placed in the link section [`linked`] reads, so that one item per model
+/// does what a constructor function, its pointer and a copy of `META` did (BENCHMARKS.md,
+/// "Compile time").
+pub struct ModelState {
+    /// The table without its foreign keys, as [`TableDef::to_json`] writes it: one string
+    /// constant costs the compiler far less than the same data as constant structs.
+    pub table: &'static str,
+    /// The foreign keys, which name other models' tables through their constants.
+    pub foreign_keys: &'static [ForeignKeySpec],
+    /// Its `#[orm(database = "…")]`.
+    pub database: Option<&'static str>,
+    /// What is built on first use.
+    pub caches: ModelCaches,
+}
+
+/// What a [`ModelState`] builds on first use: the table definition and the statements.
 ///
 /// The caches are `ManuallyDrop` because a `static` is never dropped: a field whose type
 /// has drop glue would make each model crate instantiate that glue, and with it look up
 /// the generic code of every upstream crate, for nothing.
-pub struct ModelState {
+pub struct ModelCaches {
     table_def: ManuallyDrop<OnceLock<TableDef>>,
     pub(crate) statements: ManuallyDrop<crate::query::StatementCache>,
 }
 
-impl ModelState {
-    /// A model's state before anything is built.
+impl ModelCaches {
+    /// Nothing built yet.
     // A constant with interior mutability is meant here: each model's `static` takes a
     // fresh copy of it, which is what a constant gives.
     #[allow(clippy::declare_interior_mutable_const)]
-    pub const NEW: ModelState = ModelState {
+    pub const NEW: ModelCaches = ModelCaches {
         table_def: ManuallyDrop::new(OnceLock::new()),
         statements: ManuallyDrop::new(crate::query::StatementCache::new()),
     };
+}
 
-    /// The table definition of the model `meta` describes (this state's), built the
-    /// first time.
-    pub fn table_def(&'static self, meta: &ModelMeta) -> &'static TableDef {
-        self.table_def.get_or_init(|| meta.table_def())
+impl ModelState {
+    /// The model's table definition, built the first time.
+    pub fn table_def(&'static self) -> &'static TableDef {
+        self.caches.table_def.get_or_init(|| {
+            // Written by the derive of this same release from the parser's `TableDef`.
+            let mut table = TableDef::from_json(self.table)
+                .unwrap_or_else(|e| panic!("the derive's table `{}`: {e}", self.table));
+            table.foreign_keys = self.foreign_keys.iter().map(ForeignKeySpec::def).collect();
+            table
+        })
     }
-}
 
-/// A table as the derive describes it: constants only, turned into a [`TableDef`] by
-/// `ModelState::table_def` at run time. Its column names and primary key are
-/// [`ModelMeta::columns`] and [`ModelMeta::primary_key`]: each list is written once per
-/// model, in as few slices as can be (each is a constant the compiler evaluates on its
-/// own).
-pub struct TableSpec {
-    /// The table's name.
-    pub name: &'static str,
-    /// Each column's type and flags ([`NULLABLE`], [`PRIMARY_KEY`]…, or-ed), in field
-    /// order.
-    pub columns: &'static [(SqlType, u8)],
-    /// What the few columns that have them add: a custom type, a default, per-dialect
-    /// types.
-    pub extras: &'static [ColumnExtra],
-    /// Unique constraints: name and columns.
-    pub uniques: &'static [(&'static str, &'static [&'static str])],
-    /// Indexes: name, columns, unique.
-    pub indexes: &'static [(&'static str, &'static [&'static str], bool)],
-    /// Foreign keys.
-    pub foreign_keys: &'static [ForeignKeySpec],
-}
-
-/// [`TableSpec::columns`] flag: `NULL`-able.
-pub const NULLABLE: u8 = 1;
-/// [`TableSpec::columns`] flag: part of the primary key.
-pub const PRIMARY_KEY: u8 = 2;
-/// [`TableSpec::columns`] flag: generated by the database.
-pub const AUTO_INCREMENT: u8 = 4;
-/// [`TableSpec::columns`] flag: unique on its own.
-pub const UNIQUE: u8 = 8;
-
-/// What a column of a [`TableSpec`] has beyond its type and flags.
-pub struct ColumnExtra {
-    /// The column's position.
-    pub column: usize,
-    /// The type named by `sql_type = "..."` (which replaces the `SqlType`).
-    pub custom_type: Option<&'static str>,
-    /// The default, as SQL.
-    pub default: Option<&'static str>,
-    /// Per-dialect types: dialect and type.
-    pub dialect_types: &'static [(&'static str, &'static str)],
+    pub(crate) fn statements(&self) -> &crate::query::StatementCache {
+        &self.caches.statements
+    }
 }
 
 /// `names[i]`, or `""` past the end: a foreign key whose width does not match the key it
@@ -182,7 +149,8 @@ pub const fn nth(names: &'static [&'static str], i: usize) -> &'static str {
     if i < names.len() { names[i] } else { "" }
 }
 
-/// A foreign key of a [`TableSpec`].
+/// A foreign key of a model, as constants: the referenced table and columns are the
+/// referenced model's constants, which the derive cannot know.
 pub struct ForeignKeySpec {
     /// The referencing columns.
     pub columns: &'static [&'static str],
@@ -198,70 +166,15 @@ pub struct ForeignKeySpec {
     pub on_update: Option<ReferentialAction>,
 }
 
-impl ModelMeta {
-    fn table_def(&self) -> TableDef {
-        let t = &self.table;
-        TableDef {
-            name: t.name.to_owned(),
-            columns: (self.columns.iter().zip(t.columns).enumerate())
-                .map(|(i, (name, spec))| self.column_def(i, name, spec))
-                .collect(),
-            primary_key: strings(self.primary_key),
-            uniques: t
-                .uniques
-                .iter()
-                .map(|(name, columns)| UniqueDef {
-                    name: (*name).to_owned(),
-                    columns: strings(columns),
-                })
-                .collect(),
-            indexes: t
-                .indexes
-                .iter()
-                .map(|(name, columns, unique)| IndexDef {
-                    name: (*name).to_owned(),
-                    columns: strings(columns),
-                    unique: *unique,
-                })
-                .collect(),
-            foreign_keys: t
-                .foreign_keys
-                .iter()
-                .map(|f| ForeignKeyDef {
-                    columns: strings(f.columns),
-                    ref_table: f.ref_table.to_owned(),
-                    ref_columns: strings(f.ref_columns),
-                    name: f.name.map(str::to_owned),
-                    on_delete: f.on_delete,
-                    on_update: f.on_update,
-                })
-                .collect(),
-        }
-    }
-
-    fn column_def(
-        &self,
-        index: usize,
-        name: &str,
-        &(ref sql_type, flags): &(SqlType, u8),
-    ) -> ColumnDef {
-        let extra = self.table.extras.iter().find(|e| e.column == index);
-        ColumnDef {
-            name: name.to_owned(),
-            sql_type: match extra.and_then(|e| e.custom_type) {
-                Some(name) => SqlType::Custom(name.to_owned()),
-                None => sql_type.clone(),
-            },
-            nullable: flags & NULLABLE != 0,
-            primary_key: flags & PRIMARY_KEY != 0,
-            auto_increment: flags & AUTO_INCREMENT != 0,
-            unique: flags & UNIQUE != 0,
-            default: extra.and_then(|e| e.default).map(str::to_owned),
-            dialect_types: extra
-                .map_or(&[][..], |e| e.dialect_types)
-                .iter()
-                .map(|(d, t)| ((*d).to_owned(), (*t).to_owned()))
-                .collect(),
+impl ForeignKeySpec {
+    fn def(&self) -> ForeignKeyDef {
+        ForeignKeyDef {
+            columns: strings(self.columns),
+            ref_table: self.ref_table.to_owned(),
+            ref_columns: strings(self.ref_columns),
+            name: self.name.map(str::to_owned),
+            on_delete: self.on_delete,
+            on_update: self.on_update,
         }
     }
 }

@@ -53,11 +53,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// The Rust name of the model, for messages.
     const NAME: &'static str = Self::META.name;
     /// The table's name.
-    ///
-    /// (The derive writes this and [`Model::PRIMARY_KEY`] as constants of their own for a
-    /// model with foreign keys: its `META` reads other models' constants, which must not
-    /// lead back to its own `META`.)
-    const TABLE: &'static str = Self::META.table.name;
+    const TABLE: &'static str = Self::META.table;
     /// The columns, in field order (skipped fields excluded).
     const COLUMNS: &'static [&'static str] = Self::META.columns;
     /// The primary key's columns.
@@ -75,14 +71,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// The primary key's Rust type: the field's type, or a tuple for a composite key.
     type Key: crate::__private::KeyValues + Send;
 
-    /// The model's state in this process: its table definition and rendered statements,
-    /// built on first use. The derive gives each model its own `static`.
+    /// The model's state in this process: its table, and its table definition and rendered
+    /// statements, built on first use. The derive gives each model its own `static`,
+    /// which also registers it.
     #[doc(hidden)]
     fn state() -> &'static crate::__private::ModelState;
 
     /// The table definition: columns, keys, indexes, foreign keys.
     fn table_def() -> &'static TableDef {
-        Self::state().table_def(&Self::META)
+        Self::state().table_def()
     }
 
     /// Builds the model from a row whose columns are [`Model::COLUMNS`], in order.

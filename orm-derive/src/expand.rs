@@ -35,41 +35,12 @@ fn generate(model: &ModelDef) -> TokenStream {
     let model_impl = model_impl(model);
     let column_handles = column_handles(model);
     let key_assertions = table_def::key_assertions(model);
-    let ident = &model.ident;
-    // A view is not created by `create_all`: it is not registered.
-    let registration = (!model.view).then(|| {
-        quote! {
-            // The model's constructor, run before `main` (what `inventory` does, without
-            // its per-model code): see `__private::register`.
-            #[used]
-            #[cfg_attr(
-                any(
-                    target_os = "linux", target_os = "android", target_os = "freebsd",
-                    target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly",
-                    target_os = "illumos", target_os = "solaris", target_os = "haiku",
-                ),
-                unsafe(link_section = ".init_array")
-            )]
-            #[cfg_attr(
-                any(target_os = "macos", target_os = "ios"),
-                unsafe(link_section = "__DATA,__mod_init_func,mod_init_funcs")
-            )]
-            #[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
-            static REGISTER: extern "C" fn() = {
-                extern "C" fn register() {
-                    __orm::register(&<#ident as __orm::Model>::META, &STATE)
-                }
-                register
-            };
-        }
-    });
     quote! {
         const _: () = {
             use ::orm_core::__private as __orm;
             #model_impl
             #column_handles
             #key_assertions
-            #registration
         };
     }
 }
@@ -86,31 +57,24 @@ fn model_impl(model: &ModelDef) -> TokenStream {
     let key_type = key_type(model);
     let table = model.table();
     let primary_key = &model.table_def.primary_key;
-    let table_spec = table_def::table_spec(model);
+    let state = table_def::state(model);
     let from_row = from_row(model);
     let column_value = column_value(model);
     let hooks = hooks(model);
     let has_hooks = model.hooks;
     let database = table_def::option(model.database.as_ref());
     let set_integer = set_integer(model);
-    // `TABLE` and `PRIMARY_KEY` are read from `META` (trait defaults), except where
-    // `META` reads other models' constants: theirs could lead back to this `META`.
-    let own_names = (!model.references.is_empty()).then(|| {
-        quote! {
-            const TABLE: &'static str = #table;
-            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
-        }
-    });
-    // One item per model where it can be: the constants are one `META`, the statics one
-    // `ModelState`, and what can be written once is a default method of `Model`.
+    // One item per model where it can be: the constants are one `META`, the state and the
+    // registration one `static`, and what can be written once is a default method of
+    // `Model`.
     quote! {
-        static STATE: __orm::ModelState = __orm::ModelState::NEW;
+        #state
 
         #[automatically_derived]
         impl __orm::Model for #ident {
-            #own_names
             const META: __orm::ModelMeta = __orm::ModelMeta {
                 name: #name,
+                table: #table,
                 columns: &[#(#columns),*],
                 key_columns: &[#(#key_columns),*],
                 primary_key: &[#(#primary_key),*],
@@ -118,7 +82,6 @@ fn model_impl(model: &ModelDef) -> TokenStream {
                 version: #version,
                 hooks: #has_hooks,
                 database: #database,
-                table: #table_spec,
             };
 
             type Key = #key_type;

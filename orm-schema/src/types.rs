@@ -1,7 +1,7 @@
 //! SQL types, and the one mapping from a field's Rust type to its column type.
 
 /// A column's type, independent of the backend; each dialect names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SqlType {
     /// `bool`
     Boolean,

@@ -74,6 +74,6 @@ pub(crate) fn cached<M: crate::Model>(
     render: impl FnOnce(Vec<Value>) -> Result<Statement>,
 ) -> Result<Statement> {
     M::state()
-        .statements
+        .statements()
         .statement(kind, dialect, values, render)
 }

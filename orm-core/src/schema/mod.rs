@@ -13,7 +13,7 @@ pub use orm_schema::{
 
 use crate::db::Executor;
 use crate::sql::Statement;
-use crate::{Database, Dialect, Result};
+use crate::{Database, Dialect, Error, Result};
 
 /// Every statement that creates `tables` (in foreign-key order) and their indexes.
 /// What [`Database::create_tables`] runs and `orm-cli create-all --dry-run` prints.
@@ -84,6 +84,18 @@ pub fn registered_tables_in(database: Option<&str>) -> Vec<&'static TableDef> {
     crate::__private::registered_tables_in(database)
 }
 
+/// [`registered_tables_in`], or an error on a target where models are not registered
+/// (one whose linker the derive has no section for): an empty list would look like
+/// success.
+fn linked_tables(database: Option<&str>) -> Result<Vec<&'static TableDef>> {
+    if !crate::__private::REGISTRATION {
+        return Err(Error::Config(
+            "models are not registered on this target: list them with `create_tables`".into(),
+        ));
+    }
+    Ok(registered_tables_in(database))
+}
+
 impl Database {
     /// Creates the table of every model linked into the binary, with its indexes, in
     /// foreign-key order. Tables that exist are left alone (SQLAlchemy's `checkfirst`),
@@ -94,13 +106,13 @@ impl Database {
     /// [`name`](crate::DatabaseOptions::name) by `#[orm(database = "…")]`, or, on a
     /// database without a name, those that name none.
     pub async fn create_all(&self) -> Result<()> {
-        self.create_tables(&registered_tables_in(self.name())).await
+        self.create_tables(&linked_tables(self.name())?).await
     }
 
     /// Drops the table of every model of this database linked into the binary (see
     /// [`Database::create_all`]), referencing tables first.
     pub async fn drop_all(&self) -> Result<()> {
-        self.drop_tables(&registered_tables_in(self.name())).await
+        self.drop_tables(&linked_tables(self.name())?).await
     }
 
     /// Creates `tables` (those that do not exist yet) and their indexes.

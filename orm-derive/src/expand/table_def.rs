@@ -1,41 +1,55 @@
-//! The `TableDef` literal of `Model::table_def()`, equal to what `orm_schema::parse::
+//! The model's table for `Model::table_def()`, equal to what `orm_schema::parse::
 //! resolve_tables` builds from the same model: both start from the parser's `TableDef`.
 
+use orm_schema::ReferentialAction;
 use orm_schema::parse::{ModelDef, ModelReference};
-use orm_schema::{ColumnDef, IndexDef, ReferentialAction, SqlType, UniqueDef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-/// The `TableSpec` constant that `Model::table_def()` turns into a `TableDef`: data only,
-/// foreign keys resolved through the referenced models' consts (not their `table_def()`,
-/// which could make two models' initializations wait on each other).
-pub(super) fn table_spec(model: &ModelDef) -> TokenStream {
-    let t = &model.table_def;
-    let name = &t.name;
-    let columns = t.columns.iter().map(column);
-    let extras = t.columns.iter().enumerate().filter_map(column_extra);
-    let uniques = t
-        .uniques
-        .iter()
-        .map(|UniqueDef { name, columns }| quote!((#name, &[#(#columns),*])));
-    let indexes = t.indexes.iter().map(
-        |IndexDef {
-             name,
-             columns,
-             unique,
-         }| quote!((#name, &[#(#columns),*], #unique)),
-    );
+/// The model's `static` `ModelState`: its table as JSON (the parser's `TableDef`, whose
+/// foreign keys are left to `foreign_keys`: they name other models' tables through those
+/// models' constants, which only the compiler knows), and its registration. A registered
+/// model's state goes in the link section `orm_core::__private::linked` reads (the same
+/// names as there); a view is not created by `create_all`, and is not registered.
+pub(super) fn state(model: &ModelDef) -> TokenStream {
+    let table = orm_schema::TableDef {
+        foreign_keys: Vec::new(),
+        ..model.table_def.clone()
+    }
+    .to_json();
     let foreign_keys = model.references.iter().map(|r| foreign_key(model, r));
-    quote! {
-        __orm::TableSpec {
-            name: #name,
-            columns: &[#(#columns),*],
-            extras: &[#(#extras),*],
-            uniques: &[#(#uniques),*],
-            indexes: &[#(#indexes),*],
-            foreign_keys: &[#(#foreign_keys),*],
+    let database = option(model.database.as_ref());
+    let registration = (!model.view).then(|| {
+        quote! {
+            #[used]
+            #[cfg_attr(
+                any(
+                    target_os = "linux", target_os = "android", target_os = "fuchsia",
+                    target_os = "freebsd", target_os = "openbsd", target_os = "netbsd",
+                    target_os = "dragonfly",
+                ),
+                unsafe(link_section = "orm_models")
+            )]
+            #[cfg_attr(
+                any(target_os = "illumos", target_os = "solaris"),
+                unsafe(link_section = "set_orm_models")
+            )]
+            #[cfg_attr(
+                target_vendor = "apple",
+                unsafe(link_section = "__DATA,__orm_models,regular,no_dead_strip")
+            )]
+            #[cfg_attr(windows, unsafe(link_section = ".orm_models$b"))]
         }
+    });
+    quote! {
+        #registration
+        static STATE: __orm::ModelState = __orm::ModelState {
+            table: #table,
+            foreign_keys: &[#(#foreign_keys),*],
+            database: #database,
+            caches: __orm::ModelCaches::NEW,
+        };
     }
 }
 
@@ -146,37 +160,6 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
     quote!(#(#checks)*)
 }
 
-/// A column's `(type, flags)` in `TableSpec::columns` (its name is in `META.columns`).
-fn column(c: &ColumnDef) -> TokenStream {
-    // The bits of `orm_core::__private::{NULLABLE, PRIMARY_KEY, AUTO_INCREMENT, UNIQUE}`
-    // (`tests/same_table_as_parser.rs` compares the result with the parser's columns).
-    let flags = u8::from(c.nullable)
-        | u8::from(c.primary_key) << 1
-        | u8::from(c.auto_increment) << 2
-        | u8::from(c.unique) << 3;
-    let (sql_type, _) = self::sql_type(&c.sql_type);
-    quote!((__orm::SqlType::#sql_type, #flags))
-}
-
-/// The column's `ColumnExtra`, if it has a custom type, a default or per-dialect types.
-fn column_extra((index, c): (usize, &ColumnDef)) -> Option<TokenStream> {
-    let (_, custom) = self::sql_type(&c.sql_type);
-    if custom.is_none() && c.default.is_none() && c.dialect_types.is_empty() {
-        return None;
-    }
-    let custom = option(custom.as_ref());
-    let default = option(c.default.as_ref());
-    let types = c.dialect_types.iter().map(|(d, t)| quote!((#d, #t)));
-    Some(quote! {
-        __orm::ColumnExtra {
-            column: #index,
-            custom_type: #custom,
-            default: #default,
-            dialect_types: &[#(#types),*],
-        }
-    })
-}
-
 /// `Some(value)` or `None`, as an expression.
 pub(super) fn option(value: Option<&impl quote::ToTokens>) -> TokenStream {
     match value {
@@ -214,33 +197,4 @@ fn action(action: Option<ReferentialAction>) -> TokenStream {
         Some(ReferentialAction::NoAction) => quote!(NoAction),
     };
     quote!(::core::option::Option::Some(::orm_core::schema::ReferentialAction::#variant))
-}
-
-/// The `SqlType` variant, and the name of a custom type (which a constant cannot hold as
-/// the `String` of `SqlType::Custom`).
-fn sql_type(t: &SqlType) -> (TokenStream, Option<&str>) {
-    let variant = match t {
-        SqlType::Boolean => quote!(Boolean),
-        SqlType::TinyInt => quote!(TinyInt),
-        SqlType::SmallInt => quote!(SmallInt),
-        SqlType::Integer => quote!(Integer),
-        SqlType::BigInt => quote!(BigInt),
-        SqlType::UnsignedTinyInt => quote!(UnsignedTinyInt),
-        SqlType::UnsignedSmallInt => quote!(UnsignedSmallInt),
-        SqlType::UnsignedInteger => quote!(UnsignedInteger),
-        SqlType::Real => quote!(Real),
-        SqlType::Double => quote!(Double),
-        SqlType::Text => quote!(Text),
-        SqlType::Varchar(n) => quote!(Varchar(#n)),
-        SqlType::Blob => quote!(Blob),
-        SqlType::Date => quote!(Date),
-        SqlType::Time => quote!(Time),
-        SqlType::Timestamp => quote!(Timestamp),
-        SqlType::TimestampTz => quote!(TimestampTz),
-        SqlType::Uuid => quote!(Uuid),
-        SqlType::Json => quote!(Json),
-        SqlType::Decimal => quote!(Decimal),
-        SqlType::Custom(name) => return (quote!(Text), Some(name)),
-    };
-    (variant, None)
 }

@@ -1,6 +1,7 @@
 //! The expansion as tokens: what is generated for valid models, and that an invalid one
 //! yields only its errors. (Behaviour is tested in `tests/` and the doc examples.)
 
+use orm_schema::SqlType;
 use quote::quote;
 use syn::{ImplItem, Item, ItemConst};
 
@@ -27,6 +28,37 @@ fn generated_items(input: proc_macro2::TokenStream) -> Vec<Item> {
         .collect()
 }
 
+/// The `static STATE`: the model's table as JSON, its foreign keys and its registration.
+fn state(items: &[Item]) -> &syn::ItemStatic {
+    items
+        .iter()
+        .find_map(|i| match i {
+            Item::Static(s) if s.ident == "STATE" => Some(s),
+            _ => None,
+        })
+        .expect("the static STATE")
+}
+
+/// The table that `STATE` holds as JSON.
+fn state_table(items: &[Item]) -> orm_schema::TableDef {
+    let syn::Expr::Struct(init) = &*state(items).expr else {
+        panic!("a struct literal")
+    };
+    let table = init
+        .fields
+        .iter()
+        .find(|f| matches!(&f.member, syn::Member::Named(n) if n == "table"))
+        .expect("the field `table`");
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(json),
+        ..
+    }) = &table.expr
+    else {
+        panic!("a string")
+    };
+    orm_schema::TableDef::from_json(&json.value()).expect("the derive's JSON")
+}
+
 /// The `Model` impl's item named `name`, as a token string.
 fn model_item(items: &[Item], name: &str) -> String {
     let model_impl = items
@@ -46,7 +78,7 @@ fn model_item(items: &[Item], name: &str) -> String {
 }
 
 #[test]
-fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
+fn a_model_gets_its_impl_its_column_handles_and_a_registered_state() {
     let items = generated_items(quote! {
         #[orm(table = "users")]
         pub struct User {
@@ -58,11 +90,7 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
             pub visits: i32,
         }
     });
-    assert_eq!(
-        items.len(),
-        5,
-        "use, static STATE, impl Model, impl User, static REGISTER"
-    );
+    assert_eq!(items.len(), 4, "use, static STATE, impl Model, impl User");
     let meta = model_item(&items, "META");
     assert!(
         meta.contains(r#"columns : & ["id" , "email" , "visits"]"#),
@@ -71,15 +99,31 @@ fn a_model_gets_its_impl_its_column_handles_and_a_registration() {
     assert!(meta.contains("auto_increment : :: core :: option :: Option :: Some (0usize)"));
     assert!(meta.contains("key_columns : & [0usize]"), "{meta}");
     assert!(meta.contains(r#"primary_key : & ["id"]"#), "{meta}");
-    assert!(meta.contains(r#"name : "users""#), "{meta}");
-    // The table's columns: type and flags (`email` is NULL-able), in field order.
-    assert!(
-        meta.contains(
-            "columns : & [(__orm :: SqlType :: BigInt , 6u8) , (__orm :: SqlType :: Text , 1u8) , (__orm :: SqlType :: Integer , 0u8)]"
-        ),
-        "{meta}"
+    assert!(meta.contains(r#"table : "users""#), "{meta}");
+    // The table, in the state: columns in field order, `email` NULL-able, the key
+    // generated.
+    let table = state_table(&items);
+    assert_eq!(table.name, "users");
+    let columns: Vec<_> = (table.columns.iter())
+        .map(|c| (c.name.as_str(), c.sql_type.clone(), c.nullable))
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            ("id", SqlType::BigInt, false),
+            ("email", SqlType::Text, true),
+            ("visits", SqlType::Integer, false)
+        ]
     );
-    // With no foreign key, `TABLE` and `PRIMARY_KEY` are the trait's, read from `META`.
+    assert!(table.columns[0].auto_increment && table.columns[0].primary_key);
+    assert_eq!(table.primary_key, ["id"]);
+    // Registered: the state is kept, in the section `create_all` reads.
+    let state = state(&items);
+    let attrs = &state.attrs;
+    let attrs = quote!(#(#attrs)*).to_string();
+    assert!(attrs.contains("# [used]"), "{attrs}");
+    assert!(attrs.contains(r#"link_section = "orm_models""#), "{attrs}");
+    // `TABLE` and `PRIMARY_KEY` are the trait's, read from `META`.
     assert_eq!(model_item(&items, "TABLE"), "");
     assert_eq!(model_item(&items, "PRIMARY_KEY"), "");
     assert_eq!(model_item(&items, "Key"), "type Key = i64 ;");
@@ -156,26 +200,22 @@ fn references_resolve_through_the_other_models_consts() {
             #[orm(references(Self))] parent_id: Option<i64>,
         }
     });
-    let meta = model_item(&items, "META");
+    // The foreign keys are the state's, read from the other models' constants at compile
+    // time; `META` reads none, so the model's own constants are the trait's.
+    let state = state(&items);
+    let state = quote!(#state).to_string();
     assert!(
-        meta.contains("ref_table : < crate :: User as :: orm_core :: Model > :: TABLE"),
-        "{meta}"
+        state.contains("ref_table : < crate :: User as :: orm_core :: Model > :: TABLE"),
+        "{state}"
     );
     assert!(
-        meta.contains("__orm :: nth (< Post as :: orm_core :: Model > :: PRIMARY_KEY , 0usize)"),
-        "{meta}"
+        state.contains("__orm :: nth (< Post as :: orm_core :: Model > :: PRIMARY_KEY , 0usize)"),
+        "{state}"
     );
-    assert!(meta.contains("ReferentialAction :: Cascade"), "{meta}");
-    // `META` reads other models' constants, so `TABLE` and `PRIMARY_KEY` are its own
-    // (read from `META`, they could lead back to it: `references(Self)` here).
-    assert_eq!(
-        model_item(&items, "TABLE"),
-        r#"const TABLE : & 'static str = "post" ;"#
-    );
-    assert_eq!(
-        model_item(&items, "PRIMARY_KEY"),
-        r#"const PRIMARY_KEY : & 'static [& 'static str] = & ["id"] ;"#
-    );
+    assert!(state.contains("ReferentialAction :: Cascade"), "{state}");
+    assert!(state_table(&items).foreign_keys.is_empty());
+    assert_eq!(model_item(&items, "TABLE"), "");
+    assert_eq!(model_item(&items, "PRIMARY_KEY"), "");
     let assertions: Vec<_> = items
         .iter()
         .filter(|i| matches!(i, Item::Const(_)))
@@ -260,4 +300,19 @@ fn a_wide_model_is_decoded_as_tuples_of_sixteen() {
         column_value.contains("1usize => __orm :: value_in :: < Self , _ > ((& self . f15 ,"),
         "{column_value}"
     );
+}
+
+#[test]
+fn a_view_is_not_registered() {
+    let items = generated_items(quote! {
+        #[orm(view, table = "post_counts")]
+        struct PostCount {
+            #[orm(primary_key)] author_id: i64,
+            posts: i64,
+        }
+    });
+    // Its state still holds its table (`Model::table_def`), out of the section that
+    // `create_all` reads.
+    assert_eq!(state_table(&items).name, "post_counts");
+    assert!(state(&items).attrs.is_empty());
 }

@@ -1,0 +1,177 @@
+//! The link section of registered models. The derive places each registered model's
+//! [`ModelState`] `static` in it, and the linker gathers those of every crate of the
+//! binary into one array between two symbols: the model's one `static` is its
+//! registration (what `inventory` or `linkme` do, without their per-model code).
+//!
+//! - ELF (Linux, Android, Fuchsia, the BSDs): the section `orm_models`, between the
+//!   `__start_orm_models` and `__stop_orm_models` the linker defines.
+//! - illumos and Solaris: the same for the section `set_orm_models` (their linker defines
+//!   the bounds only for sections named `set_*`).
+//! - Apple's platforms: `__DATA,__orm_models`, between `section$start$__DATA$__orm_models`
+//!   and `section$end$…`, which the linker defines.
+//! - Windows: the linker sorts the parts of `.orm_models$…` by what follows `$`: the
+//!   models are in `$b`, between a `static` here in `$a` and one in `$c`.
+//!
+//! The derive writes the same section names (`orm-derive`, `expand.rs`). On other targets
+//! no model is registered, and `create_all` says so.
+//!
+//! Every element is a `ModelState`, so the array has no gaps: its size is a multiple of
+//! its alignment, and the compiler may not raise the alignment of a `static` that has a
+//! section of its own.
+
+// The one place the workspace allows `unsafe`: only the linker knows the array's bounds.
+#![allow(unsafe_code)]
+
+use super::ModelState;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "fuchsia",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+))]
+mod section {
+    use super::ModelState;
+
+    unsafe extern "Rust" {
+        #[link_name = "__start_orm_models"]
+        static START: [ModelState; 0];
+        #[link_name = "__stop_orm_models"]
+        static STOP: [ModelState; 0];
+    }
+
+    /// Makes the section exist in a binary without models, where the linker would
+    /// otherwise not define its bounds.
+    #[used]
+    #[unsafe(link_section = "orm_models")]
+    static NONE: [ModelState; 0] = [];
+
+    pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
+        (
+            (&raw const START).cast::<ModelState>(),
+            (&raw const STOP).cast::<ModelState>(),
+        )
+    }
+}
+
+#[cfg(any(target_os = "illumos", target_os = "solaris"))]
+mod section {
+    use super::ModelState;
+
+    unsafe extern "Rust" {
+        #[link_name = "__start_set_orm_models"]
+        static START: [ModelState; 0];
+        #[link_name = "__stop_set_orm_models"]
+        static STOP: [ModelState; 0];
+    }
+
+    #[used]
+    #[unsafe(link_section = "set_orm_models")]
+    static NONE: [ModelState; 0] = [];
+
+    pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
+        (
+            (&raw const START).cast::<ModelState>(),
+            (&raw const STOP).cast::<ModelState>(),
+        )
+    }
+}
+
+#[cfg(target_vendor = "apple")]
+mod section {
+    use super::ModelState;
+
+    unsafe extern "Rust" {
+        #[link_name = "\u{1}section$start$__DATA$__orm_models"]
+        static START: [ModelState; 0];
+        #[link_name = "\u{1}section$end$__DATA$__orm_models"]
+        static STOP: [ModelState; 0];
+    }
+
+    pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
+        (
+            (&raw const START).cast::<ModelState>(),
+            (&raw const STOP).cast::<ModelState>(),
+        )
+    }
+}
+
+#[cfg(windows)]
+mod section {
+    use std::mem::MaybeUninit;
+
+    use super::ModelState;
+
+    // Not zero-sized: some code generators give a zero-sized `static` bytes in a COFF
+    // section, which would shift the array.
+    #[unsafe(link_section = ".orm_models$a")]
+    static START: MaybeUninit<ModelState> = MaybeUninit::uninit();
+    #[unsafe(link_section = ".orm_models$c")]
+    static STOP: MaybeUninit<ModelState> = MaybeUninit::uninit();
+
+    pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
+        (
+            (&raw const START).cast::<ModelState>().wrapping_add(1),
+            (&raw const STOP).cast::<ModelState>(),
+        )
+    }
+}
+
+/// Whether models are registered on this target.
+pub(super) const SUPPORTED: bool = cfg!(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "fuchsia",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_vendor = "apple",
+    windows,
+));
+
+/// The registered models' states, in the linker's order.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "fuchsia",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_vendor = "apple",
+    windows,
+))]
+pub(super) fn states() -> &'static [ModelState] {
+    let (start, stop) = section::bounds();
+    let len = (stop.addr() - start.addr()) / size_of::<ModelState>();
+    // SAFETY: the linker placed between the two bounds the section's contents, which are
+    // the `ModelState` statics the derive put there, one after the other, each
+    // initialized at compile time and never moved or freed.
+    unsafe { std::slice::from_raw_parts(start, len) }
+}
+
+/// No model is registered on this target.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "fuchsia",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_vendor = "apple",
+    windows,
+)))]
+pub(super) fn states() -> &'static [ModelState] {
+    &[]
+}
