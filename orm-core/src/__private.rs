@@ -2,15 +2,18 @@
 
 mod linked;
 
-// The names the derive's code uses, under one short path.
-pub use crate::schema::SqlType;
+// The names the derive's code uses, under one short path (each `::core::option::Option::`
+// the derive writes instead is a dozen more tokens for the compiler to take in).
+pub use crate::schema::{ReferentialAction, SqlType};
 pub use crate::{Column, Model, Result, Row, SqlValue, Value};
+pub use ::core::option::Option::{self, None, Some};
+pub use ::core::result::Result::{Err, Ok};
 
 use std::mem::ManuallyDrop;
 use std::sync::OnceLock;
 
 use crate::Error;
-use crate::schema::{ForeignKeyDef, ReferentialAction, TableDef};
+use crate::schema::{ForeignKeyDef, TableDef};
 
 /// The models linked into the binary, found by `Database::create_all`, in table name
 /// order: each registered model's [`ModelState`] `static` lies in one link section (see
@@ -86,6 +89,9 @@ pub struct ModelMeta {
     pub hooks: bool,
     /// Its `#[orm(database = "…")]`.
     pub database: Option<&'static str>,
+    /// Its `static` state (a constant may point at a `static`: this costs the model's
+    /// crate no function of its own).
+    pub state: &'static ModelState,
 }
 
 /// A model in the process (`Model::state`): its table, and what is built from it on first

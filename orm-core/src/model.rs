@@ -75,7 +75,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// statements, built on first use. The derive gives each model its own `static`,
     /// which also registers it.
     #[doc(hidden)]
-    fn state() -> &'static crate::__private::ModelState;
+    #[inline]
+    fn state() -> &'static crate::__private::ModelState {
+        Self::META.state
+    }
 
     /// The table definition: columns, keys, indexes, foreign keys.
     fn table_def() -> &'static TableDef {

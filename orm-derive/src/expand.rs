@@ -82,14 +82,10 @@ fn model_impl(model: &ModelDef) -> TokenStream {
                 version: #version,
                 hooks: #has_hooks,
                 database: #database,
+                state: &STATE,
             };
 
             type Key = #key_type;
-
-            #[inline]
-            fn state() -> &'static __orm::ModelState {
-                &STATE
-            }
 
             #[inline]
             fn from_row_at(row: &__orm::Row, offset: usize) -> __orm::Result<Self> {
@@ -138,7 +134,7 @@ fn from_row(model: &ModelDef) -> TokenStream {
         index += 1;
         quote!(#field: #value)
     });
-    let mut body = quote!(::core::result::Result::Ok(#ident { #(#fields),* }));
+    let mut body = quote!(__orm::Ok(#ident { #(#fields),* }));
     // A `match` per tuple, innermost last: the compiler checks a plain `match` faster
     // than `?`, which goes through the `Try` traits.
     for (chunk, fields) in columns.chunks(FIELDS_PER_TUPLE).enumerate().rev() {
@@ -150,8 +146,8 @@ fn from_row(model: &ModelDef) -> TokenStream {
         });
         body = quote! {
             match __orm::fields::<Self, (#(#types,)*)>(row, offset, #first) {
-                ::core::result::Result::Ok((#(#locals,)*)) => #body,
-                ::core::result::Result::Err(__e) => ::core::result::Result::Err(__e),
+                __orm::Ok((#(#locals,)*)) => #body,
+                __orm::Err(__e) => __orm::Err(__e),
             }
         };
     }
@@ -242,7 +238,7 @@ fn set_integer(model: &ModelDef) -> TokenStream {
         fn set_integer(
             &mut self,
             index: usize,
-            key: ::core::option::Option<i64>,
+            key: __orm::Option<i64>,
         ) -> __orm::Result<()> {
             match index {
                 #(#arms)*

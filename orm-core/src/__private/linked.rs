@@ -12,8 +12,9 @@
 //! - Windows: the linker sorts the parts of `.orm_models$…` by what follows `$`: the
 //!   models are in `$b`, between a `static` here in `$a` and one in `$c`.
 //!
-//! The derive writes the same section names (`orm-derive`, `expand.rs`). On other targets
-//! no model is registered, and `create_all` says so.
+//! The derive wraps each registered model's `static` in [`__registered!`](crate::__registered),
+//! which gives it these sections, so that the names are written once, here. On other
+//! targets no model is registered, and `create_all` says so.
 //!
 //! Every element is a `ModelState`, so the array has no gaps: its size is a multiple of
 //! its alignment, and the compiler may not raise the alignment of a `static` that has a
@@ -23,6 +24,39 @@
 #![allow(unsafe_code)]
 
 use super::ModelState;
+
+/// A registered model's `static` state, in the link section of this target (see the
+/// module's documentation). One macro call in each model's expansion rather than these
+/// attributes: the derive's tokens cost the compiler more than a macro's.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __registered {
+    ($state:item) => {
+        #[used]
+        #[cfg_attr(
+            any(
+                target_os = "linux",
+                target_os = "android",
+                target_os = "fuchsia",
+                target_os = "freebsd",
+                target_os = "openbsd",
+                target_os = "netbsd",
+                target_os = "dragonfly",
+            ),
+            unsafe(link_section = "orm_models")
+        )]
+        #[cfg_attr(
+            any(target_os = "illumos", target_os = "solaris"),
+            unsafe(link_section = "set_orm_models")
+        )]
+        #[cfg_attr(
+            target_vendor = "apple",
+            unsafe(link_section = "__DATA,__orm_models,regular,no_dead_strip")
+        )]
+        #[cfg_attr(windows, unsafe(link_section = ".orm_models$b"))]
+        $state
+    };
+}
 
 #[cfg(any(
     target_os = "linux",

@@ -9,9 +9,9 @@ use syn::spanned::Spanned;
 
 /// The model's `static` `ModelState`: its table as JSON (the parser's `TableDef`, whose
 /// foreign keys are left to `foreign_keys`: they name other models' tables through those
-/// models' constants, which only the compiler knows), and its registration. A registered
-/// model's state goes in the link section `orm_core::__private::linked` reads (the same
-/// names as there); a view is not created by `create_all`, and is not registered.
+/// models' constants, which only the compiler knows), and its registration: a registered
+/// model's state goes through `orm_core::__registered!`, into the link section
+/// `create_all` reads; a view is not created by `create_all`, and is not registered.
 pub(super) fn state(model: &ModelDef) -> TokenStream {
     let table = orm_schema::TableDef {
         foreign_keys: Vec::new(),
@@ -20,36 +20,18 @@ pub(super) fn state(model: &ModelDef) -> TokenStream {
     .to_json();
     let foreign_keys = model.references.iter().map(|r| foreign_key(model, r));
     let database = option(model.database.as_ref());
-    let registration = (!model.view).then(|| {
-        quote! {
-            #[used]
-            #[cfg_attr(
-                any(
-                    target_os = "linux", target_os = "android", target_os = "fuchsia",
-                    target_os = "freebsd", target_os = "openbsd", target_os = "netbsd",
-                    target_os = "dragonfly",
-                ),
-                unsafe(link_section = "orm_models")
-            )]
-            #[cfg_attr(
-                any(target_os = "illumos", target_os = "solaris"),
-                unsafe(link_section = "set_orm_models")
-            )]
-            #[cfg_attr(
-                target_vendor = "apple",
-                unsafe(link_section = "__DATA,__orm_models,regular,no_dead_strip")
-            )]
-            #[cfg_attr(windows, unsafe(link_section = ".orm_models$b"))]
-        }
-    });
-    quote! {
-        #registration
+    let state = quote! {
         static STATE: __orm::ModelState = __orm::ModelState {
             table: #table,
             foreign_keys: &[#(#foreign_keys),*],
             database: #database,
             caches: __orm::ModelCaches::NEW,
         };
+    };
+    if model.view {
+        state
+    } else {
+        quote!(::orm_core::__registered! { #state })
     }
 }
 
@@ -163,8 +145,8 @@ pub(super) fn key_assertions(model: &ModelDef) -> TokenStream {
 /// `Some(value)` or `None`, as an expression.
 pub(super) fn option(value: Option<&impl quote::ToTokens>) -> TokenStream {
     match value {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
-        None => quote!(::core::option::Option::None),
+        Some(value) => quote!(__orm::Some(#value)),
+        None => quote!(__orm::None),
     }
 }
 
@@ -190,11 +172,11 @@ fn foreign_key(model: &ModelDef, r: &ModelReference) -> TokenStream {
 
 fn action(action: Option<ReferentialAction>) -> TokenStream {
     let variant = match action {
-        None => return quote!(::core::option::Option::None),
+        None => return quote!(__orm::None),
         Some(ReferentialAction::Cascade) => quote!(Cascade),
         Some(ReferentialAction::Restrict) => quote!(Restrict),
         Some(ReferentialAction::SetNull) => quote!(SetNull),
         Some(ReferentialAction::NoAction) => quote!(NoAction),
     };
-    quote!(::core::option::Option::Some(::orm_core::schema::ReferentialAction::#variant))
+    quote!(__orm::Some(__orm::ReferentialAction::#variant))
 }
