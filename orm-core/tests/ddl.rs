@@ -253,13 +253,45 @@ fn a_foreign_key_cycle_is_created_then_closed() {
 
 #[test]
 fn the_registry_holds_every_model_of_the_binary() {
-    let registered = names(&registered_tables());
+    let tables = registered_tables();
+    let registered = names(&tables);
     for table in ["every_type", "teams", "members", "memberships"] {
         assert!(
             registered.iter().any(|t| t == table),
             "{table}: {registered:?}"
         );
     }
+    let mut sorted = registered.clone();
+    sorted.sort();
+    assert_eq!(registered, sorted, "in table name order");
+    // Each is the model's own definition, foreign keys included (the state the link
+    // section holds is the model's one `static`).
+    let member = tables.iter().find(|t| t.name == "members").unwrap();
+    assert!(std::ptr::eq(*member, Member::table_def()));
+    assert_eq!(
+        member
+            .foreign_keys
+            .iter()
+            .map(|f| f.ref_table.as_str())
+            .collect::<Vec<_>>(),
+        ["teams", "members"]
+    );
+    assert_eq!(
+        member.column_named("notes").map(|c| &c.sql_type),
+        Some(&orm_core::schema::SqlType::Custom("TEXT".into()))
+    );
+    assert_eq!(
+        member
+            .column_named("login")
+            .and_then(|c| c.default.as_deref()),
+        None
+    );
+    assert_eq!(
+        Team::table_def()
+            .column_named("active")
+            .and_then(|c| c.default.as_deref()),
+        Some("TRUE")
+    );
 }
 
 /// Every schema change, per dialect: what migrations are made of.

@@ -356,9 +356,56 @@ fn conventional_name(prefix: &str, table: &str, columns: &[String]) -> String {
     format!("{}_{hash:016x}", &name[..cut])
 }
 
+/// `skip_serializing_if` for the flags: JSON leaves out what is `false`.
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_part_of_a_table_survives_json() {
+        let table = TableDef::new("odd \"name\"")
+            .column(
+                ColumnDef::new("id", SqlType::BigInt)
+                    .primary_key()
+                    .auto_increment(),
+            )
+            .column(
+                ColumnDef::new("title", SqlType::Varchar(200))
+                    .unique()
+                    .default_sql("'it''s \\ \u{1f} é'")
+                    .sql_type_on("sqlite", "NVARCHAR(200)"),
+            )
+            .column(
+                ColumnDef::new("shape", SqlType::Custom("geometry(Point, 4326)".into())).nullable(),
+            )
+            .unique(vec!["title".into(), "shape".into()])
+            .index(IndexDef {
+                unique: true,
+                ..IndexDef::new("odd", vec!["shape".into()])
+            })
+            .foreign_key(ForeignKeyDef {
+                name: Some("fk_custom".into()),
+                on_delete: Some(ReferentialAction::SetNull),
+                on_update: Some(ReferentialAction::Cascade),
+                ..ForeignKeyDef::new(["id"], "other", ["key"])
+            });
+        let json = table.to_json();
+        assert_eq!(TableDef::from_json(&json).unwrap(), table, "{json}");
+        // What is at its default is left out: a plain column is its name and type.
+        let plain = TableDef::new("t").column(ColumnDef::new("n", SqlType::Integer));
+        assert_eq!(
+            plain.to_json(),
+            r#"{"name":"t","columns":[{"name":"n","sql_type":"Integer"}]}"#
+        );
+        assert!(
+            TableDef::from_json(r#"{"name":"t"}"#).is_err(),
+            "columns are required"
+        );
+    }
 
     #[test]
     fn long_names_are_shortened_stably() {
@@ -381,9 +428,4 @@ mod tests {
         );
         assert_eq!(ReferentialAction::parse("explode"), None);
     }
-}
-
-/// `skip_serializing_if` for the flags: JSON leaves out what is `false`.
-fn is_false(flag: &bool) -> bool {
-    !flag
 }
