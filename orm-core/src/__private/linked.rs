@@ -16,6 +16,9 @@
 //! which gives it these sections, so that the names are written once, here. On other
 //! targets no model is registered, and `create_all` says so.
 //!
+//! CI runs on Linux (and `tests/no_models.rs` checks a binary without models links);
+//! the other platforms follow what their linkers document, as `linkme` does.
+//!
 //! Every element is a `ModelState`, so the array has no gaps: its size is a multiple of
 //! its alignment, and the compiler may not raise the alignment of a `static` that has a
 //! section of its own.
