@@ -61,6 +61,8 @@ macro_rules! __registered {
     };
 }
 
+// ELF: the linker defines the bounds of a section named like a C identifier; illumos's
+// and Solaris's only for one named `set_*`.
 #[cfg(any(
     target_os = "linux",
     target_os = "android",
@@ -69,44 +71,46 @@ macro_rules! __registered {
     target_os = "openbsd",
     target_os = "netbsd",
     target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris",
 ))]
 mod section {
     use super::ModelState;
 
+    pub(super) const SUPPORTED: bool = true;
+
     unsafe extern "Rust" {
-        #[link_name = "__start_orm_models"]
+        #[cfg_attr(
+            not(any(target_os = "illumos", target_os = "solaris")),
+            link_name = "__start_orm_models"
+        )]
+        #[cfg_attr(
+            any(target_os = "illumos", target_os = "solaris"),
+            link_name = "__start_set_orm_models"
+        )]
         static START: [ModelState; 0];
-        #[link_name = "__stop_orm_models"]
+        #[cfg_attr(
+            not(any(target_os = "illumos", target_os = "solaris")),
+            link_name = "__stop_orm_models"
+        )]
+        #[cfg_attr(
+            any(target_os = "illumos", target_os = "solaris"),
+            link_name = "__stop_set_orm_models"
+        )]
         static STOP: [ModelState; 0];
     }
 
     /// Makes the section exist in a binary without models, where the linker would
     /// otherwise not define its bounds.
     #[used]
-    #[unsafe(link_section = "orm_models")]
-    static NONE: [ModelState; 0] = [];
-
-    pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
-        (
-            (&raw const START).cast::<ModelState>(),
-            (&raw const STOP).cast::<ModelState>(),
-        )
-    }
-}
-
-#[cfg(any(target_os = "illumos", target_os = "solaris"))]
-mod section {
-    use super::ModelState;
-
-    unsafe extern "Rust" {
-        #[link_name = "__start_set_orm_models"]
-        static START: [ModelState; 0];
-        #[link_name = "__stop_set_orm_models"]
-        static STOP: [ModelState; 0];
-    }
-
-    #[used]
-    #[unsafe(link_section = "set_orm_models")]
+    #[cfg_attr(
+        not(any(target_os = "illumos", target_os = "solaris")),
+        unsafe(link_section = "orm_models")
+    )]
+    #[cfg_attr(
+        any(target_os = "illumos", target_os = "solaris"),
+        unsafe(link_section = "set_orm_models")
+    )]
     static NONE: [ModelState; 0] = [];
 
     pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
@@ -120,6 +124,8 @@ mod section {
 #[cfg(target_vendor = "apple")]
 mod section {
     use super::ModelState;
+
+    pub(super) const SUPPORTED: bool = true;
 
     unsafe extern "Rust" {
         #[link_name = "\u{1}section$start$__DATA$__orm_models"]
@@ -142,6 +148,8 @@ mod section {
 
     use super::ModelState;
 
+    pub(super) const SUPPORTED: bool = true;
+
     // Not zero-sized: some code generators give a zero-sized `static` bytes in a COFF
     // section, which would shift the array.
     #[unsafe(link_section = ".orm_models$a")]
@@ -157,45 +165,7 @@ mod section {
     }
 }
 
-/// Whether models are registered on this target.
-pub(super) const SUPPORTED: bool = cfg!(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "fuchsia",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly",
-    target_os = "illumos",
-    target_os = "solaris",
-    target_vendor = "apple",
-    windows,
-));
-
-/// The registered models' states, in the linker's order.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "fuchsia",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly",
-    target_os = "illumos",
-    target_os = "solaris",
-    target_vendor = "apple",
-    windows,
-))]
-pub(super) fn states() -> &'static [ModelState] {
-    let (start, stop) = section::bounds();
-    let len = (stop.addr() - start.addr()) / size_of::<ModelState>();
-    // SAFETY: the linker placed between the two bounds the section's contents, which are
-    // the `ModelState` statics the derive put there, one after the other, each
-    // initialized at compile time and never moved or freed.
-    unsafe { std::slice::from_raw_parts(start, len) }
-}
-
-/// No model is registered on this target.
+// Elsewhere: no section, no model.
 #[cfg(not(any(
     target_os = "linux",
     target_os = "android",
@@ -209,6 +179,29 @@ pub(super) fn states() -> &'static [ModelState] {
     target_vendor = "apple",
     windows,
 )))]
+mod section {
+    use super::ModelState;
+
+    pub(super) const SUPPORTED: bool = false;
+
+    pub(super) fn bounds() -> (*const ModelState, *const ModelState) {
+        let none = std::ptr::NonNull::<ModelState>::dangling()
+            .as_ptr()
+            .cast_const();
+        (none, none)
+    }
+}
+
+/// Whether models are registered on this target.
+pub(super) const SUPPORTED: bool = section::SUPPORTED;
+
+/// The registered models' states, in the linker's order.
 pub(super) fn states() -> &'static [ModelState] {
-    &[]
+    let (start, stop) = section::bounds();
+    let len = (stop.addr() - start.addr()) / size_of::<ModelState>();
+    // SAFETY: the linker placed between the two bounds the section's contents, which are
+    // the `ModelState` statics the derive put there, one after the other, each
+    // initialized at compile time and never moved or freed (and where there is no
+    // section, both bounds are one aligned pointer: an empty slice).
+    unsafe { std::slice::from_raw_parts(start, len) }
 }
