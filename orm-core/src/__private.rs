@@ -105,7 +105,8 @@ pub struct ModelState {
     pub table: &'static str,
     /// The foreign keys, which name other models' tables through their constants.
     pub foreign_keys: &'static [ForeignKeySpec],
-    /// Its `#[orm(database = "…")]`.
+    /// Its `#[orm(database = "…")]`, as in `META`: the registry reads it here, so that
+    /// the model's crate never evaluates `META`.
     pub database: Option<&'static str>,
     /// What is built on first use.
     pub caches: ModelCaches,
